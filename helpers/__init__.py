@@ -1,0 +1,38 @@
+"""The kit's helpers: a Docker engine, a throwaway registry, demo images and a shell runner.
+
+Notebooks use ``steps.start`` and ``steps.check``; tests and scripts use the rest.
+"""
+
+from helpers.errors import (
+    CommandFailed,
+    EngineUnavailable,
+    ImageError,
+    KitError,
+    RegistryError,
+    StepIncomplete,
+)
+from helpers.images import load_demo_images, remove_kit_images
+from helpers.registry import Registry, kit_registry, remove_leftovers, running_registry
+from helpers.shell import Result, install, reduce_progress, run
+from helpers.steps import check, start
+
+__all__ = [
+    "CommandFailed",
+    "EngineUnavailable",
+    "ImageError",
+    "KitError",
+    "Registry",
+    "RegistryError",
+    "Result",
+    "StepIncomplete",
+    "check",
+    "install",
+    "kit_registry",
+    "load_demo_images",
+    "reduce_progress",
+    "remove_kit_images",
+    "remove_leftovers",
+    "run",
+    "running_registry",
+    "start",
+]

@@ -1,0 +1,87 @@
+"""``python -m helpers VERB``: bring the kit's engine and registry up, down, or back to clean.
+
+Each verb prints one line and exits non-zero on failure, with a sentence instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+
+from helpers import engine, images, registry, settings, state
+from helpers.errors import KitError
+from helpers.paths import docker_config_dir, session_name
+
+
+def engine_up() -> str:
+    """Make sure a Docker engine answers (installing one on bare Debian/Ubuntu as root)."""
+    how = engine.ensure_engine()
+    version = engine.client().version().get("Version", "?")
+    return f"Docker engine {version} is {how} at {engine.engine_host()}."
+
+
+def up() -> str:
+    """Start (or find) this session's registry and load the demo images."""
+    engine.client()
+    found = registry.kit_registry()
+    images.load_demo_images()
+    return (
+        f"Registry ready at {found.address} (user {settings.DEMO_USER}, password "
+        f"{settings.DEMO_PASSWORD}); demo images {settings.DEMO_IMAGE} and "
+        f"{settings.BASE_IMAGE} loaded."
+    )
+
+
+def down(every_session: bool = False) -> str:
+    """Remove this session's registry container and volume (or those of every session)."""
+    count = registry.remove_leftovers(None if every_session else session_name())
+    scope = "every session" if every_session else f"session {session_name()}"
+    return f"Removed {count} kit registry container(s) of {scope}, with their volumes."
+
+
+def status() -> str:
+    """Say whether the engine, the registry and the demo images are there."""
+    version = engine.client().version().get("Version", "?")
+    found = registry.running_registry()
+    where = f"registry at {found.address}" if found else "no registry running"
+    who = "logged in" if found and state.logged_in(found) else "logged out"
+    loaded = "loaded" if state.local_image_id(settings.DEMO_IMAGE) else "not loaded"
+    return f"Engine {version}; {where}; {who}; demo images {loaded}."
+
+
+def reset() -> str:
+    """Empty the registry, remove the kit's demo images and forget stored credentials."""
+    found = registry.running_registry()
+    if found is not None:
+        found.restart_empty()
+    removed = images.remove_kit_images(keep_registry=True)
+    shutil.rmtree(docker_config_dir(), ignore_errors=True)
+    emptied = f"registry at {found.address} emptied" if found else "no registry to empty"
+    return f"Clean: {emptied}, {removed} kit image(s) removed, logged out."
+
+
+VERBS = {"engine": engine_up, "up": up, "down": down, "status": status, "reset": reset}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one verb and print its one-line result; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
+    parser.add_argument("verb", choices=VERBS, help="what to do")
+    parser.add_argument(
+        "--all", action="store_true", help="with down: remove the registries of every session"
+    )
+    args = parser.parse_args(argv)
+    verb = args.verb
+    try:
+        print(down(args.all) if verb == "down" else VERBS[verb]())
+    except KitError as error:
+        print(f"docker-share-kit {verb} (session {session_name()}): {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            f"docker-share-kit {verb}: interrupted; run `python -m helpers down` to clean up.",
+            file=sys.stderr,
+        )
+        return 130
+    return 0

@@ -1,0 +1,127 @@
+"""Find a Docker engine, or install and start one on a bare Debian/Ubuntu machine as root.
+
+An engine that already answers is used as it is: the kit never restarts or reconfigures it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import docker
+import docker.errors
+import requests
+
+from helpers.errors import EngineUnavailable
+from helpers.paths import state_dir
+
+ENGINE_PACKAGES = ["docker.io"]
+START_TIMEOUT = 60.0
+DOCKERD_PID_FILE = Path("/var/run/docker.pid")
+
+
+def engine_host() -> str:
+    """Return where the kit looks for the engine: ``$DOCKER_HOST`` or the default socket."""
+    return os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+
+
+def _ping() -> docker.DockerClient | None:
+    try:
+        client = docker.DockerClient(base_url=engine_host(), timeout=30)
+        client.ping()
+    except (docker.errors.DockerException, requests.exceptions.RequestException, OSError):
+        return None
+    return client
+
+
+@functools.cache
+def client() -> docker.DockerClient:
+    """Return one engine client for this process, or explain that no engine answers."""
+    found = _ping()
+    if found is None:
+        raise EngineUnavailable(
+            f"No Docker engine answers at {engine_host()}. Start Docker (Docker Desktop, or "
+            "`sudo systemctl start docker`), or run `scripts/setup` as root on Debian/Ubuntu "
+            "to install and start one, then try again."
+        )
+    return found
+
+
+def can_bootstrap() -> bool:
+    """Tell whether this machine lets the kit install and start an engine itself."""
+    return (
+        os.name == "posix"
+        and hasattr(os, "geteuid")
+        and os.geteuid() == 0
+        and Path("/etc/debian_version").exists()
+        and shutil.which("apt-get") is not None
+        and "DOCKER_HOST" not in os.environ
+    )
+
+
+def apt_install(packages: list[str]) -> None:
+    """Install Debian packages that are missing, quietly; say which if it fails."""
+    missing = [p for p in packages if not _dpkg_installed(p)]
+    if not missing:
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    log = state_dir() / "apt.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        steps = [["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", *missing]]
+        for step in steps:
+            if subprocess.run(step, stdout=out, stderr=subprocess.STDOUT, env=env).returncode:
+                raise EngineUnavailable(
+                    f"Installing {', '.join(missing)} with apt-get failed; see {log}."
+                )
+
+
+def _dpkg_installed(package: str) -> bool:
+    query = ["dpkg-query", "-W", "-f=${Status}", package]
+    done = subprocess.run(query, capture_output=True, text=True)
+    return done.returncode == 0 and "install ok installed" in done.stdout
+
+
+def _dockerd_running() -> bool:
+    try:
+        pid = int(DOCKERD_PID_FILE.read_text().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return Path(f"/proc/{pid}/comm").read_text().strip() == "dockerd"
+
+
+def _start_dockerd() -> subprocess.Popen[bytes]:
+    log = state_dir() / "dockerd.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            ["dockerd"], stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def ensure_engine() -> str:
+    """Make sure an engine answers, installing and starting one if allowed; say what was done."""
+    if _ping() is not None:
+        return "running"
+    if not can_bootstrap():
+        client()  # raises the sentence that says how to get Docker
+    if shutil.which("dockerd") is None:
+        apt_install(ENGINE_PACKAGES)
+    process = None if _dockerd_running() else _start_dockerd()
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if _ping() is not None:
+            client.cache_clear()
+            return "started"
+        if process is not None and process.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise EngineUnavailable(
+        f"dockerd did not answer within {START_TIMEOUT:.0f} s; its log is "
+        f"{state_dir() / 'dockerd.log'}."
+    )

@@ -1,0 +1,25 @@
+"""Errors a user can hit, each carrying one sentence that says what happened and what to do."""
+
+
+class KitError(Exception):
+    """A problem the kit explains in plain words instead of a traceback."""
+
+
+class EngineUnavailable(KitError):
+    """No Docker engine answers, and the kit cannot start one here."""
+
+
+class RegistryError(KitError):
+    """The throwaway registry could not be started or reached."""
+
+
+class ImageError(KitError):
+    """A kit image could not be found, built or loaded."""
+
+
+class CommandFailed(KitError):
+    """A shell command in a notebook exited in a way the cell did not expect."""
+
+
+class StepIncomplete(KitError):
+    """A tutorial step's check found that something the step does is missing."""

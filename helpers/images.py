@@ -1,0 +1,118 @@
+"""The demo images: a small multi-layer base and the learner's hello-world image on top of it.
+
+Both are built offline from Python alone (see ``archive`` and ``elf``) and loaded with
+``docker load``, so their IDs, and the digests a push prints, are the same on every run.
+The base is published to the registry as ``library/tinybase`` so that pushing the demo image
+shows ``Mounted from library/tinybase``, as pushing onto ``ubuntu`` does on Docker Hub.
+"""
+
+from __future__ import annotations
+
+import docker
+import docker.errors
+
+from helpers import archive, engine, settings
+from helpers.archive import Entry, ImageSpec, Layer
+from helpers.elf import hello_program
+from helpers.errors import ImageError
+
+_RELEASE = b'NAME="tinybase"\nVERSION_ID="1.0"\nPRETTY_NAME="tinybase 1.0 (docker-share-kit)"\n'
+
+
+def base_spec(architecture: str) -> ImageSpec:
+    """Describe the four-layer base image, one small change per layer."""
+    layers = [
+        Layer(
+            [Entry("bin"), Entry("etc"), Entry("tmp", None, 0o1777), Entry("usr/bin")],
+            "tinybase: make the folder tree",
+        ),
+        Layer([Entry("etc/os-release", _RELEASE)], "tinybase: name the system"),
+        Layer(
+            [
+                Entry("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n"),
+                Entry("etc/group", b"root:x:0:\n"),
+                Entry("root", None, 0o700),
+            ],
+            "tinybase: add the root user",
+        ),
+        Layer([Entry("etc/hostname", b"tinybase\n")], "tinybase: set a host name"),
+    ]
+    return ImageSpec(
+        repo_tags=[settings.BASE_IMAGE],
+        layers=layers,
+        architecture=architecture,
+        labels={settings.LABEL: "demo-base"},
+    )
+
+
+def hello_spec(architecture: str) -> ImageSpec:
+    """Describe the hello-world image: the base plus one layer holding ``/hello``."""
+    base = base_spec(architecture)
+    top = Layer([Entry("hello", hello_program(architecture), 0o755)], "hello-world: add /hello")
+    return ImageSpec(
+        repo_tags=[settings.DEMO_IMAGE],
+        layers=[*base.layers, top],
+        architecture=architecture,
+        cmd=["/hello"],
+        labels={settings.LABEL: "demo"},
+    )
+
+
+def engine_architecture(client: docker.DockerClient) -> str:
+    """Return the image architecture (``amd64``/``arm64``) the engine runs natively."""
+    return archive.docker_architecture(str(client.info()["Architecture"]))
+
+
+def _load(client: docker.DockerClient, spec: ImageSpec) -> str:
+    for name in spec.repo_tags:
+        _refuse_foreign(client, name)
+    data, image_id = archive.docker_archive(spec)
+    try:
+        client.images.load(data)
+    except docker.errors.APIError as error:
+        raise ImageError(f"Loading {spec.repo_tags[0]} failed: {error.explanation}") from None
+    return image_id
+
+
+def _refuse_foreign(client: docker.DockerClient, name: str) -> None:
+    try:
+        labels = client.images.get(name).labels or {}
+    except docker.errors.ImageNotFound:
+        return
+    if settings.LABEL not in labels:
+        raise ImageError(
+            f"An image named {name} already exists and is not the kit's; the kit will not "
+            "replace it. Rename it (`docker tag` then `docker rmi`) and try again."
+        )
+
+
+def load_demo_images() -> dict[str, str]:
+    """Load the base and hello-world images into the engine; return name -> image ID."""
+    client = engine.client()
+    architecture = engine_architecture(client)
+    return {
+        spec.repo_tags[0]: _load(client, spec)
+        for spec in (base_spec(architecture), hello_spec(architecture))
+    }
+
+
+def kit_images() -> list[docker.models.images.Image]:
+    """Return every image on the engine that carries the kit's label."""
+    found: list[docker.models.images.Image] = engine.client().images.list(
+        filters={"label": settings.LABEL}
+    )
+    return found
+
+
+def remove_kit_images(keep_registry: bool = True) -> int:
+    """Remove the kit's images (all their tags); keep the registry image unless asked."""
+    removed = 0
+    for image in kit_images():
+        if keep_registry and image.labels.get(settings.LABEL) == "registry":
+            continue
+        try:
+            engine.client().images.remove(image.id, force=True)
+            removed += 1
+        except docker.errors.ImageNotFound:
+            pass
+    return removed

@@ -1,0 +1,254 @@
+"""A throwaway ``registry:2`` on loopback with the demo login, one per session.
+
+``Registry(...).start()`` runs the container, published on 127.0.0.1 (port 5000 when free),
+and returns once ``GET /v2/`` answers 401, which proves both the server and its htpasswd
+auth are up. ``kit_registry()`` returns the session's running registry instead of starting a
+second one, and clears containers a crashed run left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import socket
+import tarfile
+import time
+from types import TracebackType
+
+import bcrypt
+import docker
+import docker.errors
+import requests
+
+from helpers import engine, settings
+from helpers.errors import RegistryError
+from helpers.paths import session_name
+from helpers.registry_image import registry_image
+
+READY_TIMEOUT = 30.0
+POLL_INTERVAL = 0.02
+START_ATTEMPTS = 3
+
+
+def htpasswd_line(user: str, password: str) -> bytes:
+    """Return one bcrypt htpasswd entry, the only kind the registry accepts."""
+    hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=5))
+    return user.encode() + b":" + hashed + b"\n"
+
+
+def port_is_free(port: int) -> bool:
+    """Tell whether nothing listens on 127.0.0.1:port right now."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    """Return a port on 127.0.0.1 that the system says is free."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Registry:
+    """One registry container with htpasswd auth; a context manager that always cleans up."""
+
+    def __init__(
+        self,
+        session: str | None = None,
+        port: int | None = None,
+        image: str | None = None,
+        ready_timeout: float = READY_TIMEOUT,
+    ) -> None:
+        self.session = session or session_name()
+        self.port = port
+        self.image = image
+        self.ready_timeout = ready_timeout
+        self.container: docker.models.containers.Container | None = None
+
+    @property
+    def address(self) -> str:
+        """Return ``localhost:PORT``, the name the docker CLI uses for this registry."""
+        return f"localhost:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """Return the base URL of the registry's HTTP API."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def name(self) -> str:
+        """Return the container name, which is unique per session."""
+        return f"docker-share-kit-registry-{self.session}"
+
+    def start(self) -> Registry:
+        """Run the container and wait until the registry answers; retry if the port is taken."""
+        self.image = self.image or registry_image()
+        try:
+            self._start_on_a_port(self.image)
+            self._wait_until_ready()
+        except BaseException:  # an interrupted or failed start leaves nothing behind
+            self.stop()
+            raise
+        return self
+
+    def _start_on_a_port(self, image: str) -> None:
+        fixed = self.port is not None
+        for attempt in range(START_ATTEMPTS):
+            if not fixed:
+                self.port = _pick_port()
+            try:
+                self._run(image)
+                break
+            except docker.errors.APIError as error:
+                self.stop()
+                taken = "allocated" in str(error) or "address already in use" in str(error)
+                if fixed or not taken or attempt == START_ATTEMPTS - 1:
+                    raise RegistryError(_start_failure(self.port, error)) from None
+
+    def _run(self, image: str) -> None:
+        client = engine.client()
+        self.container = client.containers.create(
+            image,
+            name=self.name,
+            detach=True,
+            labels={settings.LABEL: "registry", settings.SESSION_LABEL: self.session},
+            ports={"5000/tcp": ("127.0.0.1", self.port)},
+            environment={
+                "REGISTRY_AUTH": "htpasswd",
+                "REGISTRY_AUTH_HTPASSWD_REALM": "docker-share-kit",
+                "REGISTRY_AUTH_HTPASSWD_PATH": "/auth/htpasswd",
+                "REGISTRY_STORAGE_DELETE_ENABLED": "true",
+            },
+        )
+        self.container.put_archive("/", _auth_tar())
+        self.container.start()
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + self.ready_timeout
+        while time.monotonic() < deadline:
+            if self.answers():
+                return
+            if self.container is not None:
+                self.container.reload()
+                if self.container.status == "exited":
+                    break
+            time.sleep(POLL_INTERVAL)
+        logs = self.logs()
+        self.stop()
+        raise RegistryError(
+            f"The registry on {self.address} did not become ready within "
+            f"{self.ready_timeout:g} s and was removed. Its log:\n{logs or '(empty)'}"
+        )
+
+    def answers(self) -> bool:
+        """Tell whether ``GET /v2/`` answers 401, the sign of a ready registry with auth."""
+        try:
+            return requests.get(f"{self.url}/v2/", timeout=1).status_code == 401
+        except requests.exceptions.RequestException:
+            return False
+
+    def logs(self) -> str:
+        """Return the container's log, or an empty string if there is no container."""
+        if self.container is None:
+            return ""
+        try:
+            return str(self.container.logs().decode(errors="replace")).strip()
+        except docker.errors.APIError:
+            return ""
+
+    def stop(self) -> None:
+        """Remove the container together with its anonymous storage volume."""
+        if self.container is not None:
+            with contextlib.suppress(docker.errors.NotFound):
+                self.container.remove(force=True, v=True)
+            self.container = None
+
+    def restart_empty(self) -> Registry:
+        """Replace the registry with an empty one on the same port (a clean slate for a step)."""
+        self.stop()
+        self.image = self.image or registry_image()
+        try:
+            self._run(self.image)
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __enter__(self) -> Registry:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _pick_port() -> int:
+    return settings.PREFERRED_PORT if port_is_free(settings.PREFERRED_PORT) else free_port()
+
+
+def _start_failure(port: int | None, error: docker.errors.APIError) -> str:
+    if "allocated" in str(error) or "address already in use" in str(error):
+        return f"Port {port} on 127.0.0.1 is taken; free it or choose another port."
+    return f"The registry container could not start: {error.explanation or error}"
+
+
+def _auth_tar() -> bytes:
+    line = htpasswd_line(settings.DEMO_USER, settings.DEMO_PASSWORD)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        info = tarfile.TarInfo("auth/htpasswd")
+        info.size, info.mode = len(line), 0o644
+        tar.addfile(info, io.BytesIO(line))
+    return buffer.getvalue()
+
+
+def _session_containers(session: str | None) -> list[docker.models.containers.Container]:
+    label = f"{settings.SESSION_LABEL}={session}" if session else settings.SESSION_LABEL
+    found: list[docker.models.containers.Container] = engine.client().containers.list(
+        all=True, filters={"label": label}
+    )
+    return found
+
+
+def running_registry(session: str | None = None) -> Registry | None:
+    """Return the session's registry if it is running and answers, else ``None``."""
+    session = session or session_name()
+    for container in _session_containers(session):
+        if container.status != "running":
+            continue
+        bindings = container.attrs["NetworkSettings"]["Ports"].get("5000/tcp") or []
+        if not bindings:
+            continue
+        found = Registry(session, int(bindings[0]["HostPort"]))
+        found.container = container
+        if found.answers():
+            return found
+    return None
+
+
+def remove_leftovers(session: str | None = None) -> int:
+    """Remove kit registry containers (and volumes) of a session, or of all sessions."""
+    containers = _session_containers(session)
+    for container in containers:
+        with contextlib.suppress(docker.errors.NotFound):
+            container.remove(force=True, v=True)
+    return len(containers)
+
+
+def kit_registry(session: str | None = None) -> Registry:
+    """Return the session's running registry, or clear leftovers and start a fresh one."""
+    session = session or session_name()
+    found = running_registry(session)
+    if found is not None:
+        return found
+    remove_leftovers(session)
+    return Registry(session).start()

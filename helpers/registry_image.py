@@ -1,0 +1,117 @@
+"""Find a ``registry:2`` image, without Docker Hub if need be.
+
+In order: a local ``registry:2``; a pull of it; or an equivalent image built here from
+Debian's ``docker-registry`` package (the same distribution 2.8 software), labelled as
+built locally and named ``docker-share-kit/registry:2`` so the user's ``registry:2`` stays theirs.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import docker
+import docker.errors
+import requests
+
+from helpers import archive, engine, settings
+from helpers.archive import Entry, ImageSpec, Layer
+from helpers.errors import ImageError, KitError
+
+DEBIAN_BINARY = Path("/usr/bin/docker-registry")
+DEBIAN_PACKAGE = "docker-registry"
+
+CONFIG_YML = b"""version: 0.1
+log:
+  fields:
+    service: registry
+storage:
+  cache:
+    blobdescriptor: inmemory
+  filesystem:
+    rootdirectory: /var/lib/registry
+http:
+  addr: :5000
+  headers:
+    X-Content-Type-Options: [nosniff]
+"""
+
+
+def registry_image() -> str:
+    """Return the name of a usable registry image, pulling or building one if needed."""
+    client = engine.client()
+    for name in (settings.UPSTREAM_REGISTRY_IMAGE, settings.LOCAL_REGISTRY_IMAGE):
+        if _present(client, name):
+            return name
+    try:
+        client.images.pull(settings.UPSTREAM_REGISTRY_IMAGE)
+        return settings.UPSTREAM_REGISTRY_IMAGE
+    except (docker.errors.APIError, requests.exceptions.RequestException):
+        pass
+    build_local_registry_image()
+    print(
+        f"Docker Hub is out of reach: built {settings.LOCAL_REGISTRY_IMAGE} from Debian's "
+        f"{DEBIAN_PACKAGE} package instead of pulling {settings.UPSTREAM_REGISTRY_IMAGE}.",
+        file=sys.stderr,
+    )
+    return settings.LOCAL_REGISTRY_IMAGE
+
+
+def _present(client: docker.DockerClient, name: str) -> bool:
+    try:
+        client.images.get(name)
+    except docker.errors.ImageNotFound:
+        return False
+    return True
+
+
+def _shared_libraries(binary: Path) -> list[Path]:
+    done = subprocess.run(["ldd", str(binary)], capture_output=True, text=True)
+    return sorted({Path(p) for p in re.findall(r"(/\S+)\s+\(0x", done.stdout)})
+
+
+def registry_spec(architecture: str) -> ImageSpec:
+    """Describe an image that runs Debian's registry binary like ``registry:2`` does."""
+    files = [Entry("bin/registry", DEBIAN_BINARY.read_bytes(), 0o755)]
+    for library in _shared_libraries(DEBIAN_BINARY):
+        files.append(Entry(str(library.resolve()), library.resolve().read_bytes(), 0o755))
+        if library.resolve() != library:
+            files.append(Entry(str(library), library.resolve().read_bytes(), 0o755))
+    files += [
+        Entry("etc/docker/registry/config.yml", CONFIG_YML),
+        Entry("var/lib/registry"),
+        Entry("tmp", None, 0o1777),
+    ]
+    return ImageSpec(
+        repo_tags=[settings.LOCAL_REGISTRY_IMAGE],
+        layers=[Layer(files, f"registry from Debian's {DEBIAN_PACKAGE} package")],
+        architecture=architecture,
+        entrypoint=["/bin/registry"],
+        cmd=["serve", "/etc/docker/registry/config.yml"],
+        labels={settings.LABEL: "registry", f"{settings.LABEL}.built-locally": "true"},
+        exposed_ports=["5000/tcp"],
+        volumes=["/var/lib/registry"],
+    )
+
+
+def build_local_registry_image() -> str:
+    """Build and load the registry image from Debian's package; return its image ID."""
+    if not DEBIAN_BINARY.exists():
+        if not engine.can_bootstrap():
+            raise ImageError(
+                f"No {settings.UPSTREAM_REGISTRY_IMAGE} image is available: it is not on this "
+                "engine, it cannot be pulled, and Debian's docker-registry package is not "
+                "installed to build one. Pull registry:2 once while online, or install "
+                "docker-registry (apt-get install docker-registry), then try again."
+            )
+        try:
+            engine.apt_install([DEBIAN_PACKAGE])
+        except KitError as error:
+            raise ImageError(str(error)) from None
+    client = engine.client()
+    spec = registry_spec(archive.docker_architecture(str(client.info()["Architecture"])))
+    data, image_id = archive.docker_archive(spec)
+    client.images.load(data)
+    return image_id

@@ -1,0 +1,34 @@
+"""Fixed names and demo values of the kit, kept in one place.
+
+The registry is a throwaway on loopback, so its demo credentials are public on purpose:
+the notebooks show them and the README documents them.
+"""
+
+LABEL = "io.docker-share-kit"
+"""Label key on every container and image the kit creates; its value says what the thing is."""
+
+SESSION_LABEL = "io.docker-share-kit.session"
+"""Label key naming the session (``main`` or a test worker) a registry container belongs to."""
+
+DEMO_USER = "learner"
+DEMO_PASSWORD = "learner-pass"
+
+PREFERRED_PORT = 5000
+"""The port the guide's addresses use; the kit falls back to a free one when it is taken."""
+
+GUIDE_ADDRESS = f"localhost:{PREFERRED_PORT}"
+"""The registry address the notebooks type; the shell runner maps it to the real one."""
+
+UPSTREAM_REGISTRY_IMAGE = "registry:2"
+LOCAL_REGISTRY_IMAGE = "docker-share-kit/registry:2"
+"""The registry image the kit builds from Debian's package when Docker Hub is out of reach."""
+
+BASE_IMAGE = "tinybase:latest"
+"""The demo base image; the kit publishes it to the registry as ``library/tinybase``."""
+
+BASE_REPOSITORY = "library/tinybase"
+
+DEMO_IMAGE = "learner/hello-world:latest"
+"""The learner's own image, as built on their machine before it is shared."""
+
+DEMO_REPOSITORY = "learner/hello-world"

@@ -1,0 +1,141 @@
+"""Run docker CLI commands the way a reader types them, with output that can be stored.
+
+IPython's ``!`` runs commands in a pseudo-terminal, so docker draws progress with cursor codes,
+and it never fails a cell. ``run`` instead pipes the command (stdout and stderr merged, in
+order), in a fixed environment that uses the kit's own Docker config, and reduces per-layer
+progress to the final line a terminal shows for each layer. ``install`` makes ``!`` use it.
+
+A command whose failure is part of the lesson ends with the comment ``# expect failure``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from helpers import settings
+from helpers.errors import CommandFailed, KitError
+from helpers.paths import session_home
+
+EXPECT_FAILURE = "# expect failure"
+FINAL_STATUSES = (
+    "Pushed",
+    "Mounted from ",
+    "Layer already exists",
+    "Already exists",
+    "Pull complete",
+)
+_LAYER_LINE = re.compile(r"^([0-9a-f]{12}): (.*?)\s*$")
+
+_registry_address = settings.GUIDE_ADDRESS
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a command printed (already reduced) and how it exited."""
+
+    command: str
+    output: str
+    returncode: int
+
+
+def use_registry(address: str) -> None:
+    """Map the guide's ``localhost:5000`` in commands to the registry's real address."""
+    global _registry_address
+    _registry_address = address
+
+
+def mapped(text: str) -> str:
+    """Return ``text`` with the guide's registry address replaced by the real one."""
+    return text.replace(settings.GUIDE_ADDRESS, _registry_address)
+
+
+def environment() -> dict[str, str]:
+    """Return the fixed environment commands run in: C locale, UTC, 80 columns, kit config."""
+    home = session_home()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "HOME": str(home),
+        "DOCKER_CONFIG": ".docker",
+        "LANG": "C",
+        "LC_ALL": "C",
+        "TZ": "UTC",
+        "COLUMNS": "80",
+        "DOCKER_CLI_HINTS": "false",
+    }
+    if "DOCKER_HOST" in os.environ:
+        env["DOCKER_HOST"] = os.environ["DOCKER_HOST"]
+    return env
+
+
+def reduce_progress(text: str) -> str:
+    """Keep one line per layer, its final status, where the layer first appeared."""
+    lines = text.splitlines()
+    status: dict[str, str] = {}
+    kept: list[str | None] = []
+    for line in lines:
+        match = _LAYER_LINE.match(line)
+        if match is None:
+            kept.append(line)
+            continue
+        layer, said = match.groups()
+        if layer not in status:
+            kept.append(layer)
+        if layer not in status or not status[layer].startswith(FINAL_STATUSES):
+            status[layer] = said
+    out = [f"{item}: {status[item]}" if item in status else item for item in kept]
+    return "\n".join(line for line in out if line is not None) + ("\n" if out else "")
+
+
+def run(command: str, *, echo: bool = False) -> Result:
+    """Run one shell command in the kit's environment; fail unless the outcome is expected."""
+    expect_failure = command.rstrip().endswith(EXPECT_FAILURE)
+    command = mapped(command)
+    home = session_home()
+    home.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        command,
+        shell=True,
+        cwd=home,
+        env=environment(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+    result = Result(command, reduce_progress(done.stdout), done.returncode)
+    if echo:
+        sys.stdout.write(result.output)
+        sys.stdout.flush()
+    if expect_failure and done.returncode == 0:
+        raise CommandFailed(f"This command was expected to fail but succeeded: {command}")
+    if not expect_failure and done.returncode != 0:
+        raise CommandFailed(f"This command failed (exit {done.returncode}): {command}")
+    return result
+
+
+def install(ip: Any | None = None) -> None:
+    """Make ``!command`` in this IPython session use ``run`` (expanding ``$VAR`` and ``{x}``)."""
+    if ip is None:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+        if ip is None:
+            return
+
+    def system(command: str) -> None:
+        run(ip.var_expand(command, depth=1), echo=True)
+
+    def explain(
+        shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None
+    ) -> None:
+        shell.showtraceback((kind, error, tb), exception_only=True)
+
+    ip.system = system
+    ip.system_piped = system
+    ip.set_custom_exc((KitError,), explain)
