@@ -64,6 +64,13 @@ def reset() -> str:
 VERBS = {"engine": engine_up, "up": up, "down": down, "status": status, "reset": reset}
 
 
+def _session_label() -> str:
+    try:
+        return f" (session {session_name()})"
+    except KitError:  # the session name itself is what is wrong
+        return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one verb and print its one-line result; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
@@ -76,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(down(args.all) if verb == "down" else VERBS[verb]())
     except KitError as error:
-        print(f"docker-share-kit {verb} (session {session_name()}): {error}", file=sys.stderr)
+        print(f"docker-share-kit {verb}{_session_label()}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(

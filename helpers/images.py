@@ -8,6 +8,8 @@ shows ``Mounted from library/tinybase``, as pushing onto ``ubuntu`` does on Dock
 
 from __future__ import annotations
 
+import contextlib
+
 import docker
 import docker.errors
 
@@ -94,6 +96,19 @@ def load_demo_images() -> dict[str, str]:
         spec.repo_tags[0]: _load(client, spec)
         for spec in (base_spec(architecture), hello_spec(architecture))
     }
+
+
+def reload_demo_image() -> None:
+    """Drop every name and digest reference of the demo image, then load it afresh.
+
+    A pull step that removes the image must see it deleted; a name left by another
+    session or an earlier run would keep it alive and change what ``docker image rm`` says.
+    """
+    client = engine.client()
+    image_id = archive.docker_archive(hello_spec(engine_architecture(client)))[1]
+    with contextlib.suppress(docker.errors.ImageNotFound):
+        client.images.remove(image_id, force=True)
+    load_demo_images()
 
 
 def kit_images() -> list[docker.models.images.Image]:

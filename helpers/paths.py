@@ -10,6 +10,8 @@ import os
 import re
 from pathlib import Path
 
+from helpers.errors import KitError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -22,7 +24,10 @@ def session_name() -> str:
     """Return this process's session: ``$KIT_SESSION``, the xdist worker id, or ``main``."""
     name = os.environ.get("KIT_SESSION") or os.environ.get("PYTEST_XDIST_WORKER") or "main"
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
-        raise ValueError(f"KIT_SESSION may hold letters, digits, '.', '_' and '-' only: {name!r}")
+        raise KitError(
+            f"KIT_SESSION may hold letters, digits, '.', '_' and '-' only, not {name!r}: "
+            "set it to a name such as `main` and try again."
+        )
     return name
 
 

@@ -47,7 +47,13 @@ def port_is_free(port: int) -> bool:
 
 
 def free_port() -> int:
-    """Return a port on 127.0.0.1 that the system says is free."""
+    """Return a free port on 127.0.0.1, four digits long like 5000 when one is free.
+
+    Same-width addresses keep docker's table columns aligned as in the stored outputs.
+    """
+    for port in range(settings.PREFERRED_PORT + 1, 10000):
+        if port_is_free(port):
+            return port
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

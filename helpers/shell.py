@@ -6,6 +6,7 @@ order), in a fixed environment that uses the kit's own Docker config, and reduce
 progress to the final line a terminal shows for each layer. ``install`` makes ``!`` use it.
 
 A command whose failure is part of the lesson ends with the comment ``# expect failure``.
+Go templates such as ``--format '{{.ID}}'`` pass through as typed.
 """
 
 from __future__ import annotations
@@ -119,6 +120,20 @@ def run(command: str, *, echo: bool = False) -> Result:
     return result
 
 
+_OPEN, _CLOSE = "\x00go-open\x00", "\x00go-close\x00"
+
+
+def expand(ip: Any, command: str) -> str:
+    """Expand ``$VAR`` and ``{expr}`` as IPython's ``!`` does, but keep Go templates.
+
+    Docker's ``--format '{{.ID}}'`` then reads the same in a notebook as in a terminal,
+    where IPython alone would turn ``{{`` into ``{``.
+    """
+    protected = command.replace("{{", _OPEN).replace("}}", _CLOSE)
+    expanded = str(ip.var_expand(protected, depth=2))
+    return expanded.replace(_OPEN, "{{").replace(_CLOSE, "}}")
+
+
 def install(ip: Any | None = None) -> None:
     """Make ``!command`` in this IPython session use ``run`` (expanding ``$VAR`` and ``{x}``)."""
     if ip is None:
@@ -129,7 +144,7 @@ def install(ip: Any | None = None) -> None:
             return
 
     def system(command: str) -> None:
-        run(ip.var_expand(command, depth=1), echo=True)
+        run(expand(ip, command), echo=True)
 
     def explain(
         shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None

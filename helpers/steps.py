@@ -47,8 +47,9 @@ def untag_remote_names() -> None:
     """Remove the registry-qualified names of the demo image, keeping the image itself."""
     client = engine.client()
     for tag in TAGS:
-        if state.local_image_id(remote_name(tag)) is not None:
-            client.images.remove(shell_name(remote_name(tag)), noprune=True)
+        name = shell_name(remote_name(tag))
+        if state.local_image_id(name) is not None:
+            client.images.remove(name, noprune=True)
 
 
 def shell_name(name: str) -> str:
@@ -108,7 +109,7 @@ def _prepare_push(registry: Registry) -> None:
 
 
 def _prepare_pull(registry: Registry) -> None:
-    images.load_demo_images()
+    images.reload_demo_image()
     push_both(registry)
 
 

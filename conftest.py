@@ -1,0 +1,39 @@
+"""Settings for every pytest run of the kit: its own session, and how nbval compares outputs.
+
+Tests run in the session ``test`` (``test-gwN`` per xdist worker), never in ``main``, so a
+learner's registry and credentials are left alone; whatever a run started is removed at its end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+
+import pytest
+
+worker = os.environ.get("PYTEST_XDIST_WORKER")
+os.environ["KIT_SESSION"] = f"test-{worker}" if worker else "test"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point nbval at the sanitize file that fits this engine."""
+    if getattr(config.option, "nbval", False) and not config.option.nbval_sanitize_with:
+        from helpers.errors import KitError
+        from helpers.recorded import sanitize_file
+
+        try:
+            config.option.nbval_sanitize_with = str(sanitize_file())
+        except KitError as error:
+            raise pytest.UsageError(str(error)) from None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Remove this run's registry and its session folder, whatever the outcome."""
+    from helpers.errors import KitError
+    from helpers.paths import session_home
+    from helpers.registry import remove_leftovers
+
+    with contextlib.suppress(KitError):
+        remove_leftovers(os.environ["KIT_SESSION"])
+    shutil.rmtree(session_home().parent, ignore_errors=True)
