@@ -1,0 +1,149 @@
+"""The notebooks' stored outputs are real checks: each command cell has one, and nbval
+fails on exactly the cell whose stored output was changed.
+
+The mutation run copies every notebook, changes one stored output in each (a digest
+character, a layer status, ``Hello World``, a tag, ...), runs nbval on the copies in a
+separate pytest process, and reads which cells failed from its JUnit report.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import steps
+from helpers.errors import StepIncomplete
+from helpers.recorded import NOTEBOOKS, sanitize_file
+
+NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """Replace ``old`` with ``new`` in the first stored output of a notebook that holds it."""
+
+    notebook: str
+    old: str
+    new: str
+
+
+MUTATIONS = [
+    Mutation("01-registries-and-names.ipynb", "Hello World", "Hello Wordl"),
+    Mutation("02-login.ipynb", "bGVhcm5lcjpsZWFybmVyLXBhc3M=", "bGVhcm5lcjpsZWFybmVyLXBhc3N="),
+    Mutation("03-tag.ipynb", "   0.1.0   ", "   0.1.1   "),
+    Mutation("04-push.ipynb", "digest: sha256:50c9", "digest: sha256:50c8"),
+    Mutation("05-pull.ipynb", "Pull complete", "Already exists"),
+    Mutation("06-logout.ipynb", "no basic auth credentials", "unauthorized"),
+    Mutation("07-common-mistakes.ipynb", "401 Unauthorized", "403 Forbidden"),
+]
+
+
+def _code_cells(path: Path) -> list[nbformat.NotebookNode]:
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+def _text(cell: nbformat.NotebookNode) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs)
+
+
+def test_every_notebook_has_a_mutation() -> None:
+    """The mutation run covers every notebook, so none escapes it."""
+    assert sorted(m.notebook for m in MUTATIONS) == [p.name for p in NOTEBOOK_PATHS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.name)
+def test_every_docker_command_cell_has_stored_output(path: Path) -> None:
+    """A code cell saved without output is not checked by nbval, so none may lack one."""
+    for index, cell in enumerate(_code_cells(path)):
+        if "docker " in cell.source:
+            assert cell.outputs, f"{path.name} code cell {index} runs docker but stores no output"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.name)
+def test_notebook_skeleton(path: Path) -> None:
+    """Every notebook has the same skeleton, a tagged set-up cell first and a check last."""
+    cells = nbformat.read(path, as_version=4).cells
+    headings = [line for c in cells if c.cell_type == "markdown" for line in c.source.splitlines()]
+    for heading in (
+        "## What you will learn",
+        "## Before you start",
+        "## Steps",
+        "## Check your work",
+        "## Summary",
+    ):
+        assert heading in headings, f"{path.name} lacks {heading!r}"
+    code = _code_cells(path)
+    assert code[0].metadata.get("tags") == ["setup"]
+    assert "steps.start(" in code[0].source
+    assert code[-1].source.startswith("steps.check(")
+
+
+def _mutate(source: Path, target: Path, mutation: Mutation) -> int:
+    """Write a copy of the notebook with one stored output changed; return the index of that
+    cell among the code cells, which is how nbval numbers its items."""
+    notebook = nbformat.read(source, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for index, cell in enumerate(code):
+        for output in cell.outputs:
+            if mutation.old in output.get("text", ""):
+                output.text = output.text.replace(mutation.old, mutation.new, 1)
+                nbformat.write(notebook, target)
+                return index
+    raise AssertionError(f"{source.name} holds no stored output with {mutation.old!r}")
+
+
+def _failed_cells(report: Path) -> dict[str, set[int]]:
+    failed: dict[str, set[int]] = {}
+    for case in ElementTree.parse(report).iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            notebook = case.get("classname", "")
+            failed.setdefault(notebook, set()).add(int(case.get("name", "").split()[-1]))
+    return failed
+
+
+def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path) -> None:
+    """Each changed stored output makes nbval fail on that cell and on no other."""
+    expected: dict[str, set[int]] = {}
+    for mutation in MUTATIONS:
+        cell = _mutate(NOTEBOOKS / mutation.notebook, tmp_path / mutation.notebook, mutation)
+        expected[mutation.notebook] = {cell}
+    report = tmp_path / "report.xml"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--nbval",
+            "--nbval-current-env",
+            f"--nbval-sanitize-with={sanitize_file()}",
+            f"--junitxml={report}",
+            f"--rootdir={tmp_path}",
+            str(tmp_path),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert _failed_cells(report) == expected, done.stdout[-3000:]
+
+
+@pytest.mark.parametrize("step", ["login", "tag", "push", "logout"])
+def test_step_check_says_what_is_missing(step: str) -> None:
+    """Right after a step's set-up, before its commands, its check names what is missing."""
+    steps.start(step)
+    with pytest.raises(StepIncomplete) as raised:
+        steps.check(step)
+    sentence = str(raised.value)
+    assert sentence.endswith(".") and "\n" not in sentence
+    assert "run" in sentence or "again" in sentence
