@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 worker = os.environ.get("PYTEST_XDIST_WORKER")
-os.environ["KIT_SESSION"] = f"test-{worker}" if worker else "test"
+os.environ.setdefault("KIT_SESSION", f"test-{worker}" if worker else "test")
 
 
 def pytest_configure(config: pytest.Config) -> None:

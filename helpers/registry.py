@@ -139,7 +139,10 @@ class Registry:
             if self.answers():
                 return
             if self.container is not None:
-                self.container.reload()
+                try:
+                    self.container.reload()
+                except docker.errors.NotFound:  # removed by someone else meanwhile
+                    break
                 if self.container.status == "exited":
                     break
             time.sleep(POLL_INTERVAL)

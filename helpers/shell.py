@@ -116,7 +116,9 @@ def run(command: str, *, echo: bool = False) -> Result:
     if expect_failure and done.returncode == 0:
         raise CommandFailed(f"This command was expected to fail but succeeded: {command}")
     if not expect_failure and done.returncode != 0:
-        raise CommandFailed(f"This command failed (exit {done.returncode}): {command}")
+        printed = result.output.rstrip()
+        said = f"\nIt printed:\n{printed}" if printed and not echo else ""
+        raise CommandFailed(f"This command failed (exit {done.returncode}): {command}{said}")
     return result
 
 

@@ -1,0 +1,262 @@
+"""Shared fixtures: one engine client, throwaway registries removed in teardown, demo images.
+
+The tests run against the real engine and real registries, in their own kit session
+(``$KIT_SESSION``: ``test`` from the project's root ``conftest.py``, else ``t-tests``) and a
+second one beside it, so their registries and Docker config never meet the ``main`` session a
+person records notebooks with. Some tests change engine-global state (they remove and reload
+the demo images, run ``reset`` and ``down --all``), so run the suite serially, not with xdist,
+and under the lock the notebooks use::
+
+    flock /tmp/kit-engine.lock .venv/bin/pytest
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import docker
+import docker.errors
+import pytest
+from docker.models.containers import Container
+from docker.utils import parse_repository_tag
+
+from helpers import archive, engine, images, settings, shell
+from helpers.archive import Entry, ImageSpec, Layer
+from helpers.paths import session_home
+from helpers.registry import Registry, remove_leftovers
+
+os.environ.setdefault("KIT_SESSION", "t-tests")
+SESSION = os.environ["KIT_SESSION"]
+OTHER_SESSION = f"{SESSION}-other"
+"""A second session of the tests' own, for tests that need two registries at once."""
+
+if SESSION == "main":
+    raise pytest.UsageError("KIT_SESSION=main is a person's session: unset it to run the tests.")
+
+SENTINEL_IMAGE = f"sentinel-{SESSION}:latest"
+SENTINEL_CONTAINER = f"sentinel-{SESSION}"
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> Iterator[docker.DockerClient]:
+    """Return the kit's one engine client, and leave the engine as the run found it.
+
+    Before the first test that needs the engine, clear what a killed run left behind; after
+    the last, remove the tests' registries (with their volumes) and sentinels, and give the
+    demo images back exactly the tags they had.
+    """
+    client = engine.client()
+    _clear_sessions()
+    _remove_sentinels(client)
+    tags = _kit_tags(client)
+    yield client
+    _clear_sessions()
+    _remove_sentinels(client)
+    _restore_demo_images(client, tags)
+
+
+@pytest.fixture(scope="session")
+def architecture(docker_client: docker.DockerClient) -> str:
+    """Return the image architecture the engine runs natively (``amd64`` or ``arm64``)."""
+    return images.engine_architecture(docker_client)
+
+
+def _kit_tags(client: docker.DockerClient) -> dict[str, str]:
+    return {
+        tag: image.id
+        for image in images.kit_images()
+        if image.labels.get(settings.LABEL) != "registry"
+        for tag in image.tags
+    }
+
+
+def _restore_demo_images(client: docker.DockerClient, tags: dict[str, str]) -> None:
+    """Load the demo images and give them exactly the tags they had (tag -> image ID)."""
+    images.load_demo_images()
+    for tag in set(_kit_tags(client)) - set(tags) - {settings.DEMO_IMAGE, settings.BASE_IMAGE}:
+        client.images.remove(tag, noprune=True)
+    present = {image.id for image in images.kit_images()}
+    for tag, image_id in tags.items():
+        if image_id in present:
+            client.images.get(image_id).tag(*parse_repository_tag(tag))
+
+
+def _remove_sentinels(client: docker.DockerClient) -> None:
+    with contextlib.suppress(docker.errors.NotFound):
+        client.containers.get(SENTINEL_CONTAINER).remove(force=True, v=True)
+    with contextlib.suppress(docker.errors.ImageNotFound):
+        client.images.remove(SENTINEL_IMAGE, force=True)
+
+
+def _clear_sessions() -> None:
+    for session in (SESSION, OTHER_SESSION):
+        remove_leftovers(session)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def remove_session_folders() -> Iterator[None]:
+    """Remove the tests' session folders (homes with their Docker config) after the run."""
+    yield
+    for session in (SESSION, OTHER_SESSION):
+        shutil.rmtree(session_home(session).parent, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def guide_address_unmapped() -> Iterator[None]:
+    """Start and end every test with the shell runner's address mapping switched off."""
+    shell.use_registry(settings.GUIDE_ADDRESS)
+    yield
+    shell.use_registry(settings.GUIDE_ADDRESS)
+
+
+@pytest.fixture
+def empty_sessions(docker_client: docker.DockerClient) -> Iterator[None]:
+    """Start and end the test with no kit registry in the tests' two sessions (other tests may
+    leave the session's registry running for reuse, as ``kit_registry()`` intends)."""
+    _clear_sessions()
+    yield
+    _clear_sessions()
+
+
+@pytest.fixture
+def other_session() -> str:
+    """Return the name of the tests' second session."""
+    return OTHER_SESSION
+
+
+@pytest.fixture
+def registry(empty_sessions: None) -> Iterator[Registry]:
+    """Start a throwaway registry for the test's session; remove it and its volume after."""
+    with Registry(SESSION) as started:
+        yield started
+
+
+@pytest.fixture
+def other_registry(empty_sessions: None) -> Iterator[Registry]:
+    """Start a second throwaway registry, in the tests' other session."""
+    with Registry(OTHER_SESSION) as started:
+        yield started
+
+
+@pytest.fixture
+def guide_registry(registry: Registry) -> Registry:
+    """Return the test's registry, with the guide's ``localhost:5000`` mapped to it."""
+    shell.use_registry(registry.address)
+    return registry
+
+
+@pytest.fixture
+def demo_images(docker_client: docker.DockerClient) -> Iterator[dict[str, str]]:
+    """Load the demo images (name -> ID); after the test, reload them and restore their tags."""
+    tags = _kit_tags(docker_client)
+    yield images.load_demo_images()
+    _restore_demo_images(docker_client, tags)
+
+
+@pytest.fixture
+def sentinel(docker_client: docker.DockerClient, architecture: str) -> Iterator[tuple[str, str]]:
+    """Create an image and a container that are not the kit's; return their IDs."""
+    spec = ImageSpec(
+        repo_tags=[SENTINEL_IMAGE],
+        layers=[Layer([Entry("sentinel", b"not the kit's\n")], "sentinel: someone else's file")],
+        architecture=architecture,
+        cmd=["/sentinel"],
+        labels={"org.example.owner": "someone-else"},
+    )
+    data, image_id = archive.docker_archive(spec)
+    docker_client.images.load(data)
+    container = docker_client.containers.create(SENTINEL_IMAGE, name=SENTINEL_CONTAINER)
+    yield image_id, container.id
+    _remove_sentinels(docker_client)
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """A container and its volumes, remembered so a test can check later that all are gone."""
+
+    client: docker.DockerClient
+    container_id: str
+    volumes: tuple[str, ...]
+
+    def remaining(self) -> list[str]:
+        """Return the container ID and volume names that still exist."""
+        left = []
+        try:
+            self.client.containers.get(self.container_id)
+            left.append(self.container_id)
+        except docker.errors.NotFound:
+            pass
+        for name in self.volumes:
+            try:
+                self.client.volumes.get(name)
+                left.append(name)
+            except docker.errors.NotFound:
+                pass
+        return left
+
+
+@pytest.fixture
+def footprint(docker_client: docker.DockerClient) -> Callable[[Container | None], Footprint]:
+    """Return a function that remembers a registry container and its volumes."""
+
+    def remember(container: Container | None) -> Footprint:
+        assert container is not None
+        container.reload()
+        mounts = container.attrs["Mounts"]
+        volumes = tuple(m["Name"] for m in mounts if m["Type"] == "volume")
+        assert volumes, "a registry container stores its data in a volume"
+        return Footprint(docker_client, container.id, volumes)
+
+    return remember
+
+
+@pytest.fixture
+def volume_names(docker_client: docker.DockerClient) -> Callable[[], set[str]]:
+    """Return a function listing the engine's volumes, for before/after comparisons."""
+    return lambda: {volume.name for volume in docker_client.volumes.list()}
+
+
+@pytest.fixture
+def session_containers(docker_client: docker.DockerClient) -> Callable[[str], list[str]]:
+    """Return a function listing the IDs of a session's kit containers (any state)."""
+
+    def find(session: str) -> list[str]:
+        label = f"{settings.SESSION_LABEL}={session}"
+        return [c.id for c in docker_client.containers.list(all=True, filters={"label": label})]
+
+    return find
+
+
+@pytest.fixture
+def held_port() -> Iterator[int]:
+    """Listen on a free port of 127.0.0.1 for the test, as another program would."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        yield int(holder.getsockname()[1])
+
+
+CliRun = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def cli() -> CliRun:
+    """Return a function that runs ``python -m helpers ARGS`` in a real process."""
+
+    def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "helpers", *args],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return run

@@ -1,0 +1,44 @@
+"""The public API: what ``helpers`` exports is pinned, so a change to it is a visible diff."""
+
+from __future__ import annotations
+
+import helpers
+
+PUBLIC = [
+    "CommandFailed",
+    "EngineUnavailable",
+    "ImageError",
+    "KitError",
+    "Registry",
+    "RegistryError",
+    "Result",
+    "StepIncomplete",
+    "check",
+    "install",
+    "kit_registry",
+    "load_demo_images",
+    "reduce_progress",
+    "remove_kit_images",
+    "remove_leftovers",
+    "run",
+    "running_registry",
+    "start",
+]
+
+
+def test_public_names_are_pinned():
+    """``helpers.__all__`` lists exactly the public names, sorted."""
+    assert helpers.__all__ == PUBLIC
+
+
+def test_every_public_name_exists_and_says_what_it_does():
+    """Every exported name is importable from ``helpers`` and carries a docstring."""
+    for name in PUBLIC:
+        assert getattr(helpers, name).__doc__, name
+
+
+def test_errors_a_user_can_hit_are_kit_errors():
+    """Every error the kit raises on purpose is a KitError, the kind shown as one sentence."""
+    errors = ["CommandFailed", "EngineUnavailable", "ImageError", "RegistryError", "StepIncomplete"]
+    for name in errors:
+        assert issubclass(getattr(helpers, name), helpers.KitError), name

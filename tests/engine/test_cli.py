@@ -1,0 +1,77 @@
+"""``python -m helpers VERB``: one line per verb, exit 0, and ``down`` removes only what it says."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import settings
+from helpers.paths import session_name
+
+SESSION = session_name()
+ONE_LINE = {
+    "engine": r"Docker engine \S+ is (running|started) at \S+\.",
+    "up": (
+        r"Registry ready at localhost:\d+ \(user learner, password learner-pass\); "
+        r"demo images learner/hello-world:latest and tinybase:latest loaded\."
+    ),
+    "status": (
+        r"Engine \S+; (registry at localhost:\d+|no registry running); "
+        r"logged (in|out); demo images (not )?loaded\."
+    ),
+    "down": rf"Removed \d+ kit registry container\(s\) of session {SESSION}, with their volumes\.",
+    "down --all": r"Removed \d+ kit registry container\(s\) of every session, with their volumes\.",
+    "reset": (
+        r"Clean: (registry at localhost:\d+ emptied|no registry to empty), "
+        r"\d+ kit image\(s\) removed, logged out\."
+    ),
+}
+
+
+@pytest.mark.parametrize("verb", ONE_LINE)
+def test_each_verb_prints_one_line_and_exits_0(verb, cli, demo_images, empty_sessions):
+    """Each verb prints exactly one line saying what it did, nothing on stderr, and exits 0."""
+    done = cli(*verb.split())
+    assert (done.returncode, done.stderr) == (0, "")
+    assert re.fullmatch(ONE_LINE[verb] + "\n", done.stdout)
+
+
+def test_status_after_up_names_the_registry_and_images(cli, demo_images, empty_sessions):
+    """After `up`, `status` reports the same registry address, logged out, images loaded."""
+    up = cli("up")
+    address = re.search(r"localhost:\d+", up.stdout).group(0)
+    status = cli("status")
+    assert status.stdout.endswith(f"; registry at {address}; logged out; demo images loaded.\n")
+
+
+def test_down_removes_only_this_sessions_registry(registry, other_registry, footprint, cli):
+    """`down` removes this session's registry and its volume, and leaves another session's
+    registry running."""
+    mine = footprint(registry.container)
+    theirs = footprint(other_registry.container)
+    done = cli("down")
+    assert (
+        done.stdout
+        == f"Removed 1 kit registry container(s) of session {SESSION}, with their volumes.\n"
+    )
+    assert mine.remaining() == []
+    assert theirs.remaining() == [theirs.container_id, *theirs.volumes]
+    assert other_registry.answers()
+
+
+def test_down_all_removes_every_sessions_registry(
+    registry, other_registry, footprint, cli, sentinel, docker_client
+):
+    """`down --all` removes the registries of every session with their volumes, and nothing
+    that is not a kit registry."""
+    left = [footprint(registry.container), footprint(other_registry.container)]
+    done = cli("down", "--all")
+    assert done.returncode == 0
+    assert [footprint.remaining() for footprint in left] == [[], []]
+    kit_registries = docker_client.containers.list(
+        all=True, filters={"label": settings.SESSION_LABEL}
+    )
+    assert kit_registries == []
+    _, container_id = sentinel
+    assert docker_client.containers.get(container_id).id == container_id

@@ -1,0 +1,108 @@
+"""The demo images: built offline, the same bytes every time, and they really print Hello World."""
+
+from __future__ import annotations
+
+import platform
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from helpers import archive, settings, state, steps
+from helpers.elf import MESSAGE, hello_program
+from helpers.images import base_spec, hello_spec
+from helpers.registry import Registry
+from helpers.shell import run
+
+QEMU_ARM64 = "qemu-aarch64-static"
+REMOTE = f"{settings.GUIDE_ADDRESS}/{settings.DEMO_REPOSITORY}:0.1.0"
+
+
+@pytest.mark.parametrize("arch", ["amd64", "arm64"])
+@pytest.mark.parametrize("make_spec", [base_spec, hello_spec], ids=["base", "hello"])
+def test_two_builds_give_the_same_bytes_and_image_id(make_spec, arch):
+    """Building an image's docker-archive twice gives identical bytes and the same image ID."""
+    first_tar, first_id = archive.docker_archive(make_spec(arch))
+    second_tar, second_id = archive.docker_archive(make_spec(arch))
+    assert first_tar == second_tar
+    assert first_id == second_id
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}", first_id)
+
+
+def test_the_engine_gives_loaded_images_the_predicted_ids(demo_images, docker_client, architecture):
+    """`docker load` of the archives gives exactly the image IDs the archive writer predicts."""
+    for spec in (base_spec(architecture), hello_spec(architecture)):
+        name = spec.repo_tags[0]
+        predicted = archive.docker_archive(spec)[1]
+        assert demo_images[name] == predicted
+        loaded = docker_client.images.get(name)
+        assert loaded.id == predicted
+        assert loaded.attrs["Architecture"] == architecture
+
+
+def _login_and_push(registry: Registry) -> str:
+    """Log in to a registry, push the demo image to it as 0.1.0, return the printed digest."""
+    name = f"{registry.address}/{settings.DEMO_REPOSITORY}:0.1.0"
+    login = f"docker login {registry.address} -u {settings.DEMO_USER} --password-stdin"
+    run(f"echo {settings.DEMO_PASSWORD} | {login}")
+    run(f"docker tag {settings.DEMO_IMAGE} {name}")
+    pushed = run(f"docker push {name}").output
+    return re.search(r"digest: (sha256:[0-9a-f]{64})", pushed).group(1)
+
+
+def test_pushes_to_two_fresh_registries_give_the_same_digest(registry, other_registry, demo_images):
+    """The same image pushed to two empty registries gets the same manifest digest in both."""
+    digests = set()
+    for target in (registry, other_registry):
+        printed = _login_and_push(target)
+        served = state.remote_digest(target, settings.DEMO_REPOSITORY, "0.1.0")
+        assert served == printed
+        digests.add(served)
+    assert len(digests) == 1
+
+
+def test_hello_world_prints_hello_world(demo_images):
+    """`docker run --rm learner/hello-world` prints exactly ``Hello World``."""
+    assert run(f"docker run --rm {settings.DEMO_IMAGE}").output == "Hello World\n"
+
+
+def test_push_mounts_the_base_and_pull_reuses_its_layers(
+    guide_registry, demo_images, docker_client
+):
+    """Pushing onto the published base shows ``Mounted from library/tinybase`` for its four
+    layers; pulling after removal shows ``Already exists`` for them and ``Pull complete`` for
+    the top layer."""
+    steps.fresh_registry(guide_registry)
+    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}")
+    pushed = run(f"docker push {REMOTE}").output
+    assert pushed.count(": Mounted from library/tinybase\n") == 4
+    assert pushed.count(": Pushed\n") == 1
+
+    docker_client.images.remove(demo_images[settings.DEMO_IMAGE], force=True)
+    pulled = run(f"docker pull {REMOTE}").output
+    assert pulled.count(": Already exists\n") == 4
+    assert pulled.count(": Pull complete\n") == 1
+
+
+def test_arm64_program_prints_hello_world_under_qemu(tmp_path):
+    """The arm64 ELF prints ``Hello World`` when run by qemu's user-mode emulator."""
+    qemu = shutil.which(QEMU_ARM64)
+    if qemu is None:
+        pytest.skip(f"{QEMU_ARM64} is not installed (apt-get install qemu-user-static)")
+    program = tmp_path / "hello-arm64"
+    program.write_bytes(hello_program("arm64"))
+    program.chmod(0o755)
+    done = subprocess.run([qemu, str(program)], capture_output=True, timeout=30)
+    assert (done.returncode, done.stdout, done.stderr) == (0, MESSAGE, b"")
+
+
+def test_amd64_program_prints_hello_world_natively(tmp_path):
+    """The amd64 ELF runs directly on an x86_64 host and prints ``Hello World``."""
+    if platform.machine() != "x86_64":
+        pytest.skip(f"this host is {platform.machine()}, not x86_64")
+    program = tmp_path / "hello-amd64"
+    program.write_bytes(hello_program("amd64"))
+    program.chmod(0o755)
+    done = subprocess.run([str(program)], capture_output=True, timeout=30)
+    assert (done.returncode, done.stdout, done.stderr) == (0, MESSAGE, b"")

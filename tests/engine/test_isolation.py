@@ -1,0 +1,84 @@
+"""The kit keeps its Docker config in its own state folder and never touches the user's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import settings, state
+from helpers.paths import docker_config_dir, session_home, state_dir
+from helpers.shell import run
+
+USER_CONFIG = json.dumps(
+    {"auths": {"registry.example": {"auth": "c29tZW9uZTpzZWNyZXQ="}}},
+    indent="\t",
+).encode()
+"""A user's own ``~/.docker/config.json``, with credentials the kit must never see or change."""
+
+LOGIN = (
+    f"echo {settings.DEMO_PASSWORD} | docker login {settings.GUIDE_ADDRESS} "
+    f"-u {settings.DEMO_USER} --password-stdin"
+)
+REMOTE = f"{settings.GUIDE_ADDRESS}/{settings.DEMO_REPOSITORY}:0.1.0"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Return every path under a folder with its bytes (``None`` for folders)."""
+    return {
+        str(path.relative_to(folder)): None if path.is_dir() else path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def test_the_kit_leaves_the_users_docker_config_byte_identical(
+    tmp_path, monkeypatch, guide_registry, demo_images, cli, empty_sessions
+):
+    """With HOME (and DOCKER_CONFIG) pointing at a user's config, a login/tag/push/logout flow
+    and every CLI verb leave that folder exactly as it was."""
+    home = tmp_path / "home"
+    (home / ".docker").mkdir(parents=True)
+    (home / ".docker" / "config.json").write_bytes(USER_CONFIG)
+    before = _snapshot(home)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("DOCKER_CONFIG", str(home / ".docker"))
+
+    run(LOGIN)
+    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}")
+    run(f"docker push {REMOTE}")
+    run(f"docker logout {settings.GUIDE_ADDRESS}")
+    for verb in ("engine", "up", "status", "reset", "down"):
+        done = cli(verb)
+        assert done.returncode == 0, done.stderr
+
+    assert _snapshot(home) == before
+
+
+def test_credentials_are_stored_under_the_state_folder(guide_registry):
+    """`docker login` through the runner writes the session's config under the kit's state
+    folder, for the registry's real address, and `docker logout` removes it from there."""
+    config = docker_config_dir() / "config.json"
+    assert config.is_relative_to(state_dir())
+    assert docker_config_dir() == session_home() / ".docker"
+
+    run(LOGIN)
+    assert guide_registry.address in json.loads(config.read_text())["auths"]
+    assert state.logged_in(guide_registry)
+    run(f"docker logout {settings.GUIDE_ADDRESS}")
+    assert guide_registry.address not in json.loads(config.read_text())["auths"]
+
+
+def test_commands_run_in_the_session_home_with_its_config():
+    """The runner gives commands the session's home as HOME and working folder, and a
+    relative DOCKER_CONFIG that resolves inside it."""
+    printed = run('echo "$HOME|$PWD|$DOCKER_CONFIG"').output
+    assert printed == f"{session_home()}|{session_home()}|.docker\n"
+
+
+def test_sessions_do_not_share_credentials(guide_registry, other_session, monkeypatch):
+    """A login in one session is not seen by another session of the same machine."""
+    run(LOGIN)
+    assert state.logged_in(guide_registry)
+    mine = docker_config_dir()
+    monkeypatch.setenv("KIT_SESSION", other_session)
+    assert docker_config_dir() != mine
+    assert not state.logged_in(guide_registry)

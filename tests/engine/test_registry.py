@@ -1,0 +1,130 @@
+"""The throwaway registry: it starts, checks passwords, finds a port, and leaves nothing behind."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from helpers import kit_registry, running_registry, settings
+from helpers.paths import session_name
+from helpers.registry import Registry, free_port
+
+KILLED_RUN = (
+    "import os, signal\n"
+    "from helpers import kit_registry\n"
+    "kit_registry()\n"
+    "os.kill(os.getpid(), signal.SIGKILL)\n"
+)
+"""A run that starts the session's registry and dies without cleaning up."""
+
+
+def test_start_returns_once_ready_within_the_timeout(empty_sessions):
+    """start() returns a registry that already answers, well inside its ready timeout."""
+    began = time.monotonic()
+    with Registry(session_name(), ready_timeout=10) as registry:
+        elapsed = time.monotonic() - began
+        assert registry.answers()
+    assert elapsed < registry.ready_timeout
+
+
+def test_right_password_gives_200_and_wrong_gives_401(registry):
+    """GET /v2/ answers 200 with the demo login, 401 with a wrong password or none."""
+    url = f"{registry.url}/v2/"
+    right = (settings.DEMO_USER, settings.DEMO_PASSWORD)
+    wrong = (settings.DEMO_USER, "not-the-password")
+    assert requests.get(url, auth=right, timeout=5).status_code == 200
+    assert requests.get(url, auth=wrong, timeout=5).status_code == 401
+    assert requests.get(url, timeout=5).status_code == 401
+
+
+def test_falls_back_to_a_free_port_when_5000_is_taken(empty_sessions):
+    """With 127.0.0.1:5000 taken (by this test, or already by something else), start() picks
+    another port and the registry answers there."""
+    with contextlib.ExitStack() as stack:
+        holder = stack.enter_context(socket.socket())
+        with contextlib.suppress(OSError):  # already held by something else: fine too
+            holder.bind(("127.0.0.1", settings.PREFERRED_PORT))
+            holder.listen()
+        registry = stack.enter_context(Registry(session_name()))
+        assert registry.port != settings.PREFERRED_PORT
+        assert registry.answers()
+
+
+def test_an_explicit_free_port_is_used_as_given(empty_sessions):
+    """Registry(port=N) publishes the registry on exactly 127.0.0.1:N."""
+    port = free_port()
+    with Registry(session_name(), port=port) as registry:
+        assert registry.address == f"localhost:{port}"
+        assert registry.answers()
+
+
+def test_stop_leaves_no_container_and_no_volume(footprint, volume_names, empty_sessions):
+    """stop() removes the container together with its anonymous storage volume."""
+    before = volume_names()
+    registry = Registry(session_name()).start()
+    left = footprint(registry.container)
+    assert left.remaining() == [left.container_id, *left.volumes]
+    registry.stop()
+    assert left.remaining() == []
+    assert volume_names() - before == set()
+
+
+def test_context_manager_cleans_up_when_the_body_raises(footprint, empty_sessions):
+    """Leaving a ``with Registry()`` block by an exception still removes container and volume."""
+    with pytest.raises(RuntimeError), Registry(session_name()) as registry:
+        left = footprint(registry.container)
+        raise RuntimeError("the body failed")
+    assert left.remaining() == []
+
+
+def test_kit_registry_reuses_the_running_one(empty_sessions):
+    """kit_registry() twice gives the same container, and running_registry() finds it."""
+    first = kit_registry()
+    second = kit_registry()
+    assert first.container is not None and second.container is not None
+    assert second.container.id == first.container.id
+    assert second.address == first.address
+    found = running_registry()
+    assert found is not None and found.container is not None
+    assert found.container.id == first.container.id
+
+
+@pytest.mark.parametrize("cleaner", ["kit_registry", "python -m helpers down"])
+def test_leftovers_of_a_killed_run_are_removed(
+    cleaner, cli, footprint, session_containers, docker_client, empty_sessions
+):
+    """A registry left stopped by a run killed with SIGKILL (then an engine restart) is removed,
+    with its volume, by the next kit_registry() or by `python -m helpers down`."""
+    killed = subprocess.run([sys.executable, "-c", KILLED_RUN], timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    [leftover_id] = session_containers(session_name())
+    leftover = docker_client.containers.get(leftover_id)
+    leftover.kill()  # what an engine restart leaves: a stopped container
+    left = footprint(leftover)
+    if cleaner == "kit_registry":
+        fresh = kit_registry()
+        assert fresh.answers()
+        assert fresh.container is not None and fresh.container.id != leftover_id
+    else:
+        assert cli("down").returncode == 0
+        assert session_containers(session_name()) == []
+    assert left.remaining() == []
+
+
+def test_down_and_reset_spare_what_is_not_the_kits(
+    sentinel, cli, demo_images, docker_client, empty_sessions
+):
+    """An image and a container that are not the kit's survive `up`, `reset` and `down`."""
+    image_id, container_id = sentinel
+    for verb in ("up", "reset", "down"):
+        done = cli(verb)
+        assert done.returncode == 0, done.stderr
+    assert docker_client.images.get(image_id).id == image_id
+    assert docker_client.containers.get(container_id).id == container_id

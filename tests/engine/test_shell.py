@@ -1,0 +1,200 @@
+"""The shell runner: progress reduced to final lines, failures raised, ``!`` expanded as typed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+
+import pytest
+import requests
+from IPython.core.interactiveshell import InteractiveShell
+from traitlets.config import Config
+
+from helpers import CommandFailed, archive, reduce_progress, settings, shell, state, steps
+from helpers.images import hello_spec
+from helpers.shell import run
+
+REMOTE = f"{settings.GUIDE_ADDRESS}/{settings.DEMO_REPOSITORY}:0.1.0"
+
+PUSH_PROGRESS = """\
+The push refers to repository [localhost:5000/learner/hello-world]
+e1c8b8d70b5e: Preparing
+8e295e84afc9: Preparing
+070bee79222e: Preparing
+8e295e84afc9: Waiting
+070bee79222e: Mounted from library/tinybase
+e1c8b8d70b5e: Pushing
+8e295e84afc9: Layer already exists
+e1c8b8d70b5e: Pushed
+0.1.0: digest: sha256:50c9887a91b2e715fca9fb6cbab27847b7f67b988d2823bfb83f52cfd8134ae1 size: 1351
+"""
+
+PUSH_REDUCED = """\
+The push refers to repository [localhost:5000/learner/hello-world]
+e1c8b8d70b5e: Pushed
+8e295e84afc9: Layer already exists
+070bee79222e: Mounted from library/tinybase
+0.1.0: digest: sha256:50c9887a91b2e715fca9fb6cbab27847b7f67b988d2823bfb83f52cfd8134ae1 size: 1351
+"""
+
+PULL_PROGRESS = """\
+0.1.0: Pulling from learner/hello-world
+e0f76987350f: Already exists
+be55660ed27d: Pulling fs layer
+be55660ed27d: Verifying Checksum
+be55660ed27d: Download complete
+be55660ed27d: Pull complete
+Digest: sha256:50c9887a91b2e715fca9fb6cbab27847b7f67b988d2823bfb83f52cfd8134ae1
+Status: Downloaded newer image for localhost:5000/learner/hello-world:0.1.0
+"""
+
+PULL_REDUCED = """\
+0.1.0: Pulling from learner/hello-world
+e0f76987350f: Already exists
+be55660ed27d: Pull complete
+Digest: sha256:50c9887a91b2e715fca9fb6cbab27847b7f67b988d2823bfb83f52cfd8134ae1
+Status: Downloaded newer image for localhost:5000/learner/hello-world:0.1.0
+"""
+
+
+@pytest.mark.parametrize(
+    ("raw", "reduced"),
+    [
+        (PUSH_PROGRESS, PUSH_REDUCED),
+        (PULL_PROGRESS, PULL_REDUCED),
+        ("aaaaaaaaaaaa: Pushed\naaaaaaaaaaaa: Pushing\n", "aaaaaaaaaaaa: Pushed\n"),
+        ("latest: Pulling from x\nHello World\n", "latest: Pulling from x\nHello World\n"),
+        ("", ""),
+    ],
+    ids=["push", "pull", "final-status-sticks", "no-layer-lines", "empty"],
+)
+def test_reduce_progress_keeps_the_final_status_per_layer(raw, reduced):
+    """Each layer keeps one line, at its first appearance, with its final status; other
+    lines stay as they are and where they are."""
+    assert reduce_progress(raw) == reduced
+
+
+def _manifest(registry) -> tuple[list[str], str, int]:
+    """Return the short blob digests, the digest and the size of the pushed manifest."""
+    response = requests.get(
+        f"{registry.url}/v2/{settings.DEMO_REPOSITORY}/manifests/0.1.0",
+        auth=(settings.DEMO_USER, settings.DEMO_PASSWORD),
+        headers={"Accept": state.MANIFEST_TYPES},
+        timeout=5,
+    )
+    response.raise_for_status()
+    blobs = [layer["digest"].removeprefix("sha256:")[:12] for layer in response.json()["layers"]]
+    return blobs, response.headers["Docker-Content-Digest"], len(response.content)
+
+
+def test_real_push_and_pull_reduce_to_final_lines_in_layer_order(
+    guide_registry, demo_images, docker_client, architecture
+):
+    """A real multi-layer push, a second push, and a pull after removal each print exactly one
+    final line per layer (push: top layer first; pull: base layer first)."""
+    steps.fresh_registry(guide_registry)
+    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}")
+    pushed = run(f"docker push {REMOTE}").output
+    blobs, digest, size = _manifest(guide_registry)
+    layers = [archive.layer_tar(layer) for layer in hello_spec(architecture).layers]
+    top, *base = reversed([hashlib.sha256(tar).hexdigest()[:12] for tar in layers])
+    repository = f"{guide_registry.address}/{settings.DEMO_REPOSITORY}"
+    assert pushed == (
+        f"The push refers to repository [{repository}]\n"
+        f"{top}: Pushed\n"
+        + "".join(f"{layer}: Mounted from library/tinybase\n" for layer in base)
+        + f"0.1.0: digest: {digest} size: {size}\n"
+    )
+    again = run(f"docker push {REMOTE}").output
+    assert again == (
+        f"The push refers to repository [{repository}]\n"
+        + "".join(f"{layer}: Layer already exists\n" for layer in [top, *base])
+        + f"0.1.0: digest: {digest} size: {size}\n"
+    )
+    docker_client.images.remove(demo_images[settings.DEMO_IMAGE], force=True)
+    pulled = run(f"docker pull {REMOTE}").output
+    assert pulled == (
+        f"0.1.0: Pulling from {settings.DEMO_REPOSITORY}\n"
+        + "".join(f"{blob}: Already exists\n" for blob in blobs[:-1])
+        + f"{blobs[-1]}: Pull complete\n"
+        f"Digest: {digest}\n"
+        f"Status: Downloaded newer image for {repository}:0.1.0\n"
+        f"{repository}:0.1.0\n"
+    )
+
+
+def test_a_failing_command_raises_command_failed():
+    """A non-zero exit raises CommandFailed naming the command and its exit status."""
+    with pytest.raises(CommandFailed, match=r"exit 3\): exit 3$"):
+        run("exit 3")
+
+
+def test_an_expected_failure_that_fails_does_not_raise():
+    """A command ending in ``# expect failure`` that fails returns its result instead."""
+    result = run("echo refused; exit 1 # expect failure")
+    assert (result.output, result.returncode) == ("refused\n", 1)
+
+
+def test_an_expected_failure_that_succeeds_raises():
+    """A command ending in ``# expect failure`` that succeeds raises CommandFailed."""
+    with pytest.raises(CommandFailed, match="expected to fail but succeeded"):
+        run("true # expect failure")
+
+
+def test_output_merges_stdout_and_stderr_in_order():
+    """What a command writes to stdout and stderr comes back as one text, in order."""
+    assert run("echo one; echo two >&2; echo three").output == "one\ntwo\nthree\n"
+
+
+def test_the_guide_address_maps_to_the_real_registry():
+    """``localhost:5000`` in a command becomes the registry's real address."""
+    shell.use_registry("localhost:40000")
+    assert run("echo localhost:5000/learner/hello-world").output == (
+        "localhost:40000/learner/hello-world\n"
+    )
+
+
+@pytest.fixture
+def ipython(tmp_path, monkeypatch) -> Iterator[InteractiveShell]:
+    """Return a real IPython shell whose ``!`` goes through the kit's runner."""
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    config = Config()
+    config.HistoryManager.enabled = False
+    config.InteractiveShell.colors = "nocolor"
+    ip = InteractiveShell.instance(config=config)
+    shell.install(ip)
+    yield ip
+    InteractiveShell.clear_instance()
+
+
+def test_bang_expands_variables_and_expressions(ipython, capsys):
+    """``!echo $NAME {1 + 1}`` expands a variable and an expression, as IPython's ``!`` does."""
+    ipython.user_ns["NAME"] = "world"
+    assert ipython.run_cell("!echo $NAME {1 + 1}").success
+    assert capsys.readouterr().out == "world 2\n"
+
+
+def test_bang_expands_a_functions_local_variables(ipython, capsys):
+    """``$name`` inside a function body reads that function's local variable."""
+    cell = "def greet():\n    name = 'inner'\n    !echo $name\ngreet()"
+    assert ipython.run_cell(cell).success
+    assert capsys.readouterr().out == "inner\n"
+
+
+def test_bang_passes_go_templates_through(ipython, demo_images, capsys):
+    """``--format '{{.ID}}'`` reaches docker as typed and prints the image's 12-hex ID."""
+    cell = f"!docker image ls --format '{{{{.ID}}}}' {settings.DEMO_REPOSITORY}"
+    assert ipython.run_cell(cell).success
+    printed = capsys.readouterr().out
+    assert re.fullmatch(r"[0-9a-f]{12}\n", printed)
+    assert printed == demo_images[settings.DEMO_IMAGE].removeprefix("sha256:")[:12] + "\n"
+
+
+def test_bang_failure_shows_one_sentence_not_a_traceback(ipython, capsys):
+    """A failing ``!`` command fails the cell with CommandFailed shown as one line."""
+    result = ipython.run_cell("!false")
+    assert isinstance(result.error_in_exec, CommandFailed)
+    shown = capsys.readouterr().out
+    assert "CommandFailed: This command failed (exit 1): false" in shown
+    assert "Traceback" not in shown
