@@ -1,0 +1,370 @@
+"""The documentation site, built for real with ``scripts/site``, checked file by file.
+
+The site must show each notebook's stored outputs (the ones nbval verifies) and nothing typed
+by hand in their place, hide the set-up cells, carry no terminal codes, build-machine paths or
+credentials other than the demo ones, load nothing from the network, and have no broken links.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import shlex
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from site_support import (
+    DOCS_DIR,
+    NOTEBOOKS_DIR,
+    PROJECT_ROOT,
+    Build,
+    build_once,
+    cell_source,
+    is_setup,
+    load_notebook,
+    normalize,
+    notebook_paths,
+    output_texts,
+    references_and_ids,
+    require_clean,
+    text_content,
+)
+
+DEMO_AUTH = base64.b64encode(b"learner:learner-pass").decode()
+TEXT_SUFFIXES = {".html", ".json", ".xml", ".ipynb", ".txt"}
+LOADING_TAGS = {"script", "img", "iframe", "source", "video", "audio", "embed", "link"}
+TERMINAL_CODES = re.compile(r"\x1b|\\u001b|&#27;|&#x1b;|class=\"ansi-|\[\d{1,3}(?:;\d{1,3})*m")
+HOST_PATH = re.compile(r"(?<![\w.~/-])/(?:root|work|tmp)\b")
+BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])")
+CREDENTIAL = re.compile(r"[^\s:]{1,64}:\S{1,128}")
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """Return the one strict build of the site for this test run."""
+    return build_once(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def site(build: Build) -> Path:
+    """Return the folder of a successful build."""
+    return require_clean(build).site
+
+
+def html_pages(site: Path) -> list[Path]:
+    """Return every HTML file of the built site."""
+    return sorted(site.rglob("*.html"))
+
+
+def text_files(site: Path) -> list[Path]:
+    """Return every file of the site a reader could read as text (scripts and CSS aside)."""
+    return sorted(p for p in site.rglob("*") if p.suffix in TEXT_SUFFIXES)
+
+
+@cache
+def read(path: Path) -> str:
+    """Return a built file's text (each file is read once per run)."""
+    return path.read_text(encoding="utf-8")
+
+
+def notebook_page(site: Path, notebook: Path) -> Path:
+    """Return the built page of a notebook."""
+    return site / "notebooks" / notebook.stem / "index.html"
+
+
+def shown_cells(notebook: Path) -> list[dict]:
+    """Return a notebook's code cells that the site shows (all but the set-up)."""
+    cells = load_notebook(notebook)["cells"]
+    return [c for c in cells if c["cell_type"] == "code" and not is_setup(c)]
+
+
+def setup_cells(notebook: Path) -> list[dict]:
+    """Return a notebook's cells tagged ``setup``."""
+    return [c for c in load_notebook(notebook)["cells"] if is_setup(c)]
+
+
+NOTEBOOKS = notebook_paths()
+NOTEBOOK_IDS = [path.stem for path in NOTEBOOKS]
+
+
+def test_notebooks_exist() -> None:
+    assert NOTEBOOKS, f"no notebooks in {NOTEBOOKS_DIR}: the site has no steps to show"
+
+
+def test_build_passes_without_warnings(build: Build) -> None:
+    require_clean(build)
+    problems = [line for line in build.log.splitlines() if re.match(r"\s*(WARNING|ERROR)", line)]
+    assert not problems, "mkdocs warned:\n" + "\n".join(problems)
+    assert "\x1b" not in build.log, "the build printed terminal codes (a banner?):\n" + build.log
+
+
+def test_steps_are_in_reading_order(site: Path) -> None:
+    links = [ref.value for ref in references_and_ids(read(site / "index.html"))[0]]
+    steps = [link for link in dict.fromkeys(links) if re.fullmatch(r"notebooks/[^/]+/", link)]
+    assert steps == [f"notebooks/{stem}/" for stem in NOTEBOOK_IDS]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_every_notebook_is_a_page_in_the_navigation(site: Path, notebook: Path) -> None:
+    page = notebook_page(site, notebook)
+    assert page.is_file(), f"{notebook.name} has no page at {page.relative_to(site)}"
+    home_links = {ref.value for ref in references_and_ids(read(site / "index.html"))[0]}
+    assert f"notebooks/{notebook.stem}/" in home_links, f"{notebook.name} is not in the nav"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_every_notebook_is_offered_for_download(site: Path, notebook: Path) -> None:
+    copy = notebook_page(site, notebook).parent / notebook.name
+    assert copy.read_bytes() == notebook.read_bytes(), f"{copy} is not {notebook}"
+    links = [ref.value for ref in references_and_ids(read(notebook_page(site, notebook)))[0]]
+    assert notebook.name in links, f"the page of {notebook.name} does not link to it"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_page_shows_each_command_and_its_stored_output(site: Path, notebook: Path) -> None:
+    text = normalize(text_content(read(notebook_page(site, notebook))))
+    cells = shown_cells(notebook)
+    assert cells, f"{notebook.name} has no code cells to show"
+    for cell in cells:
+        source = cell_source(cell)
+        assert normalize(source) in text, f"{notebook.name}: command not shown:\n{source}"
+        for output in cell.get("outputs", []):
+            for shown in output_texts(output):
+                assert normalize(shown) in text, (
+                    f"{notebook.name}: the stored output of\n{source}\nis not on the page:\n{shown}"
+                )
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_setup_cells_are_hidden(site: Path, notebook: Path) -> None:
+    cells = setup_cells(notebook)
+    assert cells, f"{notebook.name} has no cell tagged setup"
+    text = normalize(text_content(read(notebook_page(site, notebook))))
+    for cell in cells:
+        assert normalize(cell_source(cell)) not in text, f"{notebook.name}: setup cell shown"
+    assert "steps.start(" not in read(notebook_page(site, notebook))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_admonitions_render_as_boxes(site: Path, notebook: Path) -> None:
+    markup = read(notebook_page(site, notebook))
+    assert "!!!" not in text_content(markup), f"{notebook.name}: an admonition shows as text"
+    sources = [cell_source(c) for c in load_notebook(notebook)["cells"]]
+    if any(re.search(r"^!!! \w+", source, re.MULTILINE) for source in sources):
+        assert 'class="admonition' in markup
+
+
+def test_no_terminal_codes(site: Path) -> None:
+    found = {
+        str(page.relative_to(site)): match.group(0)
+        for page in html_pages(site)
+        for match in [
+            TERMINAL_CODES.search(read(page)) or TERMINAL_CODES.search(text_content(read(page)))
+        ]
+        if match
+    }
+    assert not found, f"terminal codes in the site: {found}"
+
+
+def test_no_paths_of_the_build_machine(build: Build, site: Path) -> None:
+    literal = {str(PROJECT_ROOT), str(build.site), str(Path.home())} - {"/"}
+    found = {}
+    for path in text_files(site):
+        text = read(path)
+        hits = [p for p in literal if p in text] + HOST_PATH.findall(text)
+        if hits:
+            found[str(path.relative_to(site))] = sorted(set(hits))
+    assert not found, f"build-machine paths in the site: {found}"
+
+
+def test_no_credentials_but_the_demo_ones(site: Path) -> None:
+    found = {}
+    for path in text_files(site):
+        text = read(path)
+        secrets = {_credential(token) for token in BASE64.findall(text)} - {None}
+        stored = re.findall(r'"auth\\?":\s*\\?"([A-Za-z0-9+/=]*)\\?"', text)
+        secrets |= {_credential(value) or f"auth {value!r}" for value in stored}
+        unexpected = secrets - {"learner:learner-pass"}
+        if unexpected:
+            found[str(path.relative_to(site))] = sorted(unexpected)
+    assert not found, f"credentials other than the demo account's: {found}"
+
+
+def _credential(token: str) -> str | None:
+    """Return ``user:secret`` if a base64 token decodes to one, else None."""
+    try:
+        decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded if decoded.isprintable() and CREDENTIAL.fullmatch(decoded) else None
+
+
+def test_demo_credentials_are_the_documented_ones() -> None:
+    from helpers import settings
+
+    assert (settings.DEMO_USER, settings.DEMO_PASSWORD) == ("learner", "learner-pass")
+    assert base64.b64decode(DEMO_AUTH).decode() == "learner:learner-pass"
+
+
+def test_internal_links_and_anchors_resolve(site: Path) -> None:
+    broken = []
+    for page in html_pages(site):
+        references, _ = references_and_ids(read(page))
+        for ref in references:
+            problem = _check_reference(site, page, ref.value)
+            if problem:
+                where = f'{page.relative_to(site)}: <{ref.tag} {ref.attribute}="{ref.value}">'
+                broken.append(f"{where} {problem}")
+    assert not broken, "broken links:\n" + "\n".join(broken)
+
+
+def _check_reference(site: Path, page: Path, value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme in ("mailto", "tel", "data"):
+        return None
+    if parts.scheme or parts.netloc or not value.strip():
+        return None if parts.scheme in ("http", "https") else f"unexpected reference {value!r}"
+    if not parts.path:
+        target = page
+    elif parts.path.startswith("/"):  # 404.html links from the site's root, wherever it is shown
+        target = (site / unquote(parts.path).lstrip("/")).resolve()
+    else:
+        target = (page.parent / unquote(parts.path)).resolve()
+    if site.resolve() not in (target, *target.parents):
+        return "points outside the site"
+    if target.is_dir():
+        target = target / "index.html"
+    if not target.is_file():
+        return "target does not exist"
+    if parts.fragment and target.suffix == ".html":
+        _, ids = references_and_ids(read(target))
+        if unquote(parts.fragment) not in ids:
+            return f"no id {parts.fragment!r} in {target.relative_to(site.resolve())}"
+    return None
+
+
+def test_nothing_is_loaded_from_the_network(site: Path) -> None:
+    external = []
+    for page in html_pages(site):
+        markup = read(page)
+        for ref in references_and_ids(markup)[0]:
+            remote = urlsplit(ref.value).scheme in ("http", "https") or ref.value.startswith("//")
+            if remote and ref.tag in LOADING_TAGS:
+                external.append(f"{page.relative_to(site)}: <{ref.tag}> {ref.value}")
+        external += [
+            f"{page.relative_to(site)}: {hit}"
+            for hit in re.findall(r"""import\(\s*["'](?:https?:)?//[^"']+""", markup)
+        ]
+    for sheet in site.rglob("*.css"):
+        external += [
+            f"{sheet.relative_to(site)}: {hit}"
+            for hit in re.findall(r"""url\(\s*["']?(?:https?:)?//[^)]+""", read(sheet))
+        ]
+    assert not external, "the site would load from the network:\n" + "\n".join(external)
+
+
+def test_empty_sources_are_not_left_in_pages(site: Path) -> None:
+    empty = [
+        f"{page.relative_to(site)}: <{ref.tag} {ref.attribute}>"
+        for page in html_pages(site)
+        for ref in references_and_ids(read(page))[0]
+        if not ref.value.strip()
+    ]
+    assert not empty, "empty src or href (MathJax loader left in?):\n" + "\n".join(empty)
+
+
+# The commands the Markdown pages include come from docs/_snippets/*.sh; each line must name
+# something real. Running them all would mean running the whole tutorial, so each kind of
+# command is checked the cheapest real way: the kit's CLI parses its verb, files exist.
+
+
+def snippet_commands() -> list[tuple[str, str]]:
+    """Return (snippet file, command line) for every command in docs/_snippets."""
+    return [
+        (path.name, line.strip())
+        for path in sorted((DOCS_DIR / "_snippets").glob("*.sh"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+@pytest.mark.parametrize(("snippet", "command"), snippet_commands())
+def test_snippet_commands_are_real(snippet: str, command: str) -> None:
+    words = shlex.split(command)
+    program = words[0]
+    if program == "git":
+        done = subprocess.run(words, cwd=PROJECT_ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, f"{snippet}: `{command}` failed: {done.stderr}"
+    else:
+        assert program.startswith(("scripts/", ".venv/bin/")), (
+            f"{snippet}: no check for `{command}`; add one to this test"
+        )
+        executable = PROJECT_ROOT / program
+        assert executable.is_file(), f"{snippet}: {program} does not exist"
+        assert executable.stat().st_mode & 0o111, f"{snippet}: {program} is not executable"
+    if words[:3] == [".venv/bin/python", "-m", "helpers"]:
+        verb = [sys.executable, "-m", "helpers", *words[3:], "--help"]
+        done = subprocess.run(verb, cwd=PROJECT_ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, f"{snippet}: `{command}` is not a kit command: {done.stderr}"
+    if program == ".venv/bin/jupyter":
+        sub = PROJECT_ROOT / f".venv/bin/jupyter-{words[1]}"
+        assert sub.is_file(), f"{snippet}: jupyter has no `{words[1]}` command"
+    for word in words[1:]:
+        if "/" in word and not word.startswith(("-", "http")):
+            assert (PROJECT_ROOT / word).exists(), f"{snippet}: {word} does not exist"
+
+
+def test_every_snippet_is_included_somewhere() -> None:
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in DOCS_DIR.glob("*.md"))
+    unused = [
+        path.name for path in (DOCS_DIR / "_snippets").glob("*.sh") if f'"{path.name}' not in pages
+    ]
+    assert not unused, f"snippets no page includes: {unused}"
+
+
+# docs/docker-hub.md sets the commands the steps run beside their Docker Hub forms; the left
+# column must be commands the notebooks really run, the right one the same with Hub's names.
+
+
+def notebook_commands() -> set[str]:
+    """Return every ``!command`` the notebooks run, without a trailing comment."""
+    commands = set()
+    for notebook in NOTEBOOKS:
+        for cell in shown_cells(notebook):
+            for line in cell_source(cell).splitlines():
+                if line.startswith("!"):
+                    commands.add(re.sub(r"\s+#.*$", "", line[1:]).strip())
+    return commands
+
+
+def hub_table() -> list[tuple[str, str]]:
+    """Return (this tutorial, Docker Hub) command pairs from docs/docker-hub.md."""
+    text = (DOCS_DIR / "docker-hub.md").read_text(encoding="utf-8")
+    section = text.split("## The same commands", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "`docker" in line]
+    pairs = []
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        pairs.append((cells[1].strip("`"), cells[2].strip("`")))
+    return pairs
+
+
+def to_docker_hub(command: str) -> str:
+    """Return a tutorial command as it reads for Docker Hub (``USER`` is your Docker ID)."""
+    return re.sub(r" localhost:5000$", "", command.replace("localhost:5000/learner/", "USER/"))
+
+
+def test_docker_hub_page_compares_real_commands() -> None:
+    pairs = hub_table()
+    assert len(pairs) >= 5, "the Docker Hub page's command table was not found"
+    ran = notebook_commands()
+    for here, hub in pairs:
+        assert here in ran, f"docker-hub.md shows `{here}`, which no notebook runs"
+        assert hub == to_docker_hub(here), (
+            f"docker-hub.md: `{hub}` should be `{to_docker_hub(here)}`"
+        )
