@@ -28,6 +28,7 @@ from helpers.registry_image import registry_image
 READY_TIMEOUT = 30.0
 POLL_INTERVAL = 0.02
 START_ATTEMPTS = 3
+PORT_RELEASE_TIMEOUT = 5.0
 
 
 def htpasswd_line(user: str, password: str) -> bytes:
@@ -111,8 +112,7 @@ class Registry:
                 break
             except docker.errors.APIError as error:
                 self.stop()
-                taken = "allocated" in str(error) or "address already in use" in str(error)
-                if fixed or not taken or attempt == START_ATTEMPTS - 1:
+                if fixed or not _port_taken(error) or attempt == START_ATTEMPTS - 1:
                     raise RegistryError(_start_failure(self.port, error)) from None
 
     def _run(self, image: str) -> None:
@@ -181,12 +181,25 @@ class Registry:
         self.stop()
         self.image = self.image or registry_image()
         try:
-            self._run(self.image)
+            self._run_once_port_is_released(self.image)
             self._wait_until_ready()
         except BaseException:
             self.stop()
             raise
         return self
+
+    def _run_once_port_is_released(self, image: str) -> None:
+        # The engine frees a removed container's published port a moment after the removal.
+        deadline = time.monotonic() + PORT_RELEASE_TIMEOUT
+        while True:
+            try:
+                self._run(image)
+                return
+            except docker.errors.APIError as error:
+                self.stop()
+                if not _port_taken(error) or time.monotonic() > deadline:
+                    raise RegistryError(_start_failure(self.port, error)) from None
+            time.sleep(POLL_INTERVAL)
 
     def __enter__(self) -> Registry:
         return self.start()
@@ -204,8 +217,12 @@ def _pick_port() -> int:
     return settings.PREFERRED_PORT if port_is_free(settings.PREFERRED_PORT) else free_port()
 
 
+def _port_taken(error: docker.errors.APIError) -> bool:
+    return "allocated" in str(error) or "address already in use" in str(error)
+
+
 def _start_failure(port: int | None, error: docker.errors.APIError) -> str:
-    if "allocated" in str(error) or "address already in use" in str(error):
+    if _port_taken(error):
         return f"Port {port} on 127.0.0.1 is taken; free it or choose another port."
     return f"The registry container could not start: {error.explanation or error}"
 

@@ -98,6 +98,13 @@ def _mutate(source: Path, target: Path, mutation: Mutation) -> int:
     raise AssertionError(f"{source.name} holds no stored output with {mutation.old!r}")
 
 
+def _failures(report: Path) -> str:
+    """Return the failure messages of a JUnit report, to explain an unexpected result."""
+    cases = ElementTree.parse(report).iter("testcase")
+    found = [(c.get("classname"), c.get("name"), c.find("failure")) for c in cases]
+    return "\n".join(f"{n} {i}:\n{(f.text or '')[-1500:]}" for n, i, f in found if f is not None)
+
+
 def _failed_cells(report: Path) -> dict[str, set[int]]:
     failed: dict[str, set[int]] = {}
     for case in ElementTree.parse(report).iter("testcase"):
@@ -135,7 +142,7 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path) -> None:
         timeout=900,
     )
     assert done.returncode == 1, done.stdout[-3000:]
-    assert _failed_cells(report) == expected, done.stdout[-3000:]
+    assert _failed_cells(report) == expected, _failures(report)
 
 
 @pytest.mark.parametrize("step", ["login", "tag", "push", "logout"])
