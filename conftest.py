@@ -28,8 +28,17 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(error)) from None
 
 
+def _uses_the_engine(item: pytest.Item) -> bool:
+    return "site" not in item.path.relative_to(item.config.rootpath).parts[:2]
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Remove this run's registry and its session folder, whatever the outcome."""
+    """Remove this run's registry and its session folder, whatever the outcome.
+
+    A run of the site tests alone never touches the engine, so it leaves it alone too.
+    """
+    if not any(_uses_the_engine(item) for item in session.items):
+        return
     from helpers.errors import KitError
     from helpers.paths import session_home
     from helpers.registry import remove_leftovers
