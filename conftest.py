@@ -12,8 +12,11 @@ import shutil
 
 import pytest
 
-worker = os.environ.get("PYTEST_XDIST_WORKER")
-os.environ.setdefault("KIT_SESSION", f"test-{worker}" if worker else "test")
+# xdist workers inherit the controller's environment, so each adds its own id to the name.
+_base = os.environ.setdefault("KIT_SESSION", "test")
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _worker and not _base.endswith(f"-{_worker}"):
+    os.environ["KIT_SESSION"] = f"{_base}-{_worker}"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,6 +33,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _uses_the_engine(item: pytest.Item) -> bool:
     return "site" not in item.path.relative_to(item.config.rootpath).parts[:2]
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Keep everything that uses the engine on one xdist worker, in order.
+
+    The demo images are the engine's, not a session's: the pull step deletes them and the
+    CLI tests reset them, so engine tests and notebooks must not overlap. The site tests
+    need no engine and spread over the other workers (``-n 2 --dist loadgroup``).
+    """
+    if _uses_the_engine(item):
+        item.add_marker(pytest.mark.xdist_group("engine"))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

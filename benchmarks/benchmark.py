@@ -6,7 +6,8 @@ repetitions, measured in this one run, and printed as a table with ratios:
 1. floor: the guide's flow as bare docker commands (``benchmarks/floor.sh``);
 2. all notebooks through nbval, as the test command runs them;
 3. registry start-to-ready: the kit's ``Registry`` next to a bare ``docker run`` plus polling
-   and testcontainers' ``DockerRegistryContainer`` (reaper off), on the same image;
+   and testcontainers' ``DockerRegistryContainer`` (reaper off), on the same image; each
+   timed from the start call to the first answer, without the removal afterwards;
 4. the site build;
 5. the whole test command, warm.
 """
@@ -30,189 +31,143 @@ from helpers.registry_image import registry_image
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+FLOOR = "floor: the guide's flow as bare docker commands"
+TESTCONTAINERS = "registry ready: testcontainers DockerRegistryContainer"
 
 
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    """Run ``action`` ``repeat`` times and return the median wall time in seconds."""
-    times = []
-    for _ in range(repeat):
+def median_of(measure: Callable[[], float], repeat: int) -> float:
+    """Return the median of ``repeat`` measurements, each in seconds."""
+    return statistics.median(measure() for _ in range(repeat))
+
+
+def wall_time(action: Callable[[], object]) -> Callable[[], float]:
+    """Return a measurement of the wall time ``action`` takes."""
+
+    def measure() -> float:
         start = time.perf_counter()
         action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        return time.perf_counter() - start
+
+    return measure
 
 
-def run(command: list[str], **env: str) -> None:
+def run(command: list[str]) -> None:
     """Run a command from the project root; stop the benchmark if it fails."""
-    done = subprocess.run(
-        command, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True
-    )
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
-        sys.exit(
-            f"benchmark: {' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
-        )
+        output = done.stdout[-2000:] + done.stderr[-2000:]
+        sys.exit(f"benchmark: {' '.join(command)} failed:\n{output}")
 
 
-def floor(image: str, htpasswd: Path) -> None:
-    """Run the guide's flow as bare docker commands."""
+def floor(image: str, htpasswd: Path) -> float:
+    """Time the guide's flow as bare docker commands (after making the pull a real one)."""
     images.reload_demo_image()
-    run(["bash", "benchmarks/floor.sh", image, str(htpasswd), str(registry.free_port())])
+    port = str(registry.free_port())
+    return wall_time(lambda: run(["bash", "benchmarks/floor.sh", image, str(htpasswd), port]))()
 
 
-def kit_registry_ready(image: str) -> None:
-    """Start the kit's registry until it answers, then remove it (removal not timed)."""
+def kit_ready(image: str) -> float:
+    """Time the kit's registry from start to ready."""
+    start = time.perf_counter()
     started = registry.Registry("bench", image=image).start()
+    seconds = time.perf_counter() - start
     started.stop()
+    return seconds
 
 
-def bare_registry_ready(image: str, htpasswd: Path) -> Callable[[], None]:
-    """Return an action that runs a registry with ``docker run`` and polls ``/v2/``."""
-
-    def action() -> None:
-        port = registry.free_port()
-        cid = subprocess.run(
-            [
-                "docker",
-                "run",
-                "-d",
-                "-p",
-                f"127.0.0.1:{port}:5000",
-                "-e",
-                "REGISTRY_AUTH=htpasswd",
-                "-e",
-                "REGISTRY_AUTH_HTPASSWD_REALM=bare",
-                "-e",
-                "REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd",
-                "-v",
-                f"{htpasswd}:/auth/htpasswd:ro",
-                image,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        try:
-            while True:
-                try:
-                    if requests.get(f"http://127.0.0.1:{port}/v2/", timeout=1).status_code == 401:
-                        break
-                except requests.exceptions.ConnectionError:
-                    pass
-                time.sleep(0.02)
-        finally:
-            subprocess.Popen(["docker", "rm", "-f", "-v", cid], stdout=subprocess.DEVNULL)
-
-    return action
+def bare_ready(image: str, htpasswd: Path) -> float:
+    """Time ``docker run`` of the registry plus polling ``/v2/`` until it answers 401."""
+    port = registry.free_port()
+    start = time.perf_counter()
+    command = ["docker", "run", "-d", "-p", f"127.0.0.1:{port}:5000"]
+    command += ["-e", "REGISTRY_AUTH=htpasswd", "-e", "REGISTRY_AUTH_HTPASSWD_REALM=bare"]
+    command += ["-e", "REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd"]
+    command += ["-v", f"{htpasswd}:/auth/htpasswd:ro", image]
+    container = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
+    try:
+        while not _answers_401(port):
+            time.sleep(0.02)
+        return time.perf_counter() - start
+    finally:
+        subprocess.run(["docker", "rm", "-f", "-v", container], capture_output=True)
 
 
-def testcontainers_ready(image: str) -> Callable[[], None]:
-    """Return an action that starts testcontainers' registry with a login, until ready."""
+def _answers_401(port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/v2/", timeout=1).status_code == 401
+    except requests.exceptions.ConnectionError:
+        return False
+
+
+def testcontainers_ready(image: str) -> float:
+    """Time testcontainers' registry, with a login, from start to ready (reaper off)."""
     os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"
     from testcontainers.community.registry import DockerRegistryContainer
 
-    def action() -> None:
-        container = DockerRegistryContainer(
-            image=image, username=settings.DEMO_USER, password=settings.DEMO_PASSWORD
-        ).start()
-        subprocess.Popen(
-            ["docker", "rm", "-f", "-v", container.get_wrapped_container().id],
-            stdout=subprocess.DEVNULL,
-        )
+    start = time.perf_counter()
+    container = DockerRegistryContainer(
+        image=image, username=settings.DEMO_USER, password=settings.DEMO_PASSWORD
+    ).start()
+    seconds = time.perf_counter() - start
+    container.get_wrapped_container().remove(force=True, v=True)
+    return seconds
 
-    return action
+
+def measure_all(args: argparse.Namespace, image: str, htpasswd: Path) -> list[tuple[str, float]]:
+    """Return (what, median seconds) for every figure, measured now."""
+    nbval = [str(VENV_BIN / "pytest"), "-p", "no:cacheprovider", "-q", "--nbval"]
+    nbval += ["--nbval-current-env", "notebooks"]
+    rows = [
+        (FLOOR, median_of(lambda: floor(image, htpasswd), args.repeat)),
+        ("all notebooks through nbval", median_of(wall_time(lambda: run(nbval)), args.slow)),
+        ("registry ready: the kit's Registry", median_of(lambda: kit_ready(image), args.repeat)),
+        (
+            "registry ready: docker run + polling",
+            median_of(lambda: bare_ready(image, htpasswd), args.repeat),
+        ),
+        (TESTCONTAINERS, median_of(lambda: testcontainers_ready(image), args.repeat)),
+        (
+            "site build (scripts/site)",
+            median_of(wall_time(lambda: run(["scripts/site"])), args.slow),
+        ),
+    ]
+    if not args.skip_test_command:
+        test_command = median_of(wall_time(lambda: run(["scripts/test"])), args.slow)
+        rows.append(("whole test command, warm (scripts/test)", test_command))
+    return rows
 
 
 def main() -> None:
-    """Measure everything once per repetition and print the table."""
+    """Measure every figure and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=5, help="repetitions of quick figures")
+    parser.add_argument("--repeat", type=int, default=7, help="repetitions of quick figures")
     parser.add_argument(
-        "--repeat-slow",
-        type=int,
-        default=3,
-        help="repetitions of the notebook run and the whole test command",
+        "--slow", type=int, default=3, help="repetitions of the notebook run, site, test command"
     )
     parser.add_argument(
-        "--skip-test-command",
-        action="store_true",
-        help="leave out the whole test command (the slowest figure)",
+        "--skip-test-command", action="store_true", help="leave out the whole test command"
     )
     args = parser.parse_args()
 
     client = engine.client()
     image = registry_image()
     images.load_demo_images()
-    workdir = Path(tempfile.mkdtemp())
-    htpasswd = workdir / "htpasswd"
+    htpasswd = Path(tempfile.mkdtemp()) / "htpasswd"
     htpasswd.write_bytes(registry.htpasswd_line(settings.DEMO_USER, settings.DEMO_PASSWORD))
     htpasswd.chmod(0o644)
-
-    rows: list[tuple[str, float]] = []
-    rows.append(
-        (
-            "floor: the guide's flow as bare docker commands",
-            median_seconds(lambda: floor(image, htpasswd), args.repeat),
-        )
-    )
-    nbval = [
-        str(VENV_BIN / "pytest"),
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "--nbval",
-        "--nbval-current-env",
-        "notebooks",
-    ]
-    rows.append(
-        ("all notebooks through nbval", median_seconds(lambda: run(nbval), args.repeat_slow))
-    )
-    rows.append(
-        (
-            "registry ready: the kit's Registry",
-            median_seconds(lambda: kit_registry_ready(image), args.repeat),
-        )
-    )
-    rows.append(
-        (
-            "registry ready: docker run + polling",
-            median_seconds(bare_registry_ready(image, htpasswd), args.repeat),
-        )
-    )
-    rows.append(
-        (
-            "registry ready: testcontainers DockerRegistryContainer",
-            median_seconds(testcontainers_ready(image), args.repeat),
-        )
-    )
-    rows.append(
-        (
-            "site build (scripts/site)",
-            median_seconds(lambda: run(["scripts/site"]), args.repeat_slow),
-        )
-    )
-    if not args.skip_test_command:
-        rows.append(
-            (
-                "whole test command, warm (scripts/test)",
-                median_seconds(lambda: run(["scripts/test"]), args.repeat_slow),
-            )
-        )
+    rows = measure_all(args, image, htpasswd)
 
     figures = dict(rows)
     version = client.version()
     print(
         f"cores: {os.cpu_count()}   engine: Docker {version['Version']} ({version['Arch']})   "
-        f"registry image: {image}   repetitions: {args.repeat} (slow: {args.repeat_slow})"
+        f"registry image: {image}   repetitions: {args.repeat} (slow ones: {args.slow})"
     )
-    print(f"{'measure':58} {'median s':>9}  ratio")
-    floor_s = figures["floor: the guide's flow as bare docker commands"]
-    testcontainers_s = figures["registry ready: testcontainers DockerRegistryContainer"]
+    print(f"{'measure':56} {'median s':>9}  ratio")
     for name, seconds in rows:
-        if name.startswith("registry ready"):
-            ratio = f"{seconds / testcontainers_s:.2f}x testcontainers"
-        else:
-            ratio = f"{seconds / floor_s:.2f}x floor"
-        print(f"{name:58} {seconds:9.2f}  {ratio}")
+        base = TESTCONTAINERS if name.startswith("registry ready") else FLOOR
+        label = "testcontainers" if base == TESTCONTAINERS else "floor"
+        print(f"{name:56} {seconds:9.2f}  {seconds / figures[base]:.2f}x {label}")
 
 
 if __name__ == "__main__":

@@ -78,6 +78,16 @@ def fresh_registry(registry: Registry) -> None:
     publish_base(registry)
 
 
+def registry_without_demo(registry: Registry) -> None:
+    """Leave the registry holding the published base and no trace of the demo repository."""
+    if state.remote_tags(registry, settings.BASE_REPOSITORY) != ["latest"]:
+        fresh_registry(registry)
+        return
+    registry.forget_repository(settings.DEMO_REPOSITORY)
+    if not state.logged_in(registry):
+        login()
+
+
 def push_both(registry: Registry) -> None:
     """Make sure both tags are in the registry and the local image knows its digest."""
     if not state.remote_tags(registry, settings.DEMO_REPOSITORY):
@@ -104,7 +114,7 @@ def _prepare_tag(registry: Registry) -> None:
 
 def _prepare_push(registry: Registry) -> None:
     images.load_demo_images()
-    fresh_registry(registry)
+    registry_without_demo(registry)
     tag_remote_names()
 
 
@@ -210,9 +220,9 @@ CHECK: dict[str, Callable[[Registry], None]] = {
 
 def start(step: str) -> Registry:
     """Get the kit's registry, route ``!`` through the shell runner, and prepare ``step``."""
+    shell.install()  # first: should the rest fail, `!` still never waits at a prompt
     registry = kit_registry()
     shell.use_registry(registry.address)
-    shell.install()
     PREPARE[step](registry)
     return registry
 

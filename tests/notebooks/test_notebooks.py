@@ -131,6 +131,7 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path) -> None:
             "-q",
             "--nbval",
             "--nbval-current-env",
+            "--nbval-cell-timeout=120",
             f"--nbval-sanitize-with={sanitize_file()}",
             f"--junitxml={report}",
             f"--rootdir={tmp_path}",
