@@ -159,7 +159,7 @@ class Registry:
             self.container.reload()
         except docker.errors.NotFound:  # removed by someone else meanwhile
             return False
-        return self.container.status != "exited"
+        return str(self.container.status) != "exited"
 
     def answers(self) -> bool:
         """Tell whether ``GET /v2/`` answers 401, the sign of a ready registry with auth."""
