@@ -34,7 +34,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 SECTION = "notebooks"
-"""The project folder the notebooks live in; also their site folder (``notebooks/04-push/``)."""
+"""The project folder the notebooks live in; also their site folder.
+
+With ``use_directory_urls: false`` a notebook's page is ``notebooks/04-push.html``, and
+mkdocs-jupyter (``include_source``) copies the notebook beside it as ``notebooks/04-push.ipynb``.
+"""
 
 _SIBLING_LINK = re.compile(r'href="(?:\./)?([\w.-]+)\.ipynb(#[^"]*)?"')
 _ADMONITION = re.compile(r'<p>!!! (\w+)(?: "(.*?)")?\s*\n(.*?)</p>', re.DOTALL)

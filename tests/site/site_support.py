@@ -1,20 +1,31 @@
 """Build the documentation site once per test run, and read what was built.
 
-Both site test modules use :func:`build_once`, so a run that collects both builds the site once.
+Both site test modules use :func:`build_once`, so a run that collects both builds the site once,
+and so does a run split over pytest-xdist workers: the first worker to get there builds, under
+a lock, into the run's own temporary folder, and the others wait for it and read that build.
+No two builds ever run at once, so they never race on mkdocs-jupyter's cache in ``.cache/``.
+The build starts in the background as soon as the tests are collected (``conftest.py``), so it
+runs while the browser starts and while tests that do not need the site run.
 The build is the real one: ``scripts/site -d <temp dir>``, the command the README and
 ``scripts/tutorial`` use, with mkdocs in strict mode.
+
+The site is built with ``use_directory_urls: false``: a page is ``docker-hub.html``, a step
+``notebooks/04-push.html``, so the site also works opened straight from disk (``file://``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import http.server
 import json
+import os
 import re
 import subprocess
+import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -40,18 +51,86 @@ class Build:
 _builds: dict[str, Build] = {}
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the temporary folder of this whole test run, shared by its xdist workers.
+
+    A worker's base folder is ``<run folder>/popen-gwN``; without xdist the base folder is the
+    run's own. Either way the folder is new for every run, so nothing in it is left over.
+    """
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def once_per_run(
+    tmp_path_factory: pytest.TempPathFactory, name: str, job: Callable[[], dict]
+) -> dict:
+    """Run ``job`` once in this test run, in whichever xdist worker gets here first.
+
+    Every caller gets the dict (JSON) ``job`` returned; callers wait on a lock while it runs.
+    If ``job`` raises, nothing is recorded and the next caller runs it again.
+    """
+    folder = run_folder(tmp_path_factory)
+    result = folder / f"{name}.json"
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not result.exists():
+                done = job()
+                partial = result.with_suffix(".partial")
+                partial.write_text(json.dumps(done), encoding="utf-8")
+                partial.replace(result)
+            return json.loads(result.read_text(encoding="utf-8"))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+_background: dict[str, threading.Thread] = {}
+
+
+def start_build(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Start :func:`build_once` in the background, so the build runs while other tests do.
+
+    ``tests/site/conftest.py`` calls this as soon as the selected tests are known; the first
+    test that needs the site then waits for this build instead of starting one. Should the
+    background build fail to run at all, that test builds again in the foreground and says why.
+    """
+    if "site" in _builds or "site" in _background:
+        return
+    run_folder(tmp_path_factory)  # creates the run's base folder here, not in two threads at once
+
+    def build() -> None:
+        with contextlib.suppress(Exception):
+            build_once(tmp_path_factory)
+
+    _background["site"] = threading.Thread(target=build, name="site build", daemon=True)
+    _background["site"].start()
+
+
+def wait_for_build() -> None:
+    """Wait for a build :func:`start_build` started, if it is still running."""
+    started = _background.get("site")
+    if started is not None and started is not threading.current_thread():
+        started.join()
+
+
 def build_once(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """Build the site into a temporary folder the first time; return that build afterwards."""
+    wait_for_build()
     if "site" not in _builds:
-        site = tmp_path_factory.mktemp("site")
-        done = subprocess.run(
-            [str(PROJECT_ROOT / "scripts" / "site"), "-d", str(site)],
-            cwd=PROJECT_ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        _builds["site"] = Build(site, done.returncode, done.stdout)
+
+        def build() -> dict:
+            site = Path(tempfile.mkdtemp(prefix="site-", dir=run_folder(tmp_path_factory)))
+            done = subprocess.run(
+                [str(PROJECT_ROOT / "scripts" / "site"), "-d", str(site)],
+                cwd=PROJECT_ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            return {"site": str(site), "returncode": done.returncode, "log": done.stdout}
+
+        built = once_per_run(tmp_path_factory, "site-build", build)
+        _builds["site"] = Build(Path(built["site"]), built["returncode"], built["log"])
     return _builds["site"]
 
 
@@ -67,15 +146,21 @@ def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
+def notebook_url(notebook: Path | str) -> str:
+    """Return the URL of a step's page relative to the site root (``notebooks/04-push.html``)."""
+    return f"notebooks/{Path(notebook).stem}.html"
+
+
 def page_urls() -> list[str]:
     """Return every page's URL relative to the site root, home and steps first."""
-    others = [f"{doc.stem}/" for doc in sorted(DOCS_DIR.glob("*.md")) if doc.stem != "index"]
-    return ["", *[f"notebooks/{path.stem}/" for path in notebook_paths()], *others]
+    others = [f"{doc.stem}.html" for doc in sorted(DOCS_DIR.glob("*.md")) if doc.stem != "index"]
+    return ["index.html", *[notebook_url(path) for path in notebook_paths()], *others]
 
 
 def page_name(url: str) -> str:
     """Return a file-name-friendly name for a page URL ('home', '04-push', 'docker-hub')."""
-    return url.rstrip("/").rsplit("/", 1)[-1] or "home"
+    name = url.rsplit("/", 1)[-1].removesuffix(".html")
+    return "home" if name in ("", "index") else name
 
 
 def load_notebook(path: Path) -> dict:

@@ -1,22 +1,44 @@
-"""The built site in a real browser: Chromium, driven by Playwright, over a local HTTP server.
+"""The built site in a real browser: Chromium, driven by Playwright.
 
-Every page must load without a console error or a failed request (the site is meant to work
-offline, so any request that leaves the machine fails and is caught here), search must find
-commands, the copy buttons must put a command on the clipboard, and the push step must show
-the lines the guide is about. A screenshot of each page goes to ``test-artifacts/screenshots/``
-for a person to look at: ``<page>.png`` in the light palette, ``<page>-dark.png`` after the
-palette toggle.
+Over a local HTTP server, every page must load without a console error or a failed request (the
+site is meant to work offline, so any request that leaves the machine fails and is caught here),
+search must find commands, the copy buttons must put a command on the clipboard, and the push
+step must show the lines the guide is about. Opened straight from disk (``file://``), as the
+README suggests, the navigation must lead to the steps and show them.
+
+A screenshot of each page goes to ``test-artifacts/screenshots/`` for a person to look at:
+``<page>.png`` in the light palette for every page, and ``<page>-dark.png`` after the palette
+toggle for a few representative pages (:data:`DARK_SCREENSHOTS`); every page still has its
+toggle tried.
+
+For speed, one Chromium and one light-palette context serve the tests of a process (only the
+dark-preference and from-disk tests make their own context), the page-by-page test loads every
+page into one tab and runs all its checks on that one load, the push step's two tests share one
+load, and a page counts as loaded when its requests are done (see :meth:`Watch.settle`) rather
+than after a fixed wait. Under pytest-xdist each worker has its own Chromium (and clipboard);
+the site is built once for the run (see ``site_support``), and the screenshots folder is
+emptied once, before any worker saves to it.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Playwright,
+    Request,
+    expect,
+    sync_playwright,
+)
 from site_support import (
     NOTEBOOKS_DIR,
     PROJECT_ROOT,
@@ -24,6 +46,8 @@ from site_support import (
     cell_source,
     is_setup,
     load_notebook,
+    notebook_url,
+    once_per_run,
     page_name,
     page_urls,
     require_clean,
@@ -38,14 +62,27 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+VIEWPORT = {"width": 1280, "height": 900}
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 PAGES = page_urls()
+PUSH_PAGE = notebook_url("04-push")
+DARK_SCREENSHOTS = {"index.html", "docker-hub.html", PUSH_PAGE}
+"""Pages also photographed in the dark palette: a Markdown page with boxes and code, one with
+tables, and a step with its outputs."""
+SEARCH_INDEX = "search/search_index.json"
+"""Material's search asks for this on every page, after the page itself has loaded."""
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the site, built once for this run, on a free port of 127.0.0.1."""
-    with serve(require_clean(build_once(tmp_path_factory)).site) as url:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the folder of this run's successful build of the site."""
+    return require_clean(build_once(tmp_path_factory)).site
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """Serve the site on a free port of 127.0.0.1."""
+    with serve(site) as url:
         yield url
 
 
@@ -70,7 +107,7 @@ def chromium_executable(playwright: Playwright) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+def browser(playwright: Playwright) -> Iterator[Browser]:
     """Launch one headless Chromium for the session."""
     launched = playwright.chromium.launch(
         executable_path=chromium_executable(playwright), headless=True, args=CHROMIUM_ARGS
@@ -80,118 +117,216 @@ def browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="session")
-def screenshots() -> Path:
-    """Return an emptied folder for this run's screenshots."""
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
-    return SCREENSHOTS
-
-
-@dataclass
-class Problems:
-    """What went wrong while a page loaded: console errors, page errors, failed requests."""
-
-    seen: list[str] = field(default_factory=list)
-
-    def watch(self, page: Page) -> Page:
-        """Record every problem of ``page`` from now on; return the page."""
-        page.on("console", lambda m: m.type == "error" and self.seen.append(f"console: {m.text}"))
-        page.on("pageerror", lambda error: self.seen.append(f"page error: {error}"))
-        page.on("requestfailed", lambda r: self.seen.append(f"request failed: {r.url} {r.failure}"))
-        page.on(
-            "response",
-            lambda r: r.status >= 400 and self.seen.append(f"HTTP {r.status}: {r.url}"),
-        )
-        return page
-
-
-@pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    """Return a fresh browser context (light palette) that may use the clipboard."""
-    fresh = browser.new_context(
-        viewport={"width": 1280, "height": 900},
+    """Return the light-palette context shared by the tests, allowed to use the clipboard."""
+    shared = browser.new_context(
+        viewport=VIEWPORT,
         color_scheme="light",
         permissions=["clipboard-read", "clipboard-write"],
     )
-    yield fresh
-    fresh.close()
-
-
-def open_page(context: BrowserContext, url: str) -> tuple[Page, Problems]:
-    """Open a URL, wait until the network is idle, and return the page and its problems."""
-    problems = Problems()
-    page = problems.watch(context.new_page())
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    return page, problems
-
-
-@pytest.fixture(scope="session")
-def page_context(browser: Browser) -> Iterator[BrowserContext]:
-    """Return one light-palette context shared by the page-by-page tests."""
-    shared = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
     yield shared
     shared.close()
 
 
-def scheme(page: Page) -> str | None:
-    """Return the Material palette a page shows: ``default`` (light) or ``slate`` (dark)."""
-    return page.locator("body").get_attribute("data-md-color-scheme")
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the screenshots folder, emptied once in this run before anything is saved there.
+
+    Every xdist worker asks for this fixture before it saves a screenshot, and only the first to
+    ask empties the folder, so no worker deletes what another one saved.
+    """
+
+    def empty() -> dict:
+        shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+        SCREENSHOTS.mkdir(parents=True)
+        return {"emptied": str(SCREENSHOTS)}
+
+    once_per_run(tmp_path_factory, "screenshots-emptied", empty)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+class Watch:
+    """What goes wrong on a page (console errors, page errors, failed requests, HTTP errors),
+    and which of its requests are still open."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.seen: list[str] = []
+        self.open: set[Request] = set()
+        self.ended: list[str] = []
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._failed)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.seen.append(f"page error: {error}"))
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and self.seen.append(f"HTTP {r.status}: {r.url}"),
+        )
+
+    def _started(self, request: Request) -> None:
+        self.open.add(request)
+
+    def _ended(self, request: Request) -> None:
+        self.open.discard(request)
+        self.ended.append(request.url)
+
+    def _failed(self, request: Request) -> None:
+        self._ended(request)
+        self.seen.append(f"request failed: {request.url} {request.failure}")
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.seen.append(f"console: {message.text} ({message.location.get('url', '')})")
+
+    def settle(self, *wanted: str, timeout: float = 15.0) -> None:
+        """Wait until the requests for URLs ending in ``wanted`` have ended, and every other
+        request the page started has too: a condition, checked every few milliseconds, rather
+        than a fixed wait such as Playwright's ``networkidle`` (half a second of silence)."""
+        deadline = time.monotonic() + timeout
+        while self.open or any(not self._has_ended(suffix) for suffix in wanted):
+            if time.monotonic() > deadline:
+                still = sorted(r.url for r in self.open) + [
+                    f"{w} (never requested)" for w in wanted if not self._has_ended(w)
+                ]
+                pytest.fail(f"{self.page.url}: still loading after {timeout} s: {still}")
+            self.page.wait_for_timeout(10)  # lets Playwright deliver the page's events
+
+    def _has_ended(self, suffix: str) -> bool:
+        return any(url.endswith(suffix) for url in self.ended)
+
+    def go(self, url: str) -> None:
+        """Load ``url`` in the page, with nothing recorded yet, and wait until it is loaded."""
+        self.seen.clear()
+        self.ended.clear()
+        self.page.goto(url)  # returns on the load event
+        self.settle(SEARCH_INDEX)
+
+    def finish(self) -> list[str]:
+        """Wait for the page's open requests, and return what went wrong on it."""
+        self.settle()
+        return list(self.seen)
+
+    def close(self) -> list[str]:
+        """Wait for the page's open requests, close it, and return what went wrong on it."""
+        try:
+            return self.finish()
+        finally:
+            self.page.close()
+
+
+def open_page(context: BrowserContext, url: str) -> tuple[Page, Watch]:
+    """Open a URL of the served site in a new tab; return the page, loaded, with its watch."""
+    watch = Watch(context.new_page())
+    watch.go(url)
+    return watch.page, watch
+
+
+@pytest.fixture(scope="session")
+def tab(context: BrowserContext) -> Iterator[Watch]:
+    """Return one tab (with its watch) that the page-by-page test loads each page into."""
+    watch = Watch(context.new_page())
+    yield watch
+    watch.page.close()
+
+
+# Empties the clipboard, then (after the click) waits until something is written to it: copy
+# buttons write asynchronously, so reading right after the click may still see older text.
+CLEAR_CLIPBOARD = "navigator.clipboard.writeText('')"
+NEXT_CLIPBOARD = """async () => {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+        const text = await navigator.clipboard.readText();
+        if (text !== "" || Date.now() > deadline) return text;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+}"""
+
+
+def copied_by(page: Page, button: Locator) -> str:
+    """Click a copy button and return what it put on the clipboard."""
+    page.evaluate(CLEAR_CLIPBOARD)
+    button.click()
+    return page.evaluate(NEXT_CLIPBOARD)
+
+
+def body(page: Page) -> Locator:
+    """Return the page's body, whose data-md-color-scheme names the palette shown."""
+    return page.locator("body")
 
 
 @pytest.mark.parametrize("path", PAGES, ids=[page_name(p) for p in PAGES])
 def test_page_loads_cleanly_in_both_palettes(
-    page_context: BrowserContext, base_url: str, screenshots: Path, path: str
+    tab: Watch, base_url: str, screenshots: Path, path: str
 ) -> None:
-    page, problems = open_page(page_context, base_url + path)
+    tab.go(base_url + path)
+    page = tab.page
+    assert page.locator("article h1").count() >= 1, f"{path} has no title"
+    expect(body(page)).to_have_attribute("data-md-color-scheme", "default")
+    page.screenshot(path=screenshots / f"{page_name(path)}.png", full_page=True)
+    page.locator("label.md-header__button[for='__palette_1']").click()  # the toggle
     try:
-        assert page.locator("article h1").count() >= 1, f"{path or 'home'} has no title"
-        assert scheme(page) == "default"
-        page.screenshot(path=screenshots / f"{page_name(path)}.png", full_page=True)
-        page.locator("label.md-header__button[for='__palette_1']").click()  # the toggle
-        assert scheme(page) == "slate"
-        page.screenshot(path=screenshots / f"{page_name(path)}-dark.png", full_page=True)
-        page.locator("label.md-header__button[for='__palette_0']").click()  # back, for the next
-        assert scheme(page) == "default"
-    finally:
-        page.close()
-    assert not problems.seen, f"{path or 'home'}:\n" + "\n".join(problems.seen)
+        expect(body(page)).to_have_attribute("data-md-color-scheme", "slate")
+        if path in DARK_SCREENSHOTS:
+            page.screenshot(path=screenshots / f"{page_name(path)}-dark.png", full_page=True)
+    finally:  # the choice is remembered: back to light for the next page, whatever happened
+        page.locator("label.md-header__button[for='__palette_0']").click()
+    expect(body(page)).to_have_attribute("data-md-color-scheme", "default")
+    problems = tab.finish()
+    assert not problems, f"{path}:\n" + "\n".join(problems)
+
+
+def test_dark_screenshots_are_of_real_pages() -> None:
+    unknown = DARK_SCREENSHOTS - set(PAGES)
+    assert not unknown, f"DARK_SCREENSHOTS names pages the site does not have: {unknown}"
 
 
 def test_dark_system_preference_shows_the_dark_palette(browser: Browser, base_url: str) -> None:
-    context = browser.new_context(color_scheme="dark")
+    dark = browser.new_context(viewport=VIEWPORT, color_scheme="dark")
     try:
-        page, problems = open_page(context, base_url)
-        assert scheme(page) == "slate"
+        page, watch = open_page(dark, base_url)
+        expect(body(page)).to_have_attribute("data-md-color-scheme", "slate")
+        problems = watch.close()
     finally:
-        context.close()
-    assert not problems.seen, "\n".join(problems.seen)
+        dark.close()
+    assert not problems, "\n".join(problems)
 
 
 def test_search_finds_docker_push(context: BrowserContext, base_url: str) -> None:
-    page, problems = open_page(context, base_url)
-    search = page.locator(".md-search__input")
-    search.click()
-    search.press_sequentially("docker push")  # Material searches on key presses, not on fill()
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(state="visible", timeout=10_000)
-    links = [a.get_attribute("href") or "" for a in page.locator(".md-search-result__link").all()]
-    assert any("notebooks/04-push/" in link for link in links), f"no push step in {links}"
-    assert "docker push" in results.first.inner_text().lower()
-    assert not problems.seen, "\n".join(problems.seen)
+    page, watch = open_page(context, base_url)
+    try:
+        search = page.locator(".md-search__input")
+        search.click()
+        # Material searches when a key goes up, with the field's value: type the last letter.
+        search.fill("docker pus")
+        search.press("h")
+        expect(search).to_have_value("docker push")
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(state="visible", timeout=10_000)
+        links = [
+            a.get_attribute("href") or "" for a in page.locator(".md-search-result__link").all()
+        ]
+        assert any(PUSH_PAGE in link for link in links), f"no push step in {links}"
+        assert "docker push" in results.first.inner_text().lower()
+    finally:
+        problems = watch.close()
+    assert not problems, "\n".join(problems)
 
 
 def test_copy_button_copies_a_docs_command(context: BrowserContext, base_url: str) -> None:
-    page, problems = open_page(context, base_url)
-    copy = "button.md-code__button[data-md-type='copy']"  # Material adds it to each code block
-    block = page.locator(f"article pre:has({copy})").first
-    expected = block.locator("code").inner_text()
-    block.hover()
-    block.locator(copy).click()
-    copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.strip() == expected.strip()
-    assert "scripts/tutorial" in copied
-    assert not problems.seen, "\n".join(problems.seen)
+    page, watch = open_page(context, base_url)
+    try:
+        copy = "button.md-code__button[data-md-type='copy']"  # Material adds one to each block
+        block = page.locator(f"article pre:has({copy})").first
+        expected = block.locator("code").inner_text()
+        block.hover()
+        copied = copied_by(page, block.locator(copy))
+        assert copied.strip() == expected.strip()
+        assert "scripts/tutorial" in copied
+    finally:
+        problems = watch.close()
+    assert not problems, "\n".join(problems)
 
 
 def push_command() -> str:
@@ -201,21 +336,57 @@ def push_command() -> str:
     return next(s for s in sources if s.startswith("!docker push"))
 
 
-def test_copy_button_copies_a_notebook_command(context: BrowserContext, base_url: str) -> None:
-    page, problems = open_page(context, base_url + "notebooks/04-push/")
-    command = push_command()
-    cell = page.locator(".jp-CodeCell", has_text=command).last
-    cell.hover()
-    cell.locator("clipboard-copy").click()
-    assert page.evaluate("navigator.clipboard.readText()") == command
-    assert not problems.seen, "\n".join(problems.seen)
+@pytest.fixture(scope="module")
+def push_page(context: BrowserContext, base_url: str) -> Iterator[tuple[Page, Watch]]:
+    """Open the push step once for the tests about its content."""
+    page, watch = open_page(context, base_url + PUSH_PAGE)
+    yield page, watch
+    watch.close()
 
 
-def test_push_page_shows_mounted_layers_and_the_digest(
-    context: BrowserContext, base_url: str
-) -> None:
-    page, _ = open_page(context, base_url + "notebooks/04-push/")
+def test_push_page_shows_mounted_layers_and_the_digest(push_page: tuple[Page, Watch]) -> None:
+    page, watch = push_page
     outputs = page.locator(".jp-OutputArea-output pre")
     for line in ("Mounted from", "digest: sha256:"):
         shown = outputs.filter(has_text=line).first
         assert shown.is_visible(), f"no visible output line with {line!r} on the push page"
+    assert not watch.seen, "\n".join(watch.seen)
+
+
+def test_copy_button_copies_a_notebook_command(push_page: tuple[Page, Watch]) -> None:
+    page, watch = push_page
+    command = push_command()
+    cell = page.locator(".jp-CodeCell", has_text=command).last
+    cell.hover()
+    assert copied_by(page, cell.locator("clipboard-copy")) == command
+    watch.settle()
+    assert not watch.seen, "\n".join(watch.seen)
+
+
+def test_site_reads_from_disk(browser: Browser, site: Path) -> None:
+    """Open ``index.html`` from disk (``file://``), as the README says, and go to the push step
+    by its link in the navigation.
+
+    This test checks navigation and content only. Over ``file://`` Material's search cannot
+    load its index (it asks for ``search/search_index.js``, which this site does not have), so
+    the browser reports a failed request and a page error for that file; those, and only those,
+    are let through here. Search itself is tested over HTTP above.
+    """
+    disk = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = disk.new_page()
+        watch = Watch(page)
+        page.goto((site / "index.html").as_uri())
+        expect(page.locator("article h1").first).to_be_visible()
+        nav = page.locator("nav.md-nav--primary")
+        nav.locator("label.md-nav__link", has_text="Steps").click()  # opens the section
+        nav.get_by_role("link", name="4. Push", exact=True).click()
+        expect(page).to_have_url((site / PUSH_PAGE).as_uri())
+        expect(page.locator("article h1").first).to_be_visible()
+        mounted = page.locator(".jp-OutputArea-output pre").filter(has_text="Mounted from")
+        expect(mounted.first).to_be_visible()
+        problems = watch.close()
+    finally:
+        disk.close()
+    unexpected = [problem for problem in problems if "/search/search_index.js" not in problem]
+    assert not unexpected, "opened from disk:\n" + "\n".join(unexpected)

@@ -2,7 +2,11 @@
 
 The site must show each notebook's stored outputs (the ones nbval verifies) and nothing typed
 by hand in their place, hide the set-up cells, carry no terminal codes, build-machine paths or
-credentials other than the demo ones, load nothing from the network, and have no broken links.
+credentials other than the demo ones, load nothing from the network, and have no broken links,
+opened from a server or straight from disk: every link names a file (``notebooks/04-push.html``),
+never a folder that only a web server would turn into its ``index.html``.
+
+Each built file is read, and each page parsed, once per run; the tests share those results.
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ from site_support import (
     NOTEBOOKS_DIR,
     PROJECT_ROOT,
     Build,
+    Reference,
     build_once,
     cell_source,
     is_setup,
     load_notebook,
     normalize,
     notebook_paths,
+    notebook_url,
     output_texts,
     references_and_ids,
     require_clean,
@@ -72,9 +78,28 @@ def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@cache
+def parsed(path: Path) -> tuple[list[Reference], frozenset[str]]:
+    """Return a built page's references and ids (each page is parsed once per run)."""
+    references, ids = references_and_ids(read(path))
+    return references, frozenset(ids)
+
+
+@cache
+def links(path: Path) -> list[str]:
+    """Return the value of every href and src of a built page, in page order."""
+    return [ref.value for ref in parsed(path)[0]]
+
+
+@cache
+def visible_text(path: Path) -> str:
+    """Return a built page's text, whitespace collapsed (computed once per page)."""
+    return normalize(text_content(read(path)))
+
+
 def notebook_page(site: Path, notebook: Path) -> Path:
-    """Return the built page of a notebook."""
-    return site / "notebooks" / notebook.stem / "index.html"
+    """Return the built page of a notebook: ``notebooks/04-push.html`` for 04-push.ipynb."""
+    return site / notebook_url(notebook)
 
 
 def shown_cells(notebook: Path) -> list[dict]:
@@ -104,30 +129,30 @@ def test_build_passes_without_warnings(build: Build) -> None:
 
 
 def test_steps_are_in_reading_order(site: Path) -> None:
-    links = [ref.value for ref in references_and_ids(read(site / "index.html"))[0]]
-    steps = [link for link in dict.fromkeys(links) if re.fullmatch(r"notebooks/[^/]+/", link)]
-    assert steps == [f"notebooks/{stem}/" for stem in NOTEBOOK_IDS]
+    home = links(site / "index.html")
+    steps = [link for link in dict.fromkeys(home) if re.fullmatch(r"notebooks/[^/]+\.html", link)]
+    assert steps == [notebook_url(stem) for stem in NOTEBOOK_IDS]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_every_notebook_is_a_page_in_the_navigation(site: Path, notebook: Path) -> None:
     page = notebook_page(site, notebook)
     assert page.is_file(), f"{notebook.name} has no page at {page.relative_to(site)}"
-    home_links = {ref.value for ref in references_and_ids(read(site / "index.html"))[0]}
-    assert f"notebooks/{notebook.stem}/" in home_links, f"{notebook.name} is not in the nav"
+    assert notebook_url(notebook) in links(site / "index.html"), f"{notebook.name} not in nav"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_every_notebook_is_offered_for_download(site: Path, notebook: Path) -> None:
-    copy = notebook_page(site, notebook).parent / notebook.name
+    copy = notebook_page(site, notebook).with_suffix(".ipynb")  # notebooks/04-push.ipynb
     assert copy.read_bytes() == notebook.read_bytes(), f"{copy} is not {notebook}"
-    links = [ref.value for ref in references_and_ids(read(notebook_page(site, notebook)))[0]]
-    assert notebook.name in links, f"the page of {notebook.name} does not link to it"
+    assert notebook.name in links(notebook_page(site, notebook)), (
+        f"the page of {notebook.name} does not link to it"
+    )
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_page_shows_each_command_and_its_stored_output(site: Path, notebook: Path) -> None:
-    text = normalize(text_content(read(notebook_page(site, notebook))))
+    text = visible_text(notebook_page(site, notebook))
     cells = shown_cells(notebook)
     assert cells, f"{notebook.name} has no code cells to show"
     for cell in cells:
@@ -144,7 +169,7 @@ def test_page_shows_each_command_and_its_stored_output(site: Path, notebook: Pat
 def test_setup_cells_are_hidden(site: Path, notebook: Path) -> None:
     cells = setup_cells(notebook)
     assert cells, f"{notebook.name} has no cell tagged setup"
-    text = normalize(text_content(read(notebook_page(site, notebook))))
+    text = visible_text(notebook_page(site, notebook))
     for cell in cells:
         assert normalize(cell_source(cell)) not in text, f"{notebook.name}: setup cell shown"
     assert "steps.start(" not in read(notebook_page(site, notebook))
@@ -153,7 +178,8 @@ def test_setup_cells_are_hidden(site: Path, notebook: Path) -> None:
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_admonitions_render_as_boxes(site: Path, notebook: Path) -> None:
     markup = read(notebook_page(site, notebook))
-    assert "!!!" not in text_content(markup), f"{notebook.name}: an admonition shows as text"
+    text = visible_text(notebook_page(site, notebook))
+    assert "!!!" not in text, f"{notebook.name}: an admonition shows as text"
     sources = [cell_source(c) for c in load_notebook(notebook)["cells"]]
     if any(re.search(r"^!!! \w+", source, re.MULTILINE) for source in sources):
         assert 'class="admonition' in markup
@@ -214,8 +240,7 @@ def test_demo_credentials_are_the_documented_ones() -> None:
 def test_internal_links_and_anchors_resolve(site: Path) -> None:
     broken = []
     for page in html_pages(site):
-        references, _ = references_and_ids(read(page))
-        for ref in references:
+        for ref in parsed(page)[0]:
             problem = _check_reference(site, page, ref.value)
             if problem:
                 where = f'{page.relative_to(site)}: <{ref.tag} {ref.attribute}="{ref.value}">'
@@ -231,18 +256,23 @@ def _check_reference(site: Path, page: Path, value: str) -> str | None:
         return None if parts.scheme in ("http", "https") else f"unexpected reference {value!r}"
     if not parts.path:
         target = page
-    elif parts.path.startswith("/"):  # 404.html links from the site's root, wherever it is shown
+    elif parts.path.startswith("/"):
+        # 404.html links from the site's root, since a server shows it for any missing address;
+        # nothing else may, as a root-relative link leads to the disk's root when read from disk.
+        if page != site / "404.html":
+            return "is relative to the server's root, which does not work from disk (file://)"
         target = (site / unquote(parts.path).lstrip("/")).resolve()
     else:
         target = (page.parent / unquote(parts.path)).resolve()
     if site.resolve() not in (target, *target.parents):
         return "points outside the site"
     if target.is_dir():
-        target = target / "index.html"
+        # A server answers a folder with its index.html; a browser reading from disk lists it.
+        return "points at a folder, not a file: it does not work from disk (file://)"
     if not target.is_file():
         return "target does not exist"
     if parts.fragment and target.suffix == ".html":
-        _, ids = references_and_ids(read(target))
+        ids = parsed(target)[1]
         if unquote(parts.fragment) not in ids:
             return f"no id {parts.fragment!r} in {target.relative_to(site.resolve())}"
     return None
@@ -252,7 +282,7 @@ def test_nothing_is_loaded_from_the_network(site: Path) -> None:
     external = []
     for page in html_pages(site):
         markup = read(page)
-        for ref in references_and_ids(markup)[0]:
+        for ref in parsed(page)[0]:
             remote = urlsplit(ref.value).scheme in ("http", "https") or ref.value.startswith("//")
             if remote and ref.tag in LOADING_TAGS:
                 external.append(f"{page.relative_to(site)}: <{ref.tag}> {ref.value}")
@@ -272,7 +302,7 @@ def test_empty_sources_are_not_left_in_pages(site: Path) -> None:
     empty = [
         f"{page.relative_to(site)}: <{ref.tag} {ref.attribute}>"
         for page in html_pages(site)
-        for ref in references_and_ids(read(page))[0]
+        for ref in parsed(page)[0]
         if not ref.value.strip()
     ]
     assert not empty, "empty src or href (MathJax loader left in?):\n" + "\n".join(empty)
