@@ -41,6 +41,9 @@ def htpasswd_line(user: str, password: str) -> bytes:
 def port_is_free(port: int) -> bool:
     """Tell whether nothing listens on 127.0.0.1:port right now."""
     with socket.socket() as probe:
+        # As servers do (docker-proxy too): connections closed a moment ago, still in
+        # TIME_WAIT, do not make the port unusable; only a listener does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -180,8 +183,7 @@ class Registry:
     def stop(self) -> None:
         """Remove the container together with its anonymous storage volume."""
         if self.container is not None:
-            with contextlib.suppress(docker.errors.NotFound):
-                self.container.remove(force=True, v=True)
+            remove_container(self.container)
             self.container = None
 
     def restart_empty(self) -> Registry:
@@ -189,25 +191,12 @@ class Registry:
         self.stop()
         self.image = self.image or registry_image()
         try:
-            self._run_once_port_is_released(self.image)
+            self._run(self.image)
             self._wait_until_ready()
         except BaseException:
             self.stop()
             raise
         return self
-
-    def _run_once_port_is_released(self, image: str) -> None:
-        # The engine frees a removed container's published port a moment after the removal.
-        deadline = time.monotonic() + PORT_RELEASE_TIMEOUT
-        while True:
-            try:
-                self._run(image)
-                return
-            except docker.errors.APIError as error:
-                self.stop()
-                if not _port_taken(error) or time.monotonic() > deadline:
-                    raise RegistryError(_start_failure(self.port, error)) from None
-            time.sleep(POLL_INTERVAL)
 
     def forget_repository(self, repository: str) -> None:
         """Delete a repository's tags and unlink its layers, as if it had never been pushed.
@@ -244,6 +233,23 @@ class Registry:
 
 def _pick_port() -> int:
     return settings.PREFERRED_PORT if port_is_free(settings.PREFERRED_PORT) else free_port()
+
+
+def remove_container(container: docker.models.containers.Container) -> None:
+    """Remove a registry container with its volume, and return once its port is free again.
+
+    The engine releases a published port a moment after the removal; waiting here means the
+    next start sees port 5000 as it really is, instead of falling back to another port.
+    """
+    with contextlib.suppress(docker.errors.NotFound):
+        container.reload()  # the ports it really holds (none if it never started)
+    published = (container.attrs.get("NetworkSettings") or {}).get("Ports") or {}
+    ports = {int(b["HostPort"]) for found in published.values() for b in found or []}
+    with contextlib.suppress(docker.errors.NotFound):
+        container.remove(force=True, v=True)
+    deadline = time.monotonic() + PORT_RELEASE_TIMEOUT
+    while not all(port_is_free(port) for port in ports) and time.monotonic() < deadline:
+        time.sleep(POLL_INTERVAL)
 
 
 def _port_taken(error: docker.errors.APIError) -> bool:
@@ -294,8 +300,7 @@ def remove_leftovers(session: str | None = None) -> int:
     """Remove kit registry containers (and volumes) of a session, or of all sessions."""
     containers = _session_containers(session)
     for container in containers:
-        with contextlib.suppress(docker.errors.NotFound):
-            container.remove(force=True, v=True)
+        remove_container(container)
     return len(containers)
 
 

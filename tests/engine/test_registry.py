@@ -14,7 +14,7 @@ import requests
 
 from helpers import kit_registry, running_registry, settings
 from helpers.paths import session_name
-from helpers.registry import Registry, free_port
+from helpers.registry import Registry, free_port, port_is_free
 
 KILLED_RUN = (
     "import os, signal\n"
@@ -49,9 +49,12 @@ def test_falls_back_to_a_free_port_when_5000_is_taken(empty_sessions):
     another port and the registry answers there."""
     with contextlib.ExitStack() as stack:
         holder = stack.enter_context(socket.socket())
+        # Recently closed connections (TIME_WAIT) must not keep the test from holding it.
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         with contextlib.suppress(OSError):  # already held by something else: fine too
             holder.bind(("127.0.0.1", settings.PREFERRED_PORT))
             holder.listen()
+        assert not port_is_free(settings.PREFERRED_PORT)
         registry = stack.enter_context(Registry(session_name()))
         assert registry.port != settings.PREFERRED_PORT
         assert registry.answers()
