@@ -6,12 +6,11 @@ Each verb prints one line and exits non-zero on failure, with a sentence instead
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 
-from helpers import engine, images, registry, settings, state
+from helpers import engine, images, registry, settings, state, steps
 from helpers.errors import KitError
-from helpers.paths import docker_config_dir, session_name
+from helpers.paths import session_name
 
 
 def engine_up() -> str:
@@ -56,7 +55,7 @@ def reset() -> str:
     if found is not None:
         found.restart_empty()
     removed = images.remove_kit_images(keep_registry=True)
-    shutil.rmtree(docker_config_dir(), ignore_errors=True)
+    steps.logout()
     emptied = f"registry at {found.address} emptied" if found else "no registry to empty"
     return f"Clean: {emptied}, {removed} kit image(s) removed, logged out."
 

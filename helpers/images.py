@@ -69,11 +69,21 @@ def _load(client: docker.DockerClient, spec: ImageSpec) -> str:
     for name in spec.repo_tags:
         _refuse_foreign(client, name)
     data, image_id = archive.docker_archive(spec)
+    if _loaded(client, image_id, spec.repo_tags):
+        return image_id
     try:
         client.images.load(data)
     except docker.errors.APIError as error:
         raise ImageError(f"Loading {spec.repo_tags[0]} failed: {error.explanation}") from None
     return image_id
+
+
+def _loaded(client: docker.DockerClient, image_id: str, names: list[str]) -> bool:
+    try:
+        present = client.images.get(image_id)
+    except docker.errors.ImageNotFound:
+        return False
+    return set(names) <= set(present.tags)
 
 
 def _refuse_foreign(client: docker.DockerClient, name: str) -> None:

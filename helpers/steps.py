@@ -26,10 +26,6 @@ def remote_name(tag: str, repository: str = settings.DEMO_REPOSITORY) -> str:
     return f"{ADDRESS}/{repository}:{tag}"
 
 
-def _quiet(command: str) -> None:
-    shell.run(command)
-
-
 def logout() -> None:
     """Forget every stored credential (the kit's own config only)."""
     shutil.rmtree(docker_config_dir(), ignore_errors=True)
@@ -37,7 +33,7 @@ def logout() -> None:
 
 def login() -> None:
     """Store the demo credentials for the kit's registry."""
-    _quiet(
+    shell.run(
         f"echo {settings.DEMO_PASSWORD} | docker login {ADDRESS} "
         f"-u {settings.DEMO_USER} --password-stdin"
     )
@@ -47,28 +43,23 @@ def untag_remote_names() -> None:
     """Remove the registry-qualified names of the demo image, keeping the image itself."""
     client = engine.client()
     for tag in TAGS:
-        name = shell_name(remote_name(tag))
+        name = shell.mapped(remote_name(tag))
         if state.local_image_id(name) is not None:
             client.images.remove(name, noprune=True)
-
-
-def shell_name(name: str) -> str:
-    """Return ``name`` with the guide's address replaced by the registry's real one."""
-    return shell.mapped(name)
 
 
 def tag_remote_names() -> None:
     """Give the demo image both names the push step pushes."""
     for tag in TAGS:
-        _quiet(f"docker tag {settings.DEMO_IMAGE} {remote_name(tag)}")
+        shell.run(f"docker tag {settings.DEMO_IMAGE} {remote_name(tag)}")
 
 
 def publish_base(registry: Registry) -> None:
     """Push the base image to ``library/tinybase``, so later pushes can mount its layers."""
     name = remote_name("latest", settings.BASE_REPOSITORY)
-    _quiet(f"docker tag {settings.BASE_IMAGE} {name}")
-    _quiet(f"docker push {name}")
-    _quiet(f"docker rmi {name}")
+    shell.run(f"docker tag {settings.BASE_IMAGE} {name}")
+    shell.run(f"docker push {name}")
+    shell.run(f"docker rmi {name}")
 
 
 def fresh_registry(registry: Registry) -> None:
@@ -95,7 +86,16 @@ def push_both(registry: Registry) -> None:
     login()
     tag_remote_names()
     for tag in TAGS:
-        _quiet(f"docker push {remote_name(tag)}")
+        shell.run(f"docker push {remote_name(tag)}")
+
+
+def pushed(registry: Registry) -> None:
+    """Make sure both tags are in the registry with one digest, pushing only if they are not."""
+    digests = {state.remote_digest(registry, settings.DEMO_REPOSITORY, tag) for tag in TAGS}
+    if None in digests or len(digests) != 1:
+        push_both(registry)
+    else:
+        tag_remote_names()
 
 
 def _prepare_concepts(registry: Registry) -> None:
@@ -125,12 +125,13 @@ def _prepare_pull(registry: Registry) -> None:
 
 def _prepare_logout(registry: Registry) -> None:
     images.load_demo_images()
-    push_both(registry)
+    pushed(registry)
+    login()
 
 
 def _prepare_mistakes(registry: Registry) -> None:
     images.load_demo_images()
-    push_both(registry)
+    pushed(registry)
     logout()
 
 
@@ -157,7 +158,7 @@ def _check_tag(registry: Registry) -> None:
     source = state.local_image_id(settings.DEMO_IMAGE)
     for tag in TAGS:
         _require(
-            state.local_image_id(shell_name(remote_name(tag))) == source,
+            state.local_image_id(shell.mapped(remote_name(tag))) == source,
             f"{remote_name(tag)} does not name the demo image: run its `docker tag` cell.",
         )
 
@@ -176,7 +177,7 @@ def _check_push(registry: Registry) -> None:
 
 
 def _check_pull(registry: Registry) -> None:
-    name = shell_name(remote_name("0.1.0"))
+    name = shell.mapped(remote_name("0.1.0"))
     remote = state.remote_digest(registry, settings.DEMO_REPOSITORY, "0.1.0")
     pulled = [d.split("@", 1)[1] for d in state.local_repo_digests(name)]
     _require(
