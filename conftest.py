@@ -46,17 +46,35 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         item.add_marker(pytest.mark.xdist_group("engine"))
 
 
+_demo_images_were_loaded: bool | None = None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note whether the demo images were on the engine before this run touches it."""
+    global _demo_images_were_loaded
+    if any(_uses_the_engine(item) for item in session.items):
+        from helpers import settings, state
+        from helpers.errors import KitError
+
+        with contextlib.suppress(KitError):
+            _demo_images_were_loaded = state.local_image_id(settings.DEMO_IMAGE) is not None
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Remove this run's registry and its session folder, whatever the outcome.
+    """Remove this run's registry and its session folder, whatever the outcome, and the demo
+    images too if the run loaded them: the engine is left as the run found it.
 
     A run of the site tests alone never touches the engine, so it leaves it alone too.
     """
-    if not any(_uses_the_engine(item) for item in session.items):
+    if _demo_images_were_loaded is None:
         return
+    from helpers import images
     from helpers.errors import KitError
     from helpers.paths import session_home
     from helpers.registry import remove_leftovers
 
     with contextlib.suppress(KitError):
         remove_leftovers(os.environ["KIT_SESSION"])
+        if not _demo_images_were_loaded:
+            images.remove_kit_images(keep_registry=True)
     shutil.rmtree(session_home().parent, ignore_errors=True)
