@@ -76,5 +76,5 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     with contextlib.suppress(KitError):
         remove_leftovers(os.environ["KIT_SESSION"])
         if not _demo_images_were_loaded:
-            images.remove_kit_images(keep_registry=True)
+            images.remove_kit_images()
     shutil.rmtree(session_home().parent, ignore_errors=True)

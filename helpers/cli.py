@@ -54,7 +54,7 @@ def reset() -> str:
     found = registry.running_registry()
     if found is not None:
         found.restart_empty()
-    removed = images.remove_kit_images(keep_registry=True)
+    removed = images.remove_kit_images()
     steps.logout()
     emptied = f"registry at {found.address} emptied" if found else "no registry to empty"
     return f"Clean: {emptied}, {removed} kit image(s) removed, logged out."

@@ -129,15 +129,13 @@ def kit_images() -> list[docker.models.images.Image]:
     return found
 
 
-def remove_kit_images(keep_registry: bool = True) -> int:
-    """Remove the kit's images (all their tags); keep the registry image unless asked."""
+def remove_kit_images() -> int:
+    """Remove the kit's demo images (all their tags); the registry image stays as a cache."""
     removed = 0
     for image in kit_images():
-        if keep_registry and image.labels.get(settings.LABEL) == "registry":
+        if image.labels.get(settings.LABEL) == "registry":
             continue
-        try:
+        with contextlib.suppress(docker.errors.ImageNotFound):
             engine.client().images.remove(image.id, force=True)
             removed += 1
-        except docker.errors.ImageNotFound:
-            pass
     return removed
