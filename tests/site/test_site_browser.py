@@ -380,8 +380,10 @@ def test_site_reads_from_disk(browser: Browser, site: Path) -> None:
         expect(page.locator("article h1").first).to_be_visible()
         nav = page.locator("nav.md-nav--primary")
         nav.locator("label.md-nav__link", has_text="Steps").click()  # opens the section
-        nav.get_by_role("link", name="4. Push", exact=True).click()
-        expect(page).to_have_url((site / PUSH_PAGE).as_uri())
+        link = nav.get_by_role("link", name="4. Push", exact=True)
+        expect(link).to_be_visible()
+        link.click()
+        expect(page).to_have_url((site / PUSH_PAGE).as_uri(), timeout=15_000)
         expect(page.locator("article h1").first).to_be_visible()
         mounted = page.locator(".jp-OutputArea-output pre").filter(has_text="Mounted from")
         expect(mounted.first).to_be_visible()
