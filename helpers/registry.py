@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import socket
 import tarfile
 import time
@@ -51,12 +52,28 @@ def port_is_free(port: int) -> bool:
     return True
 
 
+def preferred_port() -> int:
+    """Return the port a registry tries first: 5000, as in the guide, or ``$KIT_REGISTRY_PORT``.
+
+    Test workers running side by side each prefer their own, so that one worker's registry
+    restarting on its port never finds the other's there.
+    """
+    value = os.environ.get("KIT_REGISTRY_PORT") or str(settings.PREFERRED_PORT)
+    if not value.isdigit() or not 1024 <= int(value) <= 9999:
+        raise RegistryError(
+            f"KIT_REGISTRY_PORT must be a port from 1024 to 9999, not {value!r}: set it to "
+            "one such as 5000, or unset it, and try again."
+        )
+    return int(value)
+
+
 def free_port() -> int:
-    """Return a free port on 127.0.0.1, four digits long like 5000 when one is free.
+    """Return a free port on 127.0.0.1 above the preferred one, four digits long like 5000
+    when one is free.
 
     Same-width addresses keep docker's table columns aligned as in the stored outputs.
     """
-    for port in range(settings.PREFERRED_PORT + 1, 10000):
+    for port in range(preferred_port() + 1, 10000):
         if port_is_free(port):
             return port
     with socket.socket() as probe:
@@ -232,7 +249,7 @@ class Registry:
 
 
 def _pick_port() -> int:
-    return settings.PREFERRED_PORT if port_is_free(settings.PREFERRED_PORT) else free_port()
+    return preferred_port() if port_is_free(preferred_port()) else free_port()
 
 
 def remove_container(container: docker.models.containers.Container) -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from helpers import settings
+from helpers import settings, steps
 from helpers.paths import session_name
 
 SESSION = session_name()
@@ -39,6 +39,7 @@ def test_each_verb_prints_one_line_and_exits_0(verb, cli, demo_images, empty_ses
 
 def test_status_after_up_names_the_registry_and_images(cli, demo_images, empty_sessions):
     """After `up`, `status` reports the same registry address, logged out, images loaded."""
+    steps.logout()  # an earlier test in this session may have logged in
     up = cli("up")
     address = re.search(r"localhost:\d+", up.stdout).group(0)
     status = cli("status")

@@ -13,8 +13,9 @@ import pytest
 import requests
 
 from helpers import kit_registry, running_registry, settings
+from helpers.errors import RegistryError
 from helpers.paths import session_name
-from helpers.registry import Registry, free_port, port_is_free
+from helpers.registry import Registry, free_port, port_is_free, preferred_port
 
 KILLED_RUN = (
     "import os, signal\n"
@@ -45,19 +46,31 @@ def test_right_password_gives_200_and_wrong_gives_401(registry):
 
 
 def test_falls_back_to_a_free_port_when_5000_is_taken(empty_sessions):
-    """With 127.0.0.1:5000 taken (by this test, or already by something else), start() picks
-    another port and the registry answers there."""
+    """With 127.0.0.1:5000 (or this worker's own first port) taken, by this test or already by
+    something else, start() picks another port and the registry answers there."""
     with contextlib.ExitStack() as stack:
         holder = stack.enter_context(socket.socket())
         # Recently closed connections (TIME_WAIT) must not keep the test from holding it.
         holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         with contextlib.suppress(OSError):  # already held by something else: fine too
-            holder.bind(("127.0.0.1", settings.PREFERRED_PORT))
+            holder.bind(("127.0.0.1", preferred_port()))
             holder.listen()
-        assert not port_is_free(settings.PREFERRED_PORT)
+        assert not port_is_free(preferred_port())
         registry = stack.enter_context(Registry(session_name()))
-        assert registry.port != settings.PREFERRED_PORT
+        assert registry.port != preferred_port()
         assert registry.answers()
+
+
+def test_the_preferred_port_is_5000_unless_set(monkeypatch):
+    """Registries prefer the guide's port 5000; $KIT_REGISTRY_PORT moves that, and a value that
+    is no port gets a sentence."""
+    monkeypatch.delenv("KIT_REGISTRY_PORT", raising=False)
+    assert preferred_port() == settings.PREFERRED_PORT == 5000
+    monkeypatch.setenv("KIT_REGISTRY_PORT", "5100")
+    assert preferred_port() == 5100
+    monkeypatch.setenv("KIT_REGISTRY_PORT", "http")
+    with pytest.raises(RegistryError, match="KIT_REGISTRY_PORT must be a port"):
+        preferred_port()
 
 
 def test_an_explicit_free_port_is_used_as_given(empty_sessions):

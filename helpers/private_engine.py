@@ -1,0 +1,241 @@
+"""A throwaway Docker engine of the kit's own, so that test workers can run side by side.
+
+The demo images belong to an engine, not to a session, and the pull step deletes them: two
+workers on one engine would change each other's outputs. So on Linux, as root, each
+pytest-xdist worker starts a ``dockerd`` of its own: its own data and exec roots, socket,
+containerd and bridge, with no iptables rules (``docker-proxy`` publishes ports on 127.0.0.1).
+The registry image is copied in from the main engine. ``stop`` removes the engine with all
+it holds, and ``start`` first clears what a killed run left under the same name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import ipaddress
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docker
+import docker.errors
+import requests
+
+from helpers import settings
+from helpers.engine import engine_host
+from helpers.errors import EngineUnavailable
+
+RUN_ROOT = Path("/run/docker-share-kit")
+DATA_ROOT = Path("/var/lib/docker-share-kit")
+BRIDGES_LOCK = Path("/run/docker-share-kit.lock")
+SUBNETS = ipaddress.IPv4Network("10.213.0.0/16")
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 20.0
+
+
+def available() -> bool:
+    """Tell whether this machine lets the kit run engines of its own (Linux, root, dockerd).
+
+    Not when ``$DOCKER_HOST`` names an engine: the user chose that one.
+    """
+    return (
+        sys.platform.startswith("linux")
+        and os.geteuid() == 0
+        and shutil.which("dockerd") is not None
+        and shutil.which("ip") is not None
+        and "DOCKER_HOST" not in os.environ
+    )
+
+
+class PrivateEngine:
+    """The folders, socket and bridge of one private engine, named after a kit session."""
+
+    def __init__(self, name: str) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", name):
+            raise ValueError(f"not a usable engine name: {name!r}")
+        self.name = name
+
+    @property
+    def exec_root(self) -> Path:
+        """Return the folder of its sockets and pid file (short, for socket path limits)."""
+        return RUN_ROOT / self.name
+
+    @property
+    def data_root(self) -> Path:
+        """Return the folder of its images and containers."""
+        return DATA_ROOT / self.name
+
+    @property
+    def host(self) -> str:
+        """Return its address, the value ``$DOCKER_HOST`` takes to use it."""
+        return f"unix://{self.exec_root / 'docker.sock'}"
+
+    @property
+    def bridge(self) -> str:
+        """Return the name of its network bridge (at most 15 characters, as Linux requires)."""
+        return f"kit-{self.name}"[:15]
+
+    @property
+    def log(self) -> Path:
+        """Return the file dockerd logs to; kept after ``stop`` only if the start failed."""
+        return DATA_ROOT / f"{self.name}.log"
+
+    def start(self) -> str:
+        """Start the engine with the registry image copied in; return its ``$DOCKER_HOST``."""
+        self.stop()
+        self.exec_root.mkdir(parents=True)
+        self.data_root.mkdir(parents=True)
+        _make_bridge(self.bridge)
+        config = self.exec_root / "daemon.json"  # not /etc/docker/daemon.json: the user's
+        config.write_text(json.dumps({}))
+        with self.log.open("wb") as out:
+            process = subprocess.Popen(
+                [
+                    "dockerd",
+                    f"--config-file={config}",
+                    f"--host={self.host}",
+                    f"--data-root={self.data_root}",
+                    f"--exec-root={self.exec_root}",
+                    f"--pidfile={self.exec_root / 'dockerd.pid'}",
+                    f"--bridge={self.bridge}",
+                    "--iptables=false",
+                    "--ip-forward=false",
+                    "--ip-masq=false",
+                    "--log-level=warn",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            client = self._wait_until_it_answers(process)
+            _copy_registry_images(client)
+        except BaseException:  # an interrupted or failed start leaves nothing behind
+            self.stop(keep_log=True)
+            raise
+        return self.host
+
+    def _wait_until_it_answers(self, process: subprocess.Popen[bytes]) -> docker.DockerClient:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline and process.poll() is None:
+            with contextlib.suppress(docker.errors.DockerException):
+                return docker.DockerClient(base_url=self.host, timeout=30)  # it asks the version
+            time.sleep(0.05)
+        log = self.log.read_text(errors="replace")[-2000:]
+        raise EngineUnavailable(
+            f"The kit's private engine {self.name} did not start; dockerd's log ends:\n{log}"
+        )
+
+    def _pid(self) -> int | None:
+        try:
+            pid = int((self.exec_root / "dockerd.pid").read_text().strip())
+            os.kill(pid, 0)
+        except (OSError, ValueError):
+            return None
+        return pid
+
+    def stop(self, keep_log: bool = False) -> None:
+        """Stop the engine and its containers, then remove its bridge and folders."""
+        pid = self._pid()
+        if pid is not None:
+            _terminate(pid)
+        for mount in _mounts_under(self.exec_root, self.data_root):
+            subprocess.run(["umount", "-l", mount], capture_output=True)
+        subprocess.run(["ip", "link", "delete", self.bridge], capture_output=True)
+        shutil.rmtree(self.exec_root, ignore_errors=True)
+        shutil.rmtree(self.data_root, ignore_errors=True)
+        if not keep_log:
+            self.log.unlink(missing_ok=True)
+        for root in (RUN_ROOT, DATA_ROOT):
+            with contextlib.suppress(OSError):  # still used by another engine
+                root.rmdir()
+
+
+def stop_all() -> int:
+    """Stop every private engine a run left behind; return how many there were."""
+    found = [p.name for root in (RUN_ROOT, DATA_ROOT) if root.is_dir() for p in root.iterdir()]
+    names = {name.removesuffix(".log") for name in found}
+    for name in names:
+        PrivateEngine(name).stop()
+    return len(names)
+
+
+def _terminate(pid: int) -> None:
+    """Ask dockerd to shut down (it stops its containers and containerd), then insist."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists() or _is_zombie(pid):
+            return
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)  # it leads its own process group (start_new_session)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return False
+
+
+def _mounts_under(*roots: Path) -> list[str]:
+    """Return the mount points below the given folders, deepest first."""
+    points = []
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        point = line.split()[4]
+        if any(point == str(r) or point.startswith(f"{r}/") for r in roots):
+            points.append(point)
+    return sorted(points, key=len, reverse=True)
+
+
+def _make_bridge(name: str) -> None:
+    """Create the engine's bridge on a /24 no other interface or route of this host uses.
+
+    Under a lock: two workers starting at once would otherwise pick the same subnet.
+    """
+    with BRIDGES_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subnet = _free_subnet()
+        gateway = f"{next(subnet.hosts())}/{subnet.prefixlen}"
+        for command in (
+            ["ip", "link", "add", name, "type", "bridge"],
+            ["ip", "addr", "add", gateway, "dev", name],
+            ["ip", "link", "set", name, "up"],
+        ):
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise EngineUnavailable(
+                    f"Could not make the network bridge {name} for a private engine: "
+                    f"{done.stderr.strip()}"
+                )
+
+
+def _free_subnet() -> ipaddress.IPv4Network:
+    routes = subprocess.run(["ip", "-4", "route", "show", "table", "all"], capture_output=True)
+    used = [
+        ipaddress.ip_network(word, strict=False)
+        for word in re.findall(rb"\b\d+\.\d+\.\d+\.\d+(?:/\d+)?\b", routes.stdout)
+        for word in [word.decode()]
+    ]
+    for subnet in SUBNETS.subnets(new_prefix=24):
+        if not any(subnet.overlaps(other) for other in used):
+            return subnet
+    raise EngineUnavailable(f"No free /24 in {SUBNETS} for a private engine's bridge.")
+
+
+def _copy_registry_images(target: docker.DockerClient) -> None:
+    """Copy the main engine's registry images in, so none is pulled or built again."""
+    try:
+        source = docker.DockerClient(base_url=engine_host(), timeout=120)
+        for name in (settings.UPSTREAM_REGISTRY_IMAGE, settings.LOCAL_REGISTRY_IMAGE):
+            with contextlib.suppress(docker.errors.ImageNotFound):
+                target.api.load_image(source.images.get(name).save(named=True))
+    except (docker.errors.DockerException, requests.exceptions.RequestException):
+        return  # no main engine: the private one pulls or builds its own, as the main would
