@@ -20,6 +20,8 @@ import pytest
 
 from helpers import private_engine
 
+pytest_plugins = ["tests.kernel_pool"]
+
 # xdist workers inherit the controller's environment, so each adds its own id to the name.
 _base = os.environ.setdefault("KIT_SESSION", "test")
 _worker = os.environ.get("PYTEST_XDIST_WORKER")

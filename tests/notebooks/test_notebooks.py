@@ -8,6 +8,7 @@ separate pytest process, and reads which cells failed from its JUnit report.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -19,6 +20,7 @@ import pytest
 
 from helpers import steps
 from helpers.errors import StepIncomplete
+from helpers.paths import PROJECT_ROOT
 from helpers.recorded import NOTEBOOKS, sanitize_file
 
 NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -128,6 +130,8 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path) -> None:
             "pytest",
             "-p",
             "no:cacheprovider",
+            "-p",
+            "tests.kernel_pool",
             "-q",
             "--nbval",
             "--nbval-current-env",
@@ -138,6 +142,7 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path) -> None:
             str(tmp_path),
         ],
         cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
         capture_output=True,
         text=True,
         timeout=900,
