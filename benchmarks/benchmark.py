@@ -4,7 +4,8 @@ Run with ``scripts/benchmark`` (after ``scripts/setup``). Each figure is the med
 repetitions, measured in this one run, and printed as a table with ratios:
 
 1. floor: the guide's flow as bare docker commands (``benchmarks/floor.sh``);
-2. all notebooks through nbval, as the test command runs them;
+2. all notebooks through nbval, as the test command runs them (two workers, each with a
+   private engine where the machine allows), and in one process on the one engine;
 3. registry start-to-ready: the kit's ``Registry`` next to a bare ``docker run`` plus polling
    and testcontainers' ``DockerRegistryContainer`` (reaper off), on the same image; each
    timed from the start call to the first answer, without the removal afterwards;
@@ -115,11 +116,18 @@ def testcontainers_ready(image: str) -> float:
 
 def measure_all(args: argparse.Namespace, image: str, htpasswd: Path) -> list[tuple[str, float]]:
     """Return (what, median seconds) for every figure, measured now."""
-    nbval = [str(VENV_BIN / "pytest"), "-p", "no:cacheprovider", "-q", "--nbval"]
-    nbval += ["--nbval-current-env", "notebooks"]
+    nbval = [str(VENV_BIN / "pytest"), "-q", "--nbval", "--nbval-current-env", "notebooks"]
+    parallel = [*nbval, "-n", "2", "--dist", "loadgroup"]  # as scripts/test runs them
     rows = [
         (FLOOR, median_of(lambda: floor(image, htpasswd), args.repeat)),
-        ("all notebooks through nbval", median_of(wall_time(lambda: run(nbval)), args.slow)),
+        (
+            "all notebooks through nbval, as scripts/test (-n 2)",
+            median_of(wall_time(lambda: run(parallel)), args.slow),
+        ),
+        (
+            "all notebooks through nbval, one process",
+            median_of(wall_time(lambda: run(nbval)), args.slow),
+        ),
         ("registry ready: the kit's Registry", median_of(lambda: kit_ready(image), args.repeat)),
         (
             "registry ready: docker run + polling",

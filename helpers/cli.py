@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from helpers import engine, images, registry, settings, state, steps
+from helpers import engine, images, private_engine, registry, settings, state, steps
 from helpers.errors import KitError
 from helpers.paths import session_name
 
@@ -33,10 +33,15 @@ def up() -> str:
 
 
 def down(every_session: bool = False) -> str:
-    """Remove this session's registry container and volume (or those of every session)."""
+    """Remove this session's registry container and volume (or those of every session, and
+    the private engines of test runs that were killed)."""
     count = registry.remove_leftovers(None if every_session else session_name())
     scope = "every session" if every_session else f"session {session_name()}"
-    return f"Removed {count} kit registry container(s) of {scope}, with their volumes."
+    done = f"Removed {count} kit registry container(s) of {scope}, with their volumes"
+    engines = private_engine.stop_orphans() if every_session else 0
+    if engines:
+        done += f", and {engines} private engine(s) of killed test runs"
+    return done + "."
 
 
 def status() -> str:

@@ -39,18 +39,20 @@ START_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
 
 
-def available() -> bool:
-    """Tell whether this machine lets the kit run engines of its own (Linux, root, dockerd).
-
-    Not when ``$DOCKER_HOST`` names an engine: the user chose that one.
-    """
+def supported() -> bool:
+    """Tell whether this machine lets the kit run engines of its own (Linux, root, dockerd)."""
     return (
         sys.platform.startswith("linux")
         and os.geteuid() == 0
         and shutil.which("dockerd") is not None
         and shutil.which("ip") is not None
-        and "DOCKER_HOST" not in os.environ
     )
+
+
+def available() -> bool:
+    """Tell whether test workers should use private engines: when the machine supports them
+    and ``$DOCKER_HOST`` names no engine (if it does, the user chose that one)."""
+    return supported() and "DOCKER_HOST" not in os.environ
 
 
 class PrivateEngine:
@@ -92,6 +94,7 @@ class PrivateEngine:
         self.exec_root.mkdir(parents=True)
         self.data_root.mkdir(parents=True)
         _make_bridge(self.bridge)
+        (self.exec_root / "owner").write_text(str(os.getpid()))
         config = self.exec_root / "daemon.json"  # not /etc/docker/daemon.json: the user's
         config.write_text(json.dumps({}))
         with self.log.open("wb") as out:
@@ -156,14 +159,28 @@ class PrivateEngine:
             with contextlib.suppress(OSError):  # still used by another engine
                 root.rmdir()
 
+    def orphaned(self) -> bool:
+        """Tell whether the process that started the engine is gone (killed, say)."""
+        try:
+            os.kill(int((self.exec_root / "owner").read_text()), 0)
+        except (OSError, ValueError):
+            return True
+        return False
 
-def stop_all() -> int:
-    """Stop every private engine a run left behind; return how many there were."""
+
+def stop_orphans() -> int:
+    """Stop the private engines whose test run was killed; return how many there were.
+
+    Engines of runs still going are left alone.
+    """
+    if not supported():
+        return 0
     found = [p.name for root in (RUN_ROOT, DATA_ROOT) if root.is_dir() for p in root.iterdir()]
-    names = {name.removesuffix(".log") for name in found}
-    for name in names:
-        PrivateEngine(name).stop()
-    return len(names)
+    engines = [PrivateEngine(name) for name in sorted({n.removesuffix(".log") for n in found})]
+    orphans = [engine for engine in engines if engine.orphaned()]
+    for engine in orphans:
+        engine.stop()
+    return len(orphans)
 
 
 def _terminate(pid: int) -> None:

@@ -4,10 +4,9 @@ The tests run against the real engine and real registries, in their own kit sess
 (``$KIT_SESSION``: ``test`` from the project's root ``conftest.py``, else ``t-tests``) and a
 second one beside it, so their registries and Docker config never meet the ``main`` session a
 person records notebooks with. Some tests change engine-global state (they remove and reload
-the demo images, run ``reset`` and ``down --all``), so run the suite serially, not with xdist,
-and under the lock the notebooks use::
-
-    flock /tmp/kit-engine.lock .venv/bin/pytest
+the demo images, run ``reset`` and ``down --all``), so two processes must not run them on one
+engine at once: under xdist on Linux as root each worker has a private engine (see the root
+``conftest.py``); otherwise they all run on one worker, in order.
 """
 
 from __future__ import annotations
