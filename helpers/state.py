@@ -58,6 +58,13 @@ def _get(registry: Registry, path: str, method: str = "GET") -> requests.Respons
     return requests.request(method, f"{registry.url}{path}", auth=auth, headers=headers, timeout=5)
 
 
+def remote_repositories(registry: Registry) -> list[str]:
+    """Return the repositories the registry has ever been pushed to (its catalog)."""
+    response = _get(registry, "/v2/_catalog")
+    response.raise_for_status()
+    return sorted(response.json().get("repositories") or [])
+
+
 def remote_tags(registry: Registry, repository: str) -> list[str]:
     """Return the tags the registry holds for a repository (none if it does not exist)."""
     response = _get(registry, f"/v2/{repository}/tags/list")

@@ -64,7 +64,8 @@ def publish_base(registry: Registry) -> None:
 
 def fresh_registry(registry: Registry) -> None:
     """Empty the registry and publish the base, as Docker Hub already holds ``ubuntu``."""
-    registry.restart_empty()
+    if state.remote_repositories(registry):  # a registry never pushed to is empty already
+        registry.restart_empty()
     login()
     publish_base(registry)
 

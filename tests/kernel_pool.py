@@ -1,10 +1,13 @@
-"""A pytest plugin that starts nbval's next kernel while the current notebook runs.
+"""A pytest plugin that takes kernel start and stop out of nbval's time per notebook.
 
-nbval starts a fresh kernel for every notebook and waits for it, about 0.7 s here. A kernel
-needs nothing from its notebook, so the next one can start in the background as soon as the
-current one is handed out. Every notebook still gets a fresh kernel of its own, started in
-the same folder and with the same environment it would otherwise get; a spare that no longer
-fits (another folder, a changed environment) is stopped and a kernel started as usual.
+nbval starts a fresh kernel for every notebook and waits for it, about 0.7 s here, then
+waits for it to stop. A kernel needs nothing from its notebook, so the next one starts in the
+background as soon as the current one is handed out, already holding the kit's ``helpers``
+(which every notebook's set-up cell imports first: the import then costs the notebook
+nothing), and a finished kernel stops in the background too. Every notebook still gets a
+kernel of its own, started in the same folder and with the same environment it would
+otherwise get; a spare that no longer fits (another folder, a changed environment) is
+stopped and a kernel started as usual.
 
 Loaded by the root ``conftest.py`` and, with ``-p tests.kernel_pool``, by the mutation run.
 """
@@ -14,17 +17,23 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 from nbval import plugin as nbval_plugin
-from nbval.kernel import RunningKernel, start_new_kernel
+from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel, start_new_kernel
 
 Key = tuple[str, str | None, float, tuple[tuple[str, str], ...]]
+PRELOAD = "import helpers"
+"""Run by each kernel as it starts (IPython's ``exec_lines``), before any cell."""
+
+_stopper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kernel-stop")
 
 
 class FreshKernel(RunningKernel):
-    """nbval's kernel, started with a given environment, so that any thread can start it."""
+    """nbval's kernel, started with a given environment so that any thread can start it, and
+    stopped in the background."""
 
     def __init__(
         self, kernel_name: str, cwd: str | None, startup_timeout: float, env: dict[str, str]
@@ -35,45 +44,68 @@ class FreshKernel(RunningKernel):
             stderr=subprocess.DEVNULL,
             cwd=cwd,
             env=env,
+            extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"],
         )
         self._ensure_iopub_up()
 
+    def stop(self) -> None:
+        """Stop the kernel without making the next notebook wait for it."""
+        _stopper.submit(super().stop)
+
 
 class KernelPool:
-    """One spare kernel, started ahead for the next notebook."""
+    """Spare kernels, started ahead for the next notebooks.
+
+    Two, because a short notebook is done before a kernel has started.
+    """
+
+    SPARES = 2
 
     def __init__(self) -> None:
-        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spare-kernel")
-        self._spare: tuple[Key, Future[FreshKernel]] | None = None
+        self._starter = ThreadPoolExecutor(self.SPARES, thread_name_prefix="spare-kernel")
+        self._spares: deque[tuple[Key, Future[FreshKernel]]] = deque()
+        self.notebooks_left = self.SPARES
+        """Notebooks still to run, at most; no more spares than that are started."""
 
     def kernel(
         self, kernel_name: str, cwd: str | None = None, startup_timeout: float = 60
     ) -> RunningKernel:
         """Return a fresh kernel for a notebook (nbval's ``RunningKernel`` signature), and
-        start the next one."""
-        # pytest renames PYTEST_CURRENT_TEST for every test; kernels have no use for it
-        env = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
+        start the next ones."""
+        env = _kernel_environment()
         key: Key = (kernel_name, cwd, startup_timeout, tuple(sorted(env.items())))
         kernel = None
-        if self._spare is not None:
-            spare_key, spare = self._spare
-            self._spare = None
+        while self._spares and kernel is None:
+            spare_key, spare = self._spares.popleft()
             if spare_key == key:
                 kernel = spare.result()
             else:
                 _stop(spare)
         if kernel is None:
             kernel = FreshKernel(kernel_name, cwd, startup_timeout, env)
-        started = self._starter.submit(FreshKernel, kernel_name, cwd, startup_timeout, env)
-        self._spare = (key, started)
+        self.notebooks_left -= 1
+        self.start_spares(kernel_name, cwd, startup_timeout)
         return kernel
 
+    def start_spares(self, kernel_name: str, cwd: str | None, startup_timeout: float) -> None:
+        """Start spares for the notebooks to come, in the environment as it is now."""
+        env = _kernel_environment()
+        key: Key = (kernel_name, cwd, startup_timeout, tuple(sorted(env.items())))
+        while len(self._spares) < min(self.SPARES, self.notebooks_left):
+            started = self._starter.submit(FreshKernel, kernel_name, cwd, startup_timeout, env)
+            self._spares.append((key, started))
+
     def close(self) -> None:
-        """Stop the spare kernel, so that no process outlives the run."""
-        if self._spare is not None:
-            _stop(self._spare[1])
-            self._spare = None
+        """Stop the spare kernels, so that no process outlives the run."""
+        while self._spares:
+            _stop(self._spares.popleft()[1])
         self._starter.shutdown()
+        _stopper.shutdown()  # waits for every kernel to be stopped
+
+
+def _kernel_environment() -> dict[str, str]:
+    # pytest renames PYTEST_CURRENT_TEST for every test; kernels have no use for it
+    return {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
 
 
 def _stop(spare: Future[FreshKernel]) -> None:
@@ -90,6 +122,28 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("nbval", False) or config.getoption("nbval_lax", False):
         _pool = KernelPool()
         nbval_plugin.RunningKernel = _pool.kernel  # type: ignore[assignment,misc]
+
+
+@pytest.hookimpl(trylast=True)  # after the root conftest has pointed at this run's engine
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Count the notebooks to run (under xdist, those this worker could be given), and in a
+    single process start the first kernels now, in the first notebook's folder.
+
+    Not on an xdist worker: it may be given no notebook at all.
+    """
+    if _pool is None:
+        return
+    notebooks = sorted({item.path for item in session.items if is_cell(item)})
+    _pool.notebooks_left = len(notebooks)
+    in_worker = hasattr(session.config, "workerinput")
+    if notebooks and session.config.option.nbval_current_env and not in_worker:
+        timeout = session.config.option.nbval_kernel_startup_timeout
+        _pool.start_spares(CURRENT_ENV_KERNEL_NAME, str(notebooks[0].parent), timeout)
+
+
+def is_cell(item: pytest.Item) -> bool:
+    """Tell whether a test item is a notebook cell that nbval runs."""
+    return isinstance(item, nbval_plugin.IPyNbCell)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
