@@ -19,6 +19,7 @@ import os
 import subprocess
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from nbval import plugin as nbval_plugin
@@ -117,26 +118,44 @@ _pool: KernelPool | None = None
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Hand nbval its kernels from the pool when it checks notebooks."""
+    """Hand nbval its kernels from the pool when it checks notebooks, and in a single process
+    start the first kernels at once, in the folder of the first notebook named on the command
+    line (a wrong guess is stopped unused)."""
     global _pool
-    if config.getoption("nbval", False) or config.getoption("nbval_lax", False):
-        _pool = KernelPool()
-        nbval_plugin.RunningKernel = _pool.kernel  # type: ignore[assignment,misc]
+    if not (config.getoption("nbval", False) or config.getoption("nbval_lax", False)):
+        return
+    _pool = KernelPool()
+    nbval_plugin.RunningKernel = _pool.kernel  # type: ignore[assignment,misc]
+    folders = [_notebook_folder(Path(arg.split("::")[0])) for arg in config.args]
+    if _single_process(config) and any(folders):
+        timeout = config.option.nbval_kernel_startup_timeout
+        _pool.start_spares(CURRENT_ENV_KERNEL_NAME, next(f for f in folders if f), timeout)
+
+
+def _single_process(config: pytest.Config) -> bool:
+    """Tell whether this process runs the notebooks itself with the current environment's
+    kernel, rather than being an xdist controller or a worker that may be given none."""
+    xdist = hasattr(config, "workerinput") or bool(config.getoption("numprocesses", None))
+    return bool(config.option.nbval_current_env) and not xdist
+
+
+def _notebook_folder(path: Path) -> str | None:
+    if path.suffix == ".ipynb":
+        return str(path.resolve().parent)
+    if path.is_dir() and any(path.glob("*.ipynb")):
+        return str(path.resolve())
+    return None
 
 
 @pytest.hookimpl(trylast=True)  # after the root conftest has pointed at this run's engine
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Count the notebooks to run (under xdist, those this worker could be given), and in a
-    single process start the first kernels now, in the first notebook's folder.
-
-    Not on an xdist worker: it may be given no notebook at all.
-    """
+    single process start kernels for them in the first one's folder."""
     if _pool is None:
         return
     notebooks = sorted({item.path for item in session.items if is_cell(item)})
     _pool.notebooks_left = len(notebooks)
-    in_worker = hasattr(session.config, "workerinput")
-    if notebooks and session.config.option.nbval_current_env and not in_worker:
+    if notebooks and _single_process(session.config):
         timeout = session.config.option.nbval_kernel_startup_timeout
         _pool.start_spares(CURRENT_ENV_KERNEL_NAME, str(notebooks[0].parent), timeout)
 
