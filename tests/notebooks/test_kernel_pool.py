@@ -1,0 +1,69 @@
+"""The kernel pool (``tests/kernel_pool.py``) changes only when kernels start and stop: each
+notebook still gets a kernel of its own, in its own folder, and no kernel outlives the run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from helpers.paths import PROJECT_ROOT
+
+
+def _notebook(path: Path, cells: list[tuple[str, str]]) -> None:
+    """Write a notebook whose code cells store the given stdout."""
+    notebook = new_notebook(
+        cells=[
+            new_code_cell(
+                source,
+                execution_count=1,
+                outputs=[new_output("stream", name="stdout", text=text)],
+            )
+            for source, text in cells
+        ]
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Return the processes whose environment holds the marker."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def test_each_notebook_gets_its_own_kernel_in_its_folder_and_none_outlives_the_run(tmp_path):
+    """Two notebooks in one folder and one in another: a variable set by the first is unknown
+    to the second, the third runs in its own folder (the spare started for the first folder is
+    not used), and after the run no kernel, spare or not, is left."""
+    _notebook(tmp_path / "a.ipynb", [("seen = 1\nprint(seen)", "1\n")])
+    _notebook(tmp_path / "b.ipynb", [("print('seen' in dir())", "False\n")])
+    _notebook(
+        tmp_path / "other" / "c.ipynb",
+        [("import os\nprint(os.path.basename(os.getcwd()))", "other\n")],
+    )
+    marker = f"KIT_POOL_TEST={uuid.uuid4()}"
+    name, value = marker.split("=")
+    pytest = [sys.executable, "-m", "pytest", "-p", "tests.kernel_pool", "-p", "no:cacheprovider"]
+    done = subprocess.run(
+        [*pytest, "-q", "--nbval", "--nbval-current-env", f"--rootdir={tmp_path}", str(tmp_path)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), name: value},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "3 passed" in done.stdout
+    assert _processes_with(marker) == []
