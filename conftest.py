@@ -45,6 +45,20 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(error)) from None
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """On the xdist controller, before the workers start, make sure the main engine holds a
+    registry image for their private engines to copy: two workers building one at once, on a
+    machine without one, would run apt-get at the same time."""
+    config = session.config
+    controller = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
+    if controller and private_engine.available():
+        from helpers.errors import KitError
+        from helpers.registry_image import registry_image
+
+        with contextlib.suppress(KitError):  # the workers say what is wrong, if it matters
+            registry_image()
+
+
 def _uses_the_engine(item: pytest.Item) -> bool:
     return "site" not in item.path.relative_to(item.config.rootpath).parts[:2]
 
