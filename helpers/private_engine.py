@@ -91,35 +91,38 @@ class PrivateEngine:
     def start(self) -> str:
         """Start the engine with the registry image copied in; return its ``$DOCKER_HOST``."""
         self.stop()
-        self.exec_root.mkdir(parents=True)
-        self.data_root.mkdir(parents=True)
-        _make_bridge(self.bridge)
-        (self.exec_root / "owner").write_text(str(os.getpid()))
-        config = self.exec_root / "daemon.json"  # not /etc/docker/daemon.json: the user's
-        config.write_text(json.dumps({}))
-        with self.log.open("wb") as out:
-            process = subprocess.Popen(
-                [
-                    "dockerd",
-                    f"--config-file={config}",
-                    f"--host={self.host}",
-                    f"--data-root={self.data_root}",
-                    f"--exec-root={self.exec_root}",
-                    f"--pidfile={self.exec_root / 'dockerd.pid'}",
-                    f"--bridge={self.bridge}",
-                    "--iptables=false",
-                    "--ip-forward=false",
-                    "--ip-masq=false",
-                    "--log-level=warn",
-                ],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        process = None
         try:
+            self.exec_root.mkdir(parents=True)
+            self.data_root.mkdir(parents=True)
+            _make_bridge(self.bridge)
+            (self.exec_root / "owner").write_text(str(os.getpid()))
+            config = self.exec_root / "daemon.json"  # not /etc/docker/daemon.json: the user's
+            config.write_text(json.dumps({}))
+            with self.log.open("wb") as out:
+                process = subprocess.Popen(
+                    [
+                        "dockerd",
+                        f"--config-file={config}",
+                        f"--host={self.host}",
+                        f"--data-root={self.data_root}",
+                        f"--exec-root={self.exec_root}",
+                        f"--pidfile={self.exec_root / 'dockerd.pid'}",
+                        f"--bridge={self.bridge}",
+                        "--iptables=false",
+                        "--ip-forward=false",
+                        "--ip-masq=false",
+                        "--log-level=warn",
+                    ],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             client = self._wait_until_it_answers(process)
             _copy_registry_images(client)
         except BaseException:  # an interrupted or failed start leaves nothing behind
+            if process is not None and process.poll() is None:
+                _terminate(process.pid)  # it may not have written its pid file yet
             self.stop(keep_log=True)
             raise
         return self.host
