@@ -249,7 +249,8 @@ class Registry:
 
 
 def _pick_port() -> int:
-    return preferred_port() if port_is_free(preferred_port()) else free_port()
+    port = preferred_port()
+    return port if port_is_free(port) else free_port()
 
 
 def remove_container(container: docker.models.containers.Container) -> None:

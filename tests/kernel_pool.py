@@ -19,32 +19,49 @@ import os
 import subprocess
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from nbval import plugin as nbval_plugin
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel, start_new_kernel
 
-Key = tuple[str, str | None, float, tuple[tuple[str, str], ...]]
 PRELOAD = "import helpers"
 """Run by each kernel as it starts (IPython's ``exec_lines``), before any cell."""
 
 _stopper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kernel-stop")
 
 
+@dataclass(frozen=True)
+class Launch:
+    """What a kernel is started with; a spare fits a notebook whose launch is equal."""
+
+    kernel_name: str
+    cwd: str | None
+    startup_timeout: float
+    env: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def now(cls, kernel_name: str, cwd: str | None, startup_timeout: float) -> Launch:
+        """Describe a launch in the environment as it is now.
+
+        pytest renames PYTEST_CURRENT_TEST for every test; kernels have no use for it.
+        """
+        env = sorted((k, v) for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST")
+        return cls(kernel_name, cwd, startup_timeout, tuple(env))
+
+
 class FreshKernel(RunningKernel):
-    """nbval's kernel, started with a given environment so that any thread can start it, and
+    """nbval's kernel, started from a ``Launch`` so that any thread can start it, and
     stopped in the background."""
 
-    def __init__(
-        self, kernel_name: str, cwd: str | None, startup_timeout: float, env: dict[str, str]
-    ) -> None:
+    def __init__(self, launch: Launch) -> None:
         self.km, self.kc = start_new_kernel(
-            startup_timeout=startup_timeout,
-            kernel_name=kernel_name,
+            startup_timeout=launch.startup_timeout,
+            kernel_name=launch.kernel_name,
             stderr=subprocess.DEVNULL,
-            cwd=cwd,
-            env=env,
+            cwd=launch.cwd,
+            env=dict(launch.env),
             extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"],
         )
         self._ensure_iopub_up()
@@ -64,7 +81,7 @@ class KernelPool:
 
     def __init__(self) -> None:
         self._starter = ThreadPoolExecutor(self.SPARES, thread_name_prefix="spare-kernel")
-        self._spares: deque[tuple[Key, Future[FreshKernel]]] = deque()
+        self._spares: deque[tuple[Launch, Future[FreshKernel]]] = deque()
         self.notebooks_left = self.SPARES
         """Notebooks still to run, at most; no more spares than that are started."""
 
@@ -73,28 +90,24 @@ class KernelPool:
     ) -> RunningKernel:
         """Return a fresh kernel for a notebook (nbval's ``RunningKernel`` signature), and
         start the next ones."""
-        env = _kernel_environment()
-        key: Key = (kernel_name, cwd, startup_timeout, tuple(sorted(env.items())))
+        launch = Launch.now(kernel_name, cwd, startup_timeout)
         kernel = None
         while self._spares and kernel is None:
-            spare_key, spare = self._spares.popleft()
-            if spare_key == key:
+            spare_launch, spare = self._spares.popleft()
+            if spare_launch == launch:
                 kernel = spare.result()
             else:
                 _stop(spare)
         if kernel is None:
-            kernel = FreshKernel(kernel_name, cwd, startup_timeout, env)
+            kernel = FreshKernel(launch)
         self.notebooks_left -= 1
-        self.start_spares(kernel_name, cwd, startup_timeout)
+        self.start_spares(launch)
         return kernel
 
-    def start_spares(self, kernel_name: str, cwd: str | None, startup_timeout: float) -> None:
-        """Start spares for the notebooks to come, in the environment as it is now."""
-        env = _kernel_environment()
-        key: Key = (kernel_name, cwd, startup_timeout, tuple(sorted(env.items())))
+    def start_spares(self, launch: Launch) -> None:
+        """Start spares for the notebooks to come."""
         while len(self._spares) < min(self.SPARES, self.notebooks_left):
-            started = self._starter.submit(FreshKernel, kernel_name, cwd, startup_timeout, env)
-            self._spares.append((key, started))
+            self._spares.append((launch, self._starter.submit(FreshKernel, launch)))
 
     def close(self) -> None:
         """Stop the spare kernels, so that no process outlives the run."""
@@ -102,11 +115,6 @@ class KernelPool:
             _stop(self._spares.popleft()[1])
         self._starter.shutdown()
         _stopper.shutdown()  # waits for every kernel to be stopped
-
-
-def _kernel_environment() -> dict[str, str]:
-    # pytest renames PYTEST_CURRENT_TEST for every test; kernels have no use for it
-    return {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
 
 
 def _stop(spare: Future[FreshKernel]) -> None:
@@ -125,11 +133,12 @@ def pytest_configure(config: pytest.Config) -> None:
     if not (config.getoption("nbval", False) or config.getoption("nbval_lax", False)):
         return
     _pool = KernelPool()
-    nbval_plugin.RunningKernel = _pool.kernel  # type: ignore[assignment,misc]
+    nbval_plugin.RunningKernel = _pool.kernel
     folders = [_notebook_folder(Path(arg.split("::")[0])) for arg in config.args]
     if _single_process(config) and any(folders):
         timeout = config.option.nbval_kernel_startup_timeout
-        _pool.start_spares(CURRENT_ENV_KERNEL_NAME, next(f for f in folders if f), timeout)
+        folder = next(f for f in folders if f)
+        _pool.start_spares(Launch.now(CURRENT_ENV_KERNEL_NAME, folder, timeout))
 
 
 def _single_process(config: pytest.Config) -> bool:
@@ -157,7 +166,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     _pool.notebooks_left = len(notebooks)
     if notebooks and _single_process(session.config):
         timeout = session.config.option.nbval_kernel_startup_timeout
-        _pool.start_spares(CURRENT_ENV_KERNEL_NAME, str(notebooks[0].parent), timeout)
+        folder = str(notebooks[0].parent)
+        _pool.start_spares(Launch.now(CURRENT_ENV_KERNEL_NAME, folder, timeout))
 
 
 def is_cell(item: pytest.Item) -> bool:
