@@ -1,13 +1,17 @@
-"""Settings for every pytest run of the kit: its own session and engine, and how nbval
-compares outputs.
+"""Settings for every pytest run of the kit: its own session and engine, and which worker runs
+which tests.
 
 Tests run in the session ``test`` (``test-gwN`` per xdist worker), never in ``main``, so a
 learner's registry and credentials are left alone; whatever a run started is removed at its end.
 
-Under xdist on Linux as root, each worker starts a private engine of its own
-(``helpers.private_engine``), so workers share nothing and the notebooks run side by side.
-Elsewhere (Docker Desktop, ``$DOCKER_HOST``, no root) every test that uses the engine runs on
-one worker, in order, on the one engine there is.
+``scripts/test`` runs two xdist workers with ``--dist each``: each worker collects every test
+and keeps its own share (``ROLES``). On Linux as root each worker starts a private engine, one
+per image-store profile: ``gw0`` the classic store (Debian 12's dockerd) for the engine tests
+and the notebooks, ``gw1`` the containerd store (Debian 13's dockerd, unpacked by
+``scripts/setup``) for the notebooks and the site. So both profiles are verified side by side.
+Elsewhere (Docker Desktop, ``$DOCKER_HOST``, no root) ``gw0`` verifies the engine at hand and
+``gw1`` runs only the site tests. Without xdist, one process runs everything on the engine
+at hand.
 """
 
 from __future__ import annotations
@@ -15,12 +19,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from dataclasses import dataclass
 
 import pytest
 
-from helpers import private_engine
+from helpers import debian_engine, image_store, private_engine
 
-pytest_plugins = ["tests.kernel_pool"]
+pytest_plugins = ["tests.kernel_pool", "tests.nbval_profiles"]
 
 # xdist workers inherit the controller's environment, so each adds its own id to the name.
 _base = os.environ.setdefault("KIT_SESSION", "test")
@@ -28,21 +33,78 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER")
 if _worker and not _base.endswith(f"-{_worker}"):
     os.environ["KIT_SESSION"] = f"{_base}-{_worker}"
 
-# Decided before a worker points $DOCKER_HOST at its own engine, and the same on every worker.
+ENGINE, NOTEBOOKS, SITE = "engine", "notebooks", "site"
+
+
+@dataclass(frozen=True)
+class Role:
+    """A worker's share of the tests, and the image store of its private engine."""
+
+    areas: frozenset[str]
+    store: str
+
+
+ROLES = {
+    "gw0": Role(frozenset({ENGINE, NOTEBOOKS}), image_store.CLASSIC),
+    "gw1": Role(frozenset({NOTEBOOKS, SITE}), image_store.CONTAINERD),
+}
+SHARED_ENGINE_ROLES = {
+    "gw0": Role(frozenset({ENGINE, NOTEBOOKS}), image_store.CLASSIC),
+    "gw1": Role(frozenset({SITE}), image_store.CLASSIC),
+}
+"""Without private engines the notebooks' pull step and the engine tests cannot share the one
+engine with another worker, so one worker runs all that uses it."""
+
 _PRIVATE_ENGINES = _worker is not None and private_engine.available()
+_role = (ROLES if _PRIVATE_ENGINES else SHARED_ENGINE_ROLES).get(_worker or "")
 _engine: private_engine.PrivateEngine | None = None
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Point nbval at the sanitize file that fits this engine."""
-    if getattr(config.option, "nbval", False) and not config.option.nbval_sanitize_with:
-        from helpers.errors import KitError
-        from helpers.recorded import sanitize_file
+def area(item: pytest.Item) -> str:
+    """Return the area a test belongs to: the engine tests, the notebooks, or the site."""
+    parts = item.path.relative_to(item.config.rootpath).parts
+    if parts[0] == "tests" and parts[1] in (ENGINE, SITE):
+        return parts[1]
+    return NOTEBOOKS
 
-        try:
-            config.option.nbval_sanitize_with = str(sanitize_file())
-        except KitError as error:
-            raise pytest.UsageError(str(error)) from None
+
+def _wants_the_engine(config: pytest.Config) -> bool:
+    """Tell whether the run asked for more than the site tests (a site-only run never
+    starts an engine)."""
+    asked = [arg.split("::")[0].rstrip("/") for arg in config.args] or ["tests"]
+    return any(not arg.startswith(f"tests/{SITE}") for arg in asked)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On a worker with a private engine, start it before anything asks the engine."""
+    global _engine
+    if _role is None or not _PRIVATE_ENGINES or not _wants_the_engine(config):
+        return
+    from helpers import engine
+    from helpers.errors import KitError
+
+    # Each worker's registries prefer their own ports: 5000, 5100, ...
+    os.environ["KIT_REGISTRY_PORT"] = str(5000 + 100 * int(_worker.removeprefix("gw")))
+    try:
+        binaries = debian_engine.unpacked() if _role.store == image_store.CONTAINERD else None
+        _engine = private_engine.PrivateEngine(os.environ["KIT_SESSION"], _role.store, binaries)
+        os.environ["DOCKER_HOST"] = _engine.start()
+    except KitError as error:
+        raise pytest.UsageError(str(error)) from None
+    engine.client.cache_clear()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """On the xdist controller, say which worker verifies which image store."""
+    if not config.getoption("numprocesses", None) or hasattr(config, "workerinput"):
+        return None
+    if private_engine.available():
+        return (
+            "gw0: the classic image store and the engine tests, on a private Debian 12 "
+            "dockerd; gw1: the containerd image store and the site, on a private Debian 13 "
+            "dockerd."
+        )
+    return "gw0: the engine tests and the notebooks on the engine at hand; gw1: the site."
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -51,7 +113,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     machine without one, would run apt-get at the same time."""
     config = session.config
     controller = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
-    if controller and private_engine.available():
+    if controller and private_engine.available() and _wants_the_engine(config):
         from helpers.errors import KitError
         from helpers.registry_image import registry_image
 
@@ -59,48 +121,26 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             registry_image()
 
 
-def _uses_the_engine(item: pytest.Item) -> bool:
-    return "site" not in item.path.relative_to(item.config.rootpath).parts[:2]
-
-
-def pytest_itemcollected(item: pytest.Item) -> None:
-    """Tell xdist which tests must share a worker, in order (``--dist loadgroup``).
-
-    A notebook's cells always do. With private engines nothing else needs to. On one shared
-    engine, everything that uses it does: the demo images are the engine's, not a
-    session's, the pull step deletes them and the CLI tests reset them.
-    """
-    if not _uses_the_engine(item):
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep this worker's share of the tests (``ROLES``); a notebook's cells run in order."""
+    if _role is None:
         return
-    if _PRIVATE_ENGINES:
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
-    else:
-        item.add_marker(pytest.mark.xdist_group("engine"))
+    kept = [item for item in items if area(item) in _role.areas]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
 
 
 _demo_images_were_loaded: bool | None = None
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start this worker's private engine, or, on a shared engine, note whether the demo
-    images were there before this run touches it."""
-    global _demo_images_were_loaded, _engine
-    if not any(_uses_the_engine(item) for item in session.items):
+    """On a shared engine, note whether the demo images were there before this run."""
+    global _demo_images_were_loaded
+    if _engine is not None or not any(area(item) != SITE for item in session.items):
         return
-    from helpers import engine, settings, state
+    from helpers import settings, state
     from helpers.errors import KitError
 
-    if _PRIVATE_ENGINES:
-        # Each worker's registries prefer their own ports: 5000, 5100, ...
-        os.environ["KIT_REGISTRY_PORT"] = str(5000 + 100 * int(_worker.removeprefix("gw")))
-        _engine = private_engine.PrivateEngine(os.environ["KIT_SESSION"])
-        try:
-            os.environ["DOCKER_HOST"] = _engine.start()
-        except KitError as error:
-            raise pytest.UsageError(str(error)) from None
-        engine.client.cache_clear()  # the sanitize choice asked the main engine
-        return
     with contextlib.suppress(KitError):
         _demo_images_were_loaded = state.local_image_id(settings.DEMO_IMAGE) is not None
 

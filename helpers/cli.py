@@ -8,21 +8,54 @@ from __future__ import annotations
 import argparse
 import sys
 
-from helpers import engine, images, private_engine, registry, settings, state, steps
+from helpers import (
+    debian_engine,
+    engine,
+    image_store,
+    images,
+    private_engine,
+    registry,
+    registry_image,
+    settings,
+    state,
+    steps,
+)
 from helpers.errors import KitError
 from helpers.paths import session_name
 
 
+def progress(line: str) -> None:
+    """Tell the person waiting what a long step is doing (on stderr, one line each)."""
+    print(f"docker-share-kit: {line}...", file=sys.stderr, flush=True)
+
+
 def engine_up() -> str:
-    """Make sure a Docker engine answers (installing one on bare Debian/Ubuntu as root)."""
+    """Make sure a Docker engine answers (installing one on bare Debian/Ubuntu as root) and
+    holds a registry image, and where the test run gives each image store a private engine,
+    that Debian 13's docker.io is unpacked for the containerd store's: everything that takes
+    long, so that no notebook's set-up cell has to."""
     how = engine.ensure_engine()
-    version = engine.client().version().get("Version", "?")
-    return f"Docker engine {version} is {how} at {engine.engine_host()}."
+    client = engine.client()
+    version = client.version().get("Version", "?")
+    store = image_store.detect(client)
+    image = registry_image.registry_image(progress)
+    done = (
+        f"Docker engine {version} ({store} image store) is {how} at {engine.engine_host()}, "
+        f"with the registry image {image}"
+    )
+    if private_engine.available() and debian_engine.supported():
+        suite = debian_engine.RECORDED_SUITE
+        if not debian_engine.unpacked_engine(suite).dockerd.exists():
+            progress(f"fetching Debian {suite}'s docker.io for the containerd image store's tests")
+        second = debian_engine.unpacked(suite)
+        done += f"; Docker {second.version()} for the containerd image store is in {second.root}"
+    return done + "."
 
 
 def up() -> str:
     """Start (or find) this session's registry and load the demo images."""
     engine.client()
+    registry_image.registry_image(progress)
     found = registry.kit_registry()
     images.load_demo_images()
     return (

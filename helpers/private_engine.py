@@ -27,7 +27,8 @@ import docker
 import docker.errors
 import requests
 
-from helpers import settings
+from helpers import image_store, settings
+from helpers.debian_engine import UnpackedEngine
 from helpers.engine import engine_host
 from helpers.errors import EngineUnavailable
 
@@ -56,12 +57,25 @@ def available() -> bool:
 
 
 class PrivateEngine:
-    """The folders, socket and bridge of one private engine, named after a kit session."""
+    """The folders, socket and bridge of one private engine, named after a kit session.
 
-    def __init__(self, name: str) -> None:
+    ``store`` is its image store (``image_store.CLASSIC`` or ``CONTAINERD``), set explicitly
+    in its ``daemon.json``; ``binaries`` an unpacked newer docker.io, else the system's dockerd.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        store: str = image_store.CLASSIC,
+        binaries: UnpackedEngine | None = None,
+    ) -> None:
         if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", name):
             raise ValueError(f"not a usable engine name: {name!r}")
+        if store not in image_store.PROFILES:
+            raise ValueError(f"not an image store: {store!r}")
         self.name = name
+        self.store = store
+        self.binaries = binaries
 
     @property
     def exec_root(self) -> Path:
@@ -88,8 +102,9 @@ class PrivateEngine:
         """Return the file dockerd logs to; kept after ``stop`` only if the start failed."""
         return DATA_ROOT / f"{self.name}.log"
 
-    def start(self) -> str:
-        """Start the engine with the registry image copied in; return its ``$DOCKER_HOST``."""
+    def start(self, *, copy_registry_image: bool = True) -> str:
+        """Start the engine, with the main engine's registry image copied in unless told not
+        to (a bare engine, as on a learner's first run); return its ``$DOCKER_HOST``."""
         self.stop()
         process = None
         try:
@@ -98,11 +113,12 @@ class PrivateEngine:
             _make_bridge(self.bridge)
             (self.exec_root / "owner").write_text(str(os.getpid()))
             config = self.exec_root / "daemon.json"  # not /etc/docker/daemon.json: the user's
-            config.write_text(json.dumps({}))
+            snapshotter = self.store == image_store.CONTAINERD
+            config.write_text(json.dumps({"features": {"containerd-snapshotter": snapshotter}}))
             with self.log.open("wb") as out:
                 process = subprocess.Popen(
                     [
-                        "dockerd",
+                        str(self.binaries.dockerd) if self.binaries else "dockerd",
                         f"--config-file={config}",
                         f"--host={self.host}",
                         f"--data-root={self.data_root}",
@@ -112,20 +128,35 @@ class PrivateEngine:
                         "--iptables=false",
                         "--ip-forward=false",
                         "--ip-masq=false",
+                        # its own namespaces, should it ever share a containerd
+                        f"--containerd-namespace=kit-{self.name}",
+                        f"--containerd-plugins-namespace=kit-{self.name}-plugins",
+                        *self._proxy_option(),
                         "--log-level=warn",
                     ],
+                    env=self._environment(),
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
             client = self._wait_until_it_answers(process)
-            _copy_registry_images(client)
+            if copy_registry_image:
+                _copy_registry_images(client)
         except BaseException:  # an interrupted or failed start leaves nothing behind
             if process is not None and process.poll() is None:
                 _terminate(process.pid)  # it may not have written its pid file yet
             self.stop(keep_log=True)
             raise
         return self.host
+
+    def _proxy_option(self) -> list[str]:
+        return [f"--userland-proxy-path={self.binaries.docker_proxy}"] if self.binaries else []
+
+    def _environment(self) -> dict[str, str]:
+        """Return dockerd's environment: the unpacked engine's binaries first on PATH."""
+        if self.binaries is None:
+            return dict(os.environ)
+        return {**os.environ, "PATH": self.binaries.path()}
 
     def _wait_until_it_answers(self, process: subprocess.Popen[bytes]) -> docker.DockerClient:
         deadline = time.monotonic() + START_TIMEOUT

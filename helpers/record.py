@@ -1,29 +1,41 @@
-"""Re-execute notebooks and store their outputs, for when the guide or an image changes.
+"""Re-execute notebooks and store their outputs for both image-store profiles.
 
 ``python -m helpers.record notebooks/*.ipynb`` (or ``scripts/regenerate``) runs each notebook
-top to bottom in a fresh kernel and writes the outputs back; the change is then reviewed as a
-diff. Timing metadata and version churn are dropped so that only real output changes show.
+top to bottom in a fresh kernel, once per profile, and writes the outputs back; the change is
+then reviewed as a diff. The classic store's outputs come from the main engine when it uses
+that store; the containerd store's from a private engine of Debian 13's docker.io (Linux, as
+root), or from the main engine when it is the one using containerd's store. Timing metadata and
+version churn are dropped so that only real output changes show.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import docker
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from helpers import settings
+from helpers import debian_engine, engine, expected, image_store, private_engine, settings
 from helpers.errors import KitError
-from helpers.recorded import write_recorded_with
+from helpers.paths import session_home
+from helpers.registry import remove_leftovers
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+SESSION = "record"
+"""The kit session recording runs in, so a learner's ``main`` registry and login stay."""
+
 _OTHER_ADDRESS = re.compile(rf"localhost:(?!{settings.PREFERRED_PORT}\b)\d+")
 
 
-def execute(path: Path) -> nbformat.NotebookNode:
+def execute(path: Path, env: dict[str, str]) -> nbformat.NotebookNode:
     """Run a notebook in a fresh kernel from its own folder and return it with outputs."""
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -34,7 +46,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
         resources={"metadata": {"path": str(path.parent)}},
     )
     try:
-        client.execute()
+        client.execute(env=env)
     except CellExecutionError as error:
         raise KitError(f"{path.name} failed: {error.ename}: {error.evalue}") from None
     return notebook
@@ -49,30 +61,71 @@ def normalize(notebook: nbformat.NotebookNode) -> None:
         cell.metadata.pop("execution", None)
 
 
-def record(path: Path) -> None:
-    """Execute a notebook and store its outputs, refusing outputs from a non-5000 registry."""
-    notebook = execute(path)
-    normalize(notebook)
-    text = nbformat.writes(notebook)
-    if _OTHER_ADDRESS.search(text):
+def record(path: Path, profile: str, env: dict[str, str]) -> None:
+    """Execute a notebook on one profile's engine and store that profile's outputs, refusing
+    outputs from a registry on another port than 5000."""
+    ran = execute(path, env)
+    if _OTHER_ADDRESS.search(nbformat.writes(ran)):
         raise KitError(
             f"{path.name} ran against a registry on another port than {settings.PREFERRED_PORT} "
             f"(it was taken), so its outputs were not stored. Free port "
-            f"{settings.PREFERRED_PORT}, run `python -m helpers down`, and try again."
+            f"{settings.PREFERRED_PORT} (`python -m helpers down` frees the kit's own), "
+            "and try again."
         )
+    stored = nbformat.read(path, as_version=4)
+    for cell, fresh in zip(stored.cells, ran.cells, strict=True):
+        if cell.cell_type == "code":
+            expected.set_cell_outputs(cell, profile, fresh.outputs)
+    normalize(stored)
+    text = nbformat.writes(stored)
     path.write_text(text + ("" if text.endswith("\n") else "\n"))
 
 
-def main(argv: list[str]) -> int:
-    """Record every notebook named on the command line; say which one failed and why."""
-    for name in argv:
+@contextmanager
+def profile_engine(profile: str) -> Iterator[str]:
+    """Yield the ``$DOCKER_HOST`` of an engine with the profile's image store: the main engine
+    if it has that store, else a private engine started for the recording and removed after it
+    with all it holds."""
+    if image_store.detect(engine.client()) == profile:
         try:
-            record(Path(name))
+            yield engine.engine_host()
+        finally:
+            remove_leftovers(SESSION)
+        return
+    if not private_engine.supported():
+        raise KitError(
+            f"The main engine does not use the {profile} image store, and a private engine "
+            "needs Linux and root: record this profile on a machine that has one."
+        )
+    binaries = debian_engine.unpacked() if profile == image_store.CONTAINERD else None
+    started = private_engine.PrivateEngine(f"{SESSION}-{profile}", profile, binaries)
+    try:
+        yield started.start()
+    finally:
+        started.stop()
+
+
+def record_profile(paths: list[Path], profile: str) -> None:
+    """Record every notebook on an engine of the profile, then note which engine that was."""
+    with profile_engine(profile) as host:
+        env = {**os.environ, "KIT_SESSION": SESSION, "DOCKER_HOST": host}
+        for path in paths:
+            record(path, profile, env)
+            print(f"recorded {path} ({profile} image store)")
+        client = docker.DockerClient(base_url=host, timeout=30)
+        expected.write_recorded_with(expected.current_setup(client))
+    shutil.rmtree(session_home(SESSION).parent, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    """Record every notebook named on the command line in both profiles; say what failed."""
+    paths = [Path(name) for name in argv]
+    for profile in image_store.PROFILES:
+        try:
+            record_profile(paths, profile)
         except KitError as error:
-            print(f"record: {error}", file=sys.stderr)
+            print(f"record ({profile} image store): {error}", file=sys.stderr)
             return 1
-        print(f"recorded {name}")
-    write_recorded_with()
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import docker
@@ -39,23 +39,27 @@ http:
 """
 
 
-def registry_image() -> str:
-    """Return the name of a usable registry image, pulling or building one if needed."""
+def registry_image(progress: Callable[[str], None] = lambda line: None) -> str:
+    """Return the name of a usable registry image, pulling or building one if needed.
+
+    ``progress`` hears a line before each long step; by default nothing is printed, so a
+    notebook's set-up cell stays silent even on a first run.
+    """
     client = engine.client()
     for name in (settings.UPSTREAM_REGISTRY_IMAGE, settings.LOCAL_REGISTRY_IMAGE):
         if _present(client, name):
             return name
+    progress(f"pulling {settings.UPSTREAM_REGISTRY_IMAGE} from Docker Hub")
     try:
         client.images.pull(settings.UPSTREAM_REGISTRY_IMAGE)
         return settings.UPSTREAM_REGISTRY_IMAGE
     except (docker.errors.APIError, requests.exceptions.RequestException):
         pass
-    build_local_registry_image()
-    print(
-        f"Docker Hub is out of reach: built {settings.LOCAL_REGISTRY_IMAGE} from Debian's "
-        f"{DEBIAN_PACKAGE} package instead of pulling {settings.UPSTREAM_REGISTRY_IMAGE}.",
-        file=sys.stderr,
+    progress(
+        f"Docker Hub is out of reach: building {settings.LOCAL_REGISTRY_IMAGE} from Debian's "
+        f"{DEBIAN_PACKAGE} package instead"
     )
+    build_local_registry_image()
     return settings.LOCAL_REGISTRY_IMAGE
 
 

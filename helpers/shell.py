@@ -5,6 +5,10 @@ and it never fails a cell. ``run`` instead pipes the command (stdout and stderr 
 order), in a fixed environment that uses the kit's own Docker config, and reduces per-layer
 progress to the final line a terminal shows for each layer. ``install`` makes ``!`` use it.
 
+The containerd image store prints a push's layers in the order they finish, which changes
+from run to run. ``run`` puts them in the image's layer order, as the classic store prints
+them: top layer first for a push, bottom layer first for a pull.
+
 A command whose failure is part of the lesson ends with the comment ``# expect failure``.
 Go templates such as ``--format '{{.ID}}'`` pass through as typed.
 """
@@ -13,12 +17,15 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
 from typing import Any
 
-from helpers import settings
+import docker.errors
+
+from helpers import engine, settings
 from helpers.errors import CommandFailed, KitError
 from helpers.paths import session_home
 
@@ -92,6 +99,49 @@ def reduce_progress(text: str) -> str:
     return "\n".join(line for line in out if line is not None) + ("\n" if out else "")
 
 
+def image_named_by(command: str) -> tuple[str, str] | None:
+    """Return the verb (``push``, ``pull``, ``run``) and image of a docker command, if any."""
+    try:
+        words = shlex.split(command, comments=True)
+    except ValueError:
+        return None
+    if len(words) < 3 or words[0] != "docker" or words[1] not in ("push", "pull", "run"):
+        return None
+    names = [word for word in words[2:] if not word.startswith("-")]
+    if not names:
+        return None
+    return words[1], names[-1] if words[1] != "run" else names[0]
+
+
+def layer_order(command: str) -> list[str]:
+    """Return the short layer IDs of the command's image in the order the classic store
+    prints them (none if the command names no local image)."""
+    named = image_named_by(command)
+    if named is None:
+        return []
+    verb, name = named
+    try:
+        layers = engine.client().images.get(name).attrs["RootFS"]["Layers"]
+    except (docker.errors.DockerException, KeyError):
+        return []
+    short = [layer.removeprefix("sha256:")[:12] for layer in layers]
+    return short[::-1] if verb == "push" else short
+
+
+def in_layer_order(text: str, order: list[str]) -> str:
+    """Put the per-layer lines of ``text`` in ``order``, each line keeping one of the slots
+    layer lines held; leave the text as it is unless ``order`` knows every layer."""
+    lines = text.splitlines(keepends=True)
+    slots = [i for i, line in enumerate(lines) if _LAYER_LINE.match(line)]
+    layers = [lines[i][:12] for i in slots]
+    if not slots or not set(layers) <= set(order):
+        return text
+    ordered = sorted((lines[i] for i in slots), key=lambda line: order.index(line[:12]))
+    for slot, line in zip(slots, ordered, strict=True):
+        lines[slot] = line
+    return "".join(lines)
+
+
 def run(command: str, *, echo: bool = False) -> Result:
     """Run one shell command in the kit's environment; fail unless the outcome is expected."""
     expect_failure = command.rstrip().endswith(EXPECT_FAILURE)
@@ -109,7 +159,10 @@ def run(command: str, *, echo: bool = False) -> Result:
         text=True,
         errors="replace",
     )
-    result = Result(command, reduce_progress(done.stdout), done.returncode)
+    output = reduce_progress(done.stdout)
+    if any(_LAYER_LINE.match(line) for line in output.splitlines()):
+        output = in_layer_order(output, layer_order(command))
+    result = Result(command, output, done.returncode)
     if echo:
         sys.stdout.write(result.output)
         sys.stdout.flush()

@@ -11,7 +11,10 @@ from helpers.paths import session_name
 
 SESSION = session_name()
 ONE_LINE = {
-    "engine": r"Docker engine \S+ is (running|started) at \S+\.",
+    "engine": (
+        r"Docker engine \S+ \((classic|containerd) image store\) is (running|started) at \S+, "
+        r"with the registry image \S+(; Docker \S+ for the containerd image store is in \S+)?\."
+    ),
     "up": (
         r"Registry ready at localhost:\d+ \(user learner, password learner-pass\); "
         r"demo images learner/hello-world:latest and tinybase:latest loaded\."

@@ -75,6 +75,49 @@ def test_reduce_progress_keeps_the_final_status_per_layer(raw, reduced):
     assert reduce_progress(raw) == reduced
 
 
+@pytest.mark.parametrize(
+    ("command", "named"),
+    [
+        ("docker push localhost:5000/a/b:1", ("push", "localhost:5000/a/b:1")),
+        ("docker push localhost:5000/a/b:1  # expect failure", ("push", "localhost:5000/a/b:1")),
+        ("docker run --rm a/b:1 echo hi", ("run", "a/b:1")),
+        ("docker pull -q a/b", ("pull", "a/b")),
+        ("docker image ls", None),
+        ("echo x | docker login h", None),
+    ],
+)
+def test_image_named_by_finds_the_image_of_push_pull_and_run(command, named):
+    """The runner knows which image a push, pull or run is about, comment or not."""
+    assert shell.image_named_by(command) == named
+
+
+COMPLETION_ORDER = (
+    "The push refers to repository [x]\n"
+    "cccccccccccc: Pushed\naaaaaaaaaaaa: Pushed\nbbbbbbbbbbbb: Pushed\n"
+    "1: digest: sha256:0 size: 1\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        (
+            ["aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc"],
+            "The push refers to repository [x]\n"
+            "aaaaaaaaaaaa: Pushed\nbbbbbbbbbbbb: Pushed\ncccccccccccc: Pushed\n"
+            "1: digest: sha256:0 size: 1\n",
+        ),
+        (["aaaaaaaaaaaa", "bbbbbbbbbbbb"], COMPLETION_ORDER),
+        ([], COMPLETION_ORDER),
+    ],
+    ids=["reordered", "unknown-layer-left-as-is", "no-order-known"],
+)
+def test_layer_lines_take_the_images_layer_order(order, expected):
+    """The containerd store prints layers as they finish; the runner puts them in the image's
+    order, only when it knows every layer, and leaves the other lines where they were."""
+    assert shell.in_layer_order(COMPLETION_ORDER, order) == expected
+
+
 def _manifest(registry) -> tuple[list[str], str, int]:
     """Return the short blob digests, the digest and the size of the pushed manifest."""
     response = requests.get(

@@ -1,9 +1,10 @@
 """The notebooks' stored outputs are real checks: each command cell has one, and nbval
-fails on exactly the cell whose stored output was changed.
+fails on exactly the cell whose stored output was changed, on either image-store profile.
 
-The mutation run copies every notebook, changes one stored output in each (a digest
-character, a layer status, ``Hello World``, a tag, ...), runs nbval on the copies in a
-separate pytest process, and reads which cells failed from its JUnit report.
+The mutation run copies every notebook, changes one stored output of the engine's profile in
+each (a digest character, a layer status, ``Hello World``, a tag, ...), runs nbval on the
+copies in a separate pytest process, and reads which cells failed from its JUnit report. On
+the containerd store, one mutation changes an output only that store prints (``131kB``).
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import steps
+from helpers import engine, expected, image_store, steps
 from helpers.errors import StepIncomplete
+from helpers.expected import NOTEBOOKS
 from helpers.paths import PROJECT_ROOT
-from helpers.recorded import NOTEBOOKS, sanitize_file
 
 NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 
@@ -35,28 +36,42 @@ class Mutation:
     new: str
 
 
-MUTATIONS = [
+COMMON_MUTATIONS = [
     Mutation("01-registries-and-names.ipynb", "Hello World", "Hello Wordl"),
     Mutation("02-login.ipynb", "bGVhcm5lcjpsZWFybmVyLXBhc3M=", "bGVhcm5lcjpsZWFybmVyLXBhc3N="),
-    Mutation("03-tag.ipynb", "   0.1.0   ", "   0.1.1   "),
-    Mutation("04-push.ipynb", "digest: sha256:50c9", "digest: sha256:50c8"),
-    Mutation("05-pull.ipynb", "Pull complete", "Already exists"),
     Mutation("06-logout.ipynb", "no basic auth credentials", "unauthorized"),
     Mutation("07-common-mistakes.ipynb", "401 Unauthorized", "403 Forbidden"),
 ]
+MUTATIONS = {
+    image_store.CLASSIC: [
+        *COMMON_MUTATIONS,
+        Mutation("03-tag.ipynb", "   0.1.0   ", "   0.1.1   "),
+        Mutation("04-push.ipynb", "digest: sha256:50c9", "digest: sha256:50c8"),
+        Mutation("05-pull.ipynb", "Pull complete", "Already exists"),
+    ],
+    image_store.CONTAINERD: [
+        *COMMON_MUTATIONS,
+        Mutation("03-tag.ipynb", "131kB", "293B"),  # what only the containerd store prints
+        Mutation("04-push.ipynb", "digest: sha256:1f56", "digest: sha256:1f57"),
+        Mutation("05-pull.ipynb", "Download complete", "Pull complete"),
+    ],
+}
 
 
 def _code_cells(path: Path) -> list[nbformat.NotebookNode]:
     return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
 
 
-def _text(cell: nbformat.NotebookNode) -> str:
-    return "".join(o.get("text", "") for o in cell.outputs)
+@pytest.fixture(scope="module")
+def setup() -> expected.Setup:
+    """Return the engine at hand, its image store and version."""
+    return expected.current_setup(engine.client())
 
 
-def test_every_notebook_has_a_mutation() -> None:
-    """The mutation run covers every notebook, so none escapes it."""
-    assert sorted(m.notebook for m in MUTATIONS) == [p.name for p in NOTEBOOK_PATHS]
+@pytest.mark.parametrize("profile", list(image_store.PROFILES))
+def test_every_notebook_has_a_mutation(profile: str) -> None:
+    """The mutation run covers every notebook in both profiles, so none escapes it."""
+    assert sorted(m.notebook for m in MUTATIONS[profile]) == [p.name for p in NOTEBOOK_PATHS]
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.name)
@@ -86,18 +101,20 @@ def test_notebook_skeleton(path: Path) -> None:
     assert code[-1].source.startswith("steps.check(")
 
 
-def _mutate(source: Path, target: Path, mutation: Mutation) -> int:
-    """Write a copy of the notebook with one stored output changed; return the index of that
-    cell among the code cells, which is how nbval numbers its items."""
+def _mutate(source: Path, target: Path, mutation: Mutation, profile: str) -> int:
+    """Write a copy of the notebook with one of the profile's stored outputs changed; return
+    the index of that cell among the code cells, which is how nbval numbers its items."""
     notebook = nbformat.read(source, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     for index, cell in enumerate(code):
-        for output in cell.outputs:
+        outputs = expected.cell_outputs(cell, profile)
+        for output in outputs:
             if mutation.old in output.get("text", ""):
                 output.text = output.text.replace(mutation.old, mutation.new, 1)
+                expected.set_cell_outputs(cell, profile, outputs)
                 nbformat.write(notebook, target)
                 return index
-    raise AssertionError(f"{source.name} holds no stored output with {mutation.old!r}")
+    raise AssertionError(f"{source.name} holds no stored {profile} output with {mutation.old!r}")
 
 
 def _failures(report: Path) -> str:
@@ -116,12 +133,13 @@ def _failed_cells(report: Path) -> dict[str, set[int]]:
     return failed
 
 
-def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path) -> None:
-    """Each changed stored output makes nbval fail on that cell and on no other."""
-    expected: dict[str, set[int]] = {}
-    for mutation in MUTATIONS:
-        cell = _mutate(NOTEBOOKS / mutation.notebook, tmp_path / mutation.notebook, mutation)
-        expected[mutation.notebook] = {cell}
+def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path, setup: expected.Setup) -> None:
+    """Each changed stored output of the engine's profile makes nbval fail on that cell and on
+    no other."""
+    failing: dict[str, set[int]] = {}
+    for mutation in MUTATIONS[setup.profile]:
+        source, target = NOTEBOOKS / mutation.notebook, tmp_path / mutation.notebook
+        failing[mutation.notebook] = {_mutate(source, target, mutation, setup.profile)}
     report = tmp_path / "report.xml"
     done = subprocess.run(
         [
@@ -132,11 +150,12 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path) -> None:
             "no:cacheprovider",
             "-p",
             "tests.kernel_pool",
+            "-p",
+            "tests.nbval_profiles",
             "-q",
             "--nbval",
             "--nbval-current-env",
             "--nbval-cell-timeout=120",
-            f"--nbval-sanitize-with={sanitize_file()}",
             f"--junitxml={report}",
             f"--rootdir={tmp_path}",
             str(tmp_path),
@@ -148,7 +167,7 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path) -> None:
         timeout=900,
     )
     assert done.returncode == 1, done.stdout[-3000:]
-    assert _failed_cells(report) == expected, _failures(report)
+    assert _failed_cells(report) == failing, _failures(report)
 
 
 @pytest.mark.parametrize("step", ["login", "tag", "push", "logout"])
