@@ -16,6 +16,9 @@ In each rendered step page it then fixes what nbconvert renders differently from
 - the table of contents is rebuilt from the rendered headings: mkdocs-jupyter drops inline
   code from the headings it lists, so "Push `latest`" became "Push" with an anchor that does
   not exist on the page;
+- where the containerd image store prints something else than the classic store (the
+  outputs a cell's metadata holds for that profile, see ``helpers.expected``), the output
+  becomes two content tabs, one per store, labelled by who sees which;
 - the MathJax and Mermaid loaders are dropped: no step has formulas or diagrams, MathJax's has
   no address when none is configured, and Mermaid's would fetch from a CDN. The site loads
   nothing from the network.
@@ -23,15 +26,20 @@ In each rendered step page it then fixes what nbconvert renders differently from
 
 from __future__ import annotations
 
+import html as html_text
 import re
 from pathlib import Path
+from typing import Any
 
+import nbformat
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+
+from helpers import expected, image_store
 
 SECTION = "notebooks"
 """The project folder the notebooks live in; also their site folder.
@@ -87,6 +95,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
     html = _SIBLING_LINK.sub(link, html)
     html = _ADMONITION.sub(_admonition, html)
+    html = _profile_tabs(html, Path(page.file.abs_src_path or ""))
     page.toc = get_toc(_toc_tokens(html))
     return _LOADERS.sub("", html)
 
@@ -111,4 +120,59 @@ def _admonition(match: re.Match[str]) -> str:
         f'<div class="admonition {kind}">\n'
         f'<p class="admonition-title">{title or kind.capitalize()}</p>\n'
         f"<p>{body.strip()}</p>\n</div>"
+    )
+
+
+TAB_ORDER = (image_store.CONTAINERD, image_store.CLASSIC)
+"""Most learners in 2026 run an engine with the containerd image store: their tab comes first."""
+
+
+def _output_text(outputs: list[Any]) -> str:
+    return "".join(output.get("text", "") for output in outputs)
+
+
+def _profile_tabs(html: str, notebook: Path) -> str:
+    """Show both image stores' outputs, as content tabs, where a cell's outputs differ."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    for number, cell in enumerate(expected.differing_cells(cells, image_store.CONTAINERD)):
+        source = html_text.escape(cell.source, quote=False)
+        start = html.find(f">{source}</div>")
+        if start < 0:
+            raise PluginError(f"{notebook.name}: the rendered page lacks the cell {source!r}.")
+        shown = [html_text.escape(o.get("text", ""), quote=False) for o in cell.outputs]
+        blocks = [f"<pre>{text}</pre>" for text in shown if text]
+        for index, block in enumerate(blocks):
+            at = html.find(block, start)
+            if at < 0:
+                raise PluginError(f"{notebook.name}: no rendered output {block[:60]!r}.")
+            tabs = _tabs(cell, 900 + number) if index == 0 else ""
+            html = html[:at] + tabs + html[at + len(block) :]
+            start = at + len(tabs)
+    return html
+
+
+def _tabs(cell: Any, key: int) -> str:
+    """Return Material's content tabs (alternate style) with each profile's output.
+
+    Numbered as pymdownx.tabbed numbers its own (``__tabbed_<set>_<tab>``, from 1), which
+    Material's script needs to switch tabs; from 900, clear of any set a page's Markdown makes.
+    """
+    name = f"__tabbed_{key}"
+    inputs = "".join(
+        f'<input {"checked " if i == 1 else ""}id="{name}_{i}" name="{name}" type="radio">'
+        for i in range(1, len(TAB_ORDER) + 1)
+    )
+    labels = "".join(
+        f'<label for="{name}_{i}">{image_store.PROFILES[p].who_sees_it}</label>'
+        for i, p in enumerate(TAB_ORDER, start=1)
+    )
+    blocks = "".join(
+        '<div class="tabbed-block"><pre>'
+        + html_text.escape(_output_text(expected.cell_outputs(cell, p)), quote=False)
+        + "</pre></div>"
+        for p in TAB_ORDER
+    )
+    return (
+        f'<div class="tabbed-set tabbed-alternate kit-profiles" data-tabs="{key}:2">{inputs}'
+        f'<div class="tabbed-labels">{labels}</div><div class="tabbed-content">{blocks}</div></div>'
     )

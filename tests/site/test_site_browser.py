@@ -353,6 +353,20 @@ def test_push_page_shows_mounted_layers_and_the_digest(push_page: tuple[Page, Wa
     assert not watch.seen, "\n".join(watch.seen)
 
 
+def test_both_image_stores_tabs_open(push_page: tuple[Page, Watch]) -> None:
+    """The push output has a tab per image store; each shows its own digest when opened."""
+    page, watch = push_page
+    tabs = page.locator(".tabbed-set", has_text="digest: sha256:").first
+    for label, digest in (
+        ("Docker Engine up to 28, as in the guide", "sha256:50c9887a"),
+        ("Docker Desktop, Docker Engine 29+", "sha256:1f560761"),
+    ):
+        tabs.locator("label", has_text=label).click()
+        shown = tabs.locator(".tabbed-block", has_text=digest)
+        expect(shown).to_be_visible()
+    assert not watch.seen, "\n".join(watch.seen)
+
+
 def test_copy_button_copies_a_notebook_command(push_page: tuple[Page, Watch]) -> None:
     page, watch = push_page
     command = push_command()

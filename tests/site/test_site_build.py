@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import nbformat
 import pytest
 from site_support import (
     DOCS_DIR,
@@ -40,6 +41,9 @@ from site_support import (
     require_clean,
     text_content,
 )
+
+from helpers.expected import cell_outputs, differing_cells
+from helpers.image_store import CONTAINERD, PROFILES
 
 DEMO_AUTH = base64.b64encode(b"learner:learner-pass").decode()
 TEXT_SUFFIXES = {".html", ".json", ".xml", ".ipynb", ".txt"}
@@ -158,11 +162,23 @@ def test_page_shows_each_command_and_its_stored_output(site: Path, notebook: Pat
     for cell in cells:
         source = cell_source(cell)
         assert normalize(source) in text, f"{notebook.name}: command not shown:\n{source}"
-        for output in cell.get("outputs", []):
+        for output in [*cell.get("outputs", []), *cell_outputs(cell, CONTAINERD)]:
             for shown in output_texts(output):
                 assert normalize(shown) in text, (
                     f"{notebook.name}: the stored output of\n{source}\nis not on the page:\n{shown}"
                 )
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_outputs_that_differ_by_image_store_are_tabs(site: Path, notebook: Path) -> None:
+    """Each cell whose containerd-store output differs shows one tab set with both outputs,
+    labelled by who sees which; a cell whose outputs are the same shows one block."""
+    page = notebook_page(site, notebook).read_text()
+    cells = nbformat.read(notebook, as_version=4).cells
+    assert page.count('class="tabbed-set') == len(differing_cells(cells, CONTAINERD))
+    for profile in PROFILES.values():
+        if differing_cells(cells, CONTAINERD):
+            assert f">{profile.who_sees_it}</label>" in page
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
