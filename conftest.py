@@ -104,7 +104,14 @@ def pytest_report_header(config: pytest.Config) -> str | None:
             "dockerd; gw1: the containerd image store and the site, on a private Debian 13 "
             "dockerd."
         )
-    return "gw0: the engine tests and the notebooks on the engine at hand; gw1: the site."
+    from helpers import engine, expected
+    from helpers.errors import KitError
+
+    try:
+        verified = expected.summary(expected.current_setup(engine.client()))
+    except KitError as error:
+        verified = str(error)
+    return f"gw0: the engine tests and notebooks on the engine at hand; gw1: the site. {verified}"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
