@@ -9,9 +9,6 @@ the other private engines get copied in.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +16,7 @@ from pathlib import Path
 import docker
 import nbformat
 import pytest
+from nbval_process import run_nbval
 
 from helpers import debian_engine, engine, image_store, private_engine
 from helpers.expected import NOTEBOOKS
@@ -44,30 +42,12 @@ def test_notebooks_pass_on_a_bare_engine(bare_engine: str, tmp_path: Path) -> No
     bare = docker.DockerClient(base_url=bare_engine, timeout=30)
     assert bare.images.list(all=True) == [], "the engine starts bare"
     report = tmp_path / "report.xml"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--nbval",
-            "--nbval-current-env",
-            f"--junitxml={report}",
-            str(NOTEBOOKS),
-        ],
-        cwd=PROJECT_ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")},
-            "DOCKER_HOST": bare_engine,
-            "KIT_SESSION": f"{session_name()}-bare",
-            "KIT_REGISTRY_PORT": "5900",
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    environment = {
+        "DOCKER_HOST": bare_engine,
+        "KIT_SESSION": f"{session_name()}-bare",
+        "KIT_REGISTRY_PORT": "5900",
+    }
+    done = run_nbval(NOTEBOOKS, report, cwd=PROJECT_ROOT, env=environment)
     assert done.returncode == 0, done.stdout[-3000:]
     cells = [
         cell

@@ -9,15 +9,13 @@ the containerd store, one mutation changes an output only that store prints (``1
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbval_process import run_nbval
 
 from helpers import engine, expected, image_store, steps
 from helpers.errors import StepIncomplete
@@ -141,30 +139,13 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path, setup: expected
         source, target = NOTEBOOKS / mutation.notebook, tmp_path / mutation.notebook
         failing[mutation.notebook] = {_mutate(source, target, mutation, setup.profile)}
     report = tmp_path / "report.xml"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "tests.kernel_pool",
-            "-p",
-            "tests.nbval_profiles",
-            "-q",
-            "--nbval",
-            "--nbval-current-env",
-            "--nbval-cell-timeout=120",
-            f"--junitxml={report}",
-            f"--rootdir={tmp_path}",
-            str(tmp_path),
-        ],
+    plugins = ("-p", "tests.kernel_pool", "-p", "tests.nbval_profiles")
+    done = run_nbval(
+        tmp_path,
+        report,
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=900,
+        env={"PYTHONPATH": str(PROJECT_ROOT)},
+        options=(*plugins, "--nbval-cell-timeout=120", f"--rootdir={tmp_path}"),
     )
     assert done.returncode == 1, done.stdout[-3000:]
     assert _failed_cells(report) == failing, _failures(report)
