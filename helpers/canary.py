@@ -91,10 +91,15 @@ def nbval_verdict(host: str) -> str:
     return "\n".join([*failed, lines[-1] if lines else "nbval printed nothing"])
 
 
+def _say(line: str) -> None:
+    print(f"canary: {line}...", flush=True)
+
+
 def main() -> int:
     """Run the canary on both image stores of the newest docker.io Debian has."""
     try:
-        binaries = debian_engine.unpacked(debian_engine.NEWEST_SUITE, refresh=True)
+        newest = debian_engine.NEWEST_SUITE
+        binaries = debian_engine.unpacked(newest, refresh=True, progress=_say)
     except KitError as error:
         print(f"canary: {error}", file=sys.stderr)
         return 0

@@ -44,10 +44,7 @@ def engine_up() -> str:
         f"with the registry image {image}"
     )
     if private_engine.available() and debian_engine.supported():
-        suite = debian_engine.RECORDED_SUITE
-        if not debian_engine.unpacked_engine(suite).dockerd.exists():
-            progress(f"fetching Debian {suite}'s docker.io for the containerd image store's tests")
-        second = debian_engine.unpacked(suite)
+        second = debian_engine.unpacked(progress=progress)
         done += f"; Docker {second.version()} for the containerd image store is in {second.root}"
     return done + "."
 

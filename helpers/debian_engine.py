@@ -13,6 +13,7 @@ import os
 import platform
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,18 +69,19 @@ def supported() -> bool:
     )
 
 
-def unpacked_engine(suite: str) -> UnpackedEngine:
-    """Return where the suite's docker.io is (or would be) unpacked."""
-    return UnpackedEngine(state_dir() / "engines" / suite / "root")
-
-
-def unpacked(suite: str = RECORDED_SUITE, *, refresh: bool = False) -> UnpackedEngine:
+def unpacked(
+    suite: str = RECORDED_SUITE,
+    *,
+    refresh: bool = False,
+    progress: Callable[[str], None] = lambda line: None,
+) -> UnpackedEngine:
     """Return the suite's docker.io unpacked in the state folder, fetching it if missing.
 
     With ``refresh``, the package lists are read again, so a newer upload replaces the copy.
+    ``progress`` hears a line before the download; by default nothing is printed.
     """
     folder = state_dir() / "engines" / suite
-    engine = unpacked_engine(suite)
+    engine = UnpackedEngine(folder / "root")
     if engine.dockerd.exists() and not refresh:
         return engine
     if not supported():
@@ -87,6 +89,7 @@ def unpacked(suite: str = RECORDED_SUITE, *, refresh: bool = False) -> UnpackedE
             f"Debian {suite}'s docker.io can only be fetched as root on Debian or Ubuntu with "
             "apt-get; run this there, or verify only the engine at hand."
         )
+    progress(f"fetching Debian {suite}'s docker.io into {folder}")
     debs = _download(folder, suite)
     shutil.rmtree(engine.root, ignore_errors=True)
     for deb in debs:
@@ -114,16 +117,16 @@ def _download(folder: Path, suite: str) -> list[Path]:
     _run(["apt-get", *options, "update"], folder)
     for old in debs.glob("*.deb"):
         old.unlink()
-    _run(["apt-get", *options, "download", *PACKAGES], debs)
+    _run(["apt-get", *options, "download", *PACKAGES], folder, cwd=debs)
     return sorted(debs.glob("*.deb"))
 
 
-def _run(command: list[str], folder: Path) -> None:
+def _run(command: list[str], folder: Path, cwd: Path | None = None) -> None:
+    """Run one fetch step, logging to the suite folder's ``fetch.log``."""
     log = folder / "fetch.log"
     with log.open("ab") as out:
-        done = subprocess.run(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT)
+        done = subprocess.run(command, cwd=cwd or folder, stdout=out, stderr=subprocess.STDOUT)
     if done.returncode != 0:
         raise EngineUnavailable(
-            f"Fetching Debian's docker.io failed at `{' '.join(command[:1] + command[-2:])}`; "
-            f"see {log}."
+            f"Fetching Debian's docker.io failed at `{command[0]} ... {command[-1]}`; see {log}."
         )
