@@ -8,10 +8,10 @@ learner's registry and credentials are left alone; whatever a run started is rem
 and keeps its own share (``ROLES``). On Linux as root each worker starts a private engine, one
 per image-store profile: ``gw0`` the classic store (Debian 12's dockerd) for the engine tests
 and the notebooks, ``gw1`` the containerd store (Debian 13's dockerd, unpacked by
-``scripts/setup``) for the notebooks and the site. So both profiles are verified side by side.
-Elsewhere (Docker Desktop, ``$DOCKER_HOST``, no root) ``gw0`` verifies the engine at hand and
-``gw1`` runs only the site tests. Without xdist, one process runs everything on the engine
-at hand.
+``scripts/setup``) for the notebooks, the site and the Python packages. So both profiles are
+verified side by side. Elsewhere (Docker Desktop, ``$DOCKER_HOST``, no root) ``gw0`` verifies
+the engine at hand and ``gw1`` runs only the site and Python-package tests. Without xdist, one
+process runs everything on the engine at hand.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER")
 if _worker and not _base.endswith(f"-{_worker}"):
     os.environ["KIT_SESSION"] = f"{_base}-{_worker}"
 
-ENGINE, NOTEBOOKS, SITE = "engine", "notebooks", "site"
+ENGINE, INSTALL, NOTEBOOKS, SITE = "engine", "install", "notebooks", "site"
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,11 @@ class Role:
 
 ROLES = {
     "gw0": Role(frozenset({ENGINE, NOTEBOOKS}), image_store.CLASSIC),
-    "gw1": Role(frozenset({NOTEBOOKS, SITE}), image_store.CONTAINERD),
+    "gw1": Role(frozenset({INSTALL, NOTEBOOKS, SITE}), image_store.CONTAINERD),
 }
 SHARED_ENGINE_ROLES = {
     "gw0": Role(frozenset({ENGINE, NOTEBOOKS}), image_store.CLASSIC),
-    "gw1": Role(frozenset({SITE}), image_store.CLASSIC),
+    "gw1": Role(frozenset({INSTALL, SITE}), image_store.CLASSIC),
 }
 """Without private engines the notebooks' pull step and the engine tests cannot share the one
 engine with another worker, so one worker runs all that uses it."""
@@ -61,9 +61,10 @@ _engine: private_engine.PrivateEngine | None = None
 
 
 def area(item: pytest.Item) -> str:
-    """Return the area a test belongs to: the engine tests, the notebooks, or the site."""
+    """Return the area a test belongs to: the engine tests, the Python packages, the notebooks,
+    or the site."""
     parts = item.path.relative_to(item.config.rootpath).parts
-    if parts[0] == "tests" and parts[1] in (ENGINE, SITE):
+    if parts[0] == "tests" and parts[1] in (ENGINE, INSTALL, SITE):
         return parts[1]
     return NOTEBOOKS
 
@@ -101,8 +102,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if private_engine.available():
         return (
             "gw0: the classic image store and the engine tests, on a private Debian 12 "
-            "dockerd; gw1: the containerd image store and the site, on a private Debian 13 "
-            "dockerd."
+            "dockerd; gw1: the containerd image store, the site and the Python packages, on a "
+            "private Debian 13 dockerd."
         )
     from helpers import engine, expected
     from helpers.errors import KitError
@@ -111,7 +112,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         verified = expected.summary(expected.current_setup(engine.client()))
     except KitError as error:
         verified = str(error)
-    return f"gw0: the engine tests and notebooks on the engine at hand; gw1: the site. {verified}"
+    return f"gw0: the engine tests and notebooks on the engine at hand; gw1: the rest. {verified}"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
