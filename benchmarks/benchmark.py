@@ -3,9 +3,11 @@
 Run with ``scripts/benchmark`` (after ``scripts/setup``). Each figure is the median of several
 repetitions, measured in this one run, and printed as a table with ratios:
 
-1. floor: the guide's flow as bare docker commands (``benchmarks/floor.sh``);
-2. all notebooks through nbval, as the test command runs them (two workers, each with a
-   private engine where the machine allows), and in one process on the one engine;
+1. per image-store profile (classic on the main engine; containerd on a private engine of
+   Debian 13's docker.io, where the machine allows): the floor, the guide's flow as bare
+   docker commands (``benchmarks/floor.sh``), and all notebooks through nbval in one process;
+2. all notebooks through nbval as the test command runs them: two workers, each verifying one
+   profile on a private engine where the machine allows;
 3. registry start-to-ready: the kit's ``Registry`` next to a bare ``docker run`` plus polling
    and testcontainers' ``DockerRegistryContainer`` (reaper off), on the same image; each
    timed from the start call to the first answer, without the removal afterwards;
@@ -16,6 +18,7 @@ repetitions, measured in this one run, and printed as a table with ratios:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -27,13 +30,14 @@ from pathlib import Path
 
 import requests
 
-from helpers import engine, images, registry, settings
+from helpers import debian_engine, engine, image_store, images, private_engine, registry, settings
 from helpers.registry_image import registry_image
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 FLOOR = "floor: the guide's flow as bare docker commands"
 TESTCONTAINERS = "registry ready: testcontainers DockerRegistryContainer"
+Rows = list[tuple[str, float]]
 
 
 def median_of(measure: Callable[[], float], repeat: int) -> float:
@@ -114,19 +118,57 @@ def testcontainers_ready(image: str) -> float:
     return seconds
 
 
-def measure_all(args: argparse.Namespace, image: str, htpasswd: Path) -> list[tuple[str, float]]:
-    """Return (what, median seconds) for every figure, measured now."""
-    nbval = [str(VENV_BIN / "pytest"), "-q", "--nbval", "--nbval-current-env", "notebooks"]
-    parallel = [*nbval, "-n", "2", "--dist", "loadgroup"]  # as scripts/test runs them
-    rows = [
-        (FLOOR, median_of(lambda: floor(image, htpasswd), args.repeat)),
+NBVAL = [str(VENV_BIN / "pytest"), "-q", "--nbval", "--nbval-current-env", "notebooks"]
+
+
+def measure_profile(
+    args: argparse.Namespace, image: str, htpasswd: Path
+) -> list[tuple[str, float]]:
+    """Return the floor and the one-process notebook verification on the engine at hand."""
+    profile = image_store.detect(engine.client())
+    return [
+        (f"{FLOOR} [{profile}]", median_of(lambda: floor(image, htpasswd), args.repeat)),
         (
-            "all notebooks through nbval, as scripts/test (-n 2)",
-            median_of(wall_time(lambda: run(parallel)), args.slow),
+            f"all notebooks through nbval, one process [{profile}]",
+            median_of(wall_time(lambda: run(NBVAL)), args.slow),
         ),
+    ]
+
+
+def measure_containerd_profile(args: argparse.Namespace) -> Rows:
+    """Measure the profile figures again on a private containerd-store engine, in a child
+    process of this script pointed at it (none where the machine cannot run one)."""
+    if not (private_engine.available() and debian_engine.supported()):
+        return []
+    started = private_engine.PrivateEngine(
+        "bench-containerd", image_store.CONTAINERD, debian_engine.unpacked()
+    )
+    try:
+        host = started.start()
+        child = [sys.executable, __file__, "--profile-only", "--repeat", str(args.repeat)]
+        done = subprocess.run(
+            [*child, "--slow", str(args.slow)],
+            cwd=ROOT,
+            env={**os.environ, "DOCKER_HOST": host},
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        started.stop()
+    if done.returncode != 0:
+        sys.exit(f"benchmark: the containerd-store figures failed:\n{done.stderr[-2000:]}")
+    return [(name, seconds) for name, seconds in json.loads(done.stdout)]
+
+
+def measure_all(args: argparse.Namespace, image: str, htpasswd: Path) -> Rows:
+    """Return (what, median seconds) for every figure, measured now."""
+    parallel = [*NBVAL, "-n", "2", "--dist", "each"]  # as scripts/test runs them
+    rows = [
+        *measure_profile(args, image, htpasswd),
+        *measure_containerd_profile(args),
         (
-            "all notebooks through nbval, one process",
-            median_of(wall_time(lambda: run(nbval)), args.slow),
+            "all notebooks through nbval, both profiles, as scripts/test (-n 2)",
+            median_of(wall_time(lambda: run(parallel)), args.slow),
         ),
         ("registry ready: the kit's Registry", median_of(lambda: kit_ready(image), args.repeat)),
         (
@@ -155,6 +197,11 @@ def main() -> None:
     parser.add_argument(
         "--skip-test-command", action="store_true", help="leave out the whole test command"
     )
+    parser.add_argument(
+        "--profile-only",
+        action="store_true",
+        help="print only the engine's profile figures, as JSON (the script runs itself so)",
+    )
     args = parser.parse_args()
 
     client = engine.client()
@@ -163,6 +210,9 @@ def main() -> None:
     htpasswd = Path(tempfile.mkdtemp()) / "htpasswd"
     htpasswd.write_bytes(registry.htpasswd_line(settings.DEMO_USER, settings.DEMO_PASSWORD))
     htpasswd.chmod(0o644)
+    if args.profile_only:
+        print(json.dumps(measure_profile(args, image, htpasswd)))
+        return
     rows = measure_all(args, image, htpasswd)
 
     figures = dict(rows)
@@ -171,11 +221,19 @@ def main() -> None:
         f"cores: {os.cpu_count()}   engine: Docker {version['Version']} ({version['Arch']})   "
         f"registry image: {image}   repetitions: {args.repeat} (slow ones: {args.slow})"
     )
-    print(f"{'measure':56} {'median s':>9}  ratio")
+    print(f"{'measure':70} {'median s':>9}  ratio")
     for name, seconds in rows:
-        base = TESTCONTAINERS if name.startswith("registry ready") else FLOOR
-        label = "testcontainers" if base == TESTCONTAINERS else "floor"
-        print(f"{name:56} {seconds:9.2f}  {seconds / figures[base]:.2f}x {label}")
+        base, label = base_of(name)
+        print(f"{name:70} {seconds:9.2f}  {seconds / figures[base]:.2f}x {label}")
+
+
+def base_of(name: str) -> tuple[str, str]:
+    """Return the figure a row is compared with, and its short label: testcontainers for the
+    registry, else the floor of the row's profile (the classic one's for the rows of both)."""
+    if name.startswith("registry ready"):
+        return TESTCONTAINERS, "testcontainers"
+    profile = image_store.CONTAINERD if name.endswith(f"[{image_store.CONTAINERD}]") else "classic"
+    return f"{FLOOR} [{profile}]", f"floor [{profile}]"
 
 
 if __name__ == "__main__":
