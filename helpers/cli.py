@@ -6,6 +6,8 @@ Each verb prints one line and exits non-zero on failure, with a sentence instead
 from __future__ import annotations
 
 import argparse
+import shlex
+import shutil
 import sys
 
 from helpers import (
@@ -21,7 +23,7 @@ from helpers import (
     steps,
 )
 from helpers.errors import KitError
-from helpers.paths import session_name
+from helpers.paths import session_home, session_name
 
 
 def progress(line: str) -> None:
@@ -62,6 +64,43 @@ def up() -> str:
     )
 
 
+def terminal() -> str:
+    """Start the kit's registry empty, with the demo images removed and a fresh home holding
+    the steps' materials, and say what to paste into a terminal to follow the steps there."""
+    engine.client()
+    registry_image.registry_image(progress)
+    found = registry.kit_registry()
+    if state.remote_repositories(found):
+        found.restart_empty()
+    images.remove_kit_images()
+    shutil.rmtree(session_home(), ignore_errors=True)
+    steps.materials()
+    return terminal_instructions(found.address, str(session_home()))
+
+
+def terminal_instructions(address: str, home: str) -> str:
+    """Return what to paste into bash or zsh to follow the steps, and how to go back."""
+    port = ""
+    if address != settings.GUIDE_ADDRESS:
+        port = (
+            f"\nPort {settings.PREFERRED_PORT} was taken, so the registry listens at {address}: "
+            f"wherever a page says {settings.GUIDE_ADDRESS}, type {address}.\n"
+        )
+    return (
+        f"The kit's registry is ready at {address} (user {settings.DEMO_USER}, password "
+        f"{settings.DEMO_PASSWORD}), empty; the demo images are removed, for step 1 loads them.\n"
+        f"{port}\n"
+        "To follow the steps in your own terminal (bash or zsh), paste these lines into it:\n\n"
+        f'    export KIT_OWN_HOME="$HOME" HOME={shlex.quote(home)}\n'
+        "    unset DOCKER_CONFIG\n"
+        "    cd ~\n\n"
+        "In that terminal ~ is now the kit's folder, so ~/.docker/config.json is the kit's: your\n"
+        "own ~/.docker and the logins in it stay untouched (a credential store Docker finds by\n"
+        "itself, as with Docker Desktop, is another matter: see the site's page). To go back:\n\n"
+        '    export HOME="$KIT_OWN_HOME"; unset KIT_OWN_HOME; cd ~\n'
+    )
+
+
 def down(every_session: bool = False) -> str:
     """Remove this session's registry container and volume (or those of every session, and
     the private engines of test runs that were killed)."""
@@ -95,7 +134,14 @@ def reset() -> str:
     return f"Clean: {emptied}, {removed} kit image(s) removed, logged out."
 
 
-VERBS = {"engine": engine_up, "up": up, "down": down, "status": status, "reset": reset}
+VERBS = {
+    "engine": engine_up,
+    "up": up,
+    "terminal": terminal,
+    "down": down,
+    "status": status,
+    "reset": reset,
+}
 
 
 def _session_label() -> str:

@@ -9,6 +9,7 @@ shows ``Mounted from library/tinybase``, as pushing onto ``ubuntu`` does on Dock
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 import docker
 import docker.errors
@@ -106,6 +107,21 @@ def load_demo_images() -> dict[str, str]:
         spec.repo_tags[0]: _load(client, spec)
         for spec in (base_spec(architecture), hello_spec(architecture))
     }
+
+
+ARCHIVES = {"tinybase.tar": base_spec, "hello-world.tar": hello_spec}
+"""The files the learner loads in the first step, as if they had pulled and built them."""
+
+
+def write_archives(folder: Path) -> None:
+    """Put the demo images' ``docker load`` archives into a folder (the learner's home)."""
+    architecture = engine_architecture(engine.client())
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, spec in ARCHIVES.items():
+        data = archive.docker_archive(spec(architecture))[0]
+        path = folder / name
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
 
 
 def reload_demo_image() -> None:

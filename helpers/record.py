@@ -23,7 +23,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from helpers import debian_engine, engine, expected, image_store, private_engine, settings
+from helpers import debian_engine, engine, expected, image_store, lesson, private_engine, settings
 from helpers.errors import KitError
 from helpers.paths import session_home
 from helpers.registry import remove_leftovers
@@ -54,9 +54,10 @@ def execute(path: Path, env: dict[str, str]) -> nbformat.NotebookNode:
 
 def normalize(notebook: nbformat.NotebookNode) -> None:
     """Drop metadata that changes from run to run or machine to machine."""
-    notebook.metadata = nbformat.from_dict(
-        {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
-    )
+    kept = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    if lesson.KEY in notebook.metadata:
+        kept[lesson.KEY] = notebook.metadata[lesson.KEY]
+    notebook.metadata = nbformat.from_dict(kept)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
 
@@ -65,9 +66,11 @@ def record(path: Path, profile: str, env: dict[str, str]) -> None:
     """Execute a notebook on one profile's engine and store that profile's outputs, refusing
     outputs from a registry on another port than 5000."""
     ran = execute(path, env)
-    if _OTHER_ADDRESS.search(nbformat.writes(ran)):
+    other = _OTHER_ADDRESS.search(nbformat.writes(ran))
+    if other:
         raise KitError(
-            f"{path.name} ran against a registry on another port than {settings.PREFERRED_PORT} "
+            f"{path.name} ran against a registry at {other.group(0)}, not on port "
+            f"{settings.PREFERRED_PORT} "
             f"(it was taken), so its outputs were not stored. Free port "
             f"{settings.PREFERRED_PORT} (`python -m helpers down` frees the kit's own), "
             "and try again."
@@ -76,6 +79,7 @@ def record(path: Path, profile: str, env: dict[str, str]) -> None:
     for cell, fresh in zip(stored.cells, ran.cells, strict=True):
         if cell.cell_type == "code":
             expected.set_cell_outputs(cell, profile, fresh.outputs)
+            cell.execution_count = fresh.execution_count  # nbval skips a cell never run
     normalize(stored)
     text = nbformat.writes(stored)
     path.write_text(text + ("" if text.endswith("\n") else "\n"))
@@ -107,6 +111,7 @@ def profile_engine(profile: str) -> Iterator[str]:
 
 def record_profile(paths: list[Path], profile: str) -> None:
     """Record every notebook on an engine of the profile, then note which engine that was."""
+    shutil.rmtree(session_home(SESSION).parent, ignore_errors=True)  # a failed run's leftovers
     with profile_engine(profile) as host:
         env = {**os.environ, "KIT_SESSION": SESSION, "DOCKER_HOST": host}
         for path in paths:

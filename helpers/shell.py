@@ -9,8 +9,11 @@ The containerd image store prints a push's layers in the order they finish, whic
 from run to run. ``run`` puts them in the image's layer order, as the classic store prints
 them: top layer first for a push, bottom layer first for a pull.
 
-A command whose failure is part of the lesson ends with the comment ``# expect failure``.
-Go templates such as ``--format '{{.ID}}'`` pass through as typed.
+Commands run with ``$HOME`` set to the session's home and no ``$DOCKER_CONFIG``, so they type
+``~/.docker/config.json`` as the guide does; the home's absolute path is printed back as ``~``.
+A command whose failure is part of the lesson is marked in its notebook (``helpers.lesson``):
+``run`` is told so, and fails when such a command succeeds. Commands run exactly as typed:
+``$name`` and ``{expression}`` are never expanded from Python, as a terminal would not.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import docker.errors
@@ -29,7 +33,6 @@ from helpers import engine, settings
 from helpers.errors import CommandFailed, KitError
 from helpers.paths import session_home
 
-EXPECT_FAILURE = "# expect failure"
 FINAL_STATUSES = (
     "Pushed",
     "Mounted from ",
@@ -63,12 +66,11 @@ def mapped(text: str) -> str:
 
 
 def environment() -> dict[str, str]:
-    """Return the fixed environment commands run in: C locale, UTC, 80 columns, kit config."""
-    home = session_home()
+    """Return the fixed environment commands run in: C locale, UTC, 80 columns, the session's
+    home (so ``~/.docker`` is the kit's, never the user's)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
-        "HOME": str(home),
-        "DOCKER_CONFIG": ".docker",
+        "HOME": str(session_home()),
         "LANG": "C",
         "LC_ALL": "C",
         "TZ": "UTC",
@@ -142,9 +144,17 @@ def in_layer_order(text: str, order: list[str]) -> str:
     return "".join(lines)
 
 
-def run(command: str, *, echo: bool = False) -> Result:
-    """Run one shell command in the kit's environment; fail unless the outcome is expected."""
-    expect_failure = command.rstrip().endswith(EXPECT_FAILURE)
+def without_home(text: str, home: Path) -> str:
+    """Return ``text`` with the home folder's absolute path written as ``~``."""
+    return text.replace(f"{home}/", "~/").replace(str(home), "~")
+
+
+SUCCEEDS, FAILS, EITHER = "succeeds", "fails", "either"
+
+
+def run(command: str, *, expect: str = SUCCEEDS, echo: bool = False) -> Result:
+    """Run one shell command in the kit's environment; raise unless its outcome is the one
+    ``expect`` names (a step check's commands may go ``EITHER`` way: it judges them itself)."""
     command = mapped(command)
     home = session_home()
     home.mkdir(parents=True, exist_ok=True)
@@ -159,47 +169,54 @@ def run(command: str, *, echo: bool = False) -> Result:
         text=True,
         errors="replace",
     )
-    output = reduce_progress(done.stdout)
+    output = without_home(reduce_progress(done.stdout), home)
     if any(_LAYER_LINE.match(line) for line in output.splitlines()):
         output = in_layer_order(output, layer_order(command))
     result = Result(command, output, done.returncode)
     if echo:
         sys.stdout.write(result.output)
         sys.stdout.flush()
-    if expect_failure and done.returncode == 0:
-        raise CommandFailed(f"This command was expected to fail but succeeded: {command}")
-    if not expect_failure and done.returncode != 0:
+    if expect == FAILS and done.returncode == 0:
+        raise CommandFailed(f"This command was meant to fail but succeeded: {command}")
+    if expect == SUCCEEDS and done.returncode != 0:
         printed = result.output.rstrip()
         said = f"\nIt printed:\n{printed}" if printed and not echo else ""
         raise CommandFailed(f"This command failed (exit {done.returncode}): {command}{said}")
     return result
 
 
-_OPEN, _CLOSE = "\x00go-open\x00", "\x00go-close\x00"
+class _CellWatch:
+    """Remember whether the cell IPython is running fails on purpose (IPython's
+    ``pre_run_cell`` event gives each cell's source before it runs)."""
+
+    def __init__(self, failing: frozenset[str]) -> None:
+        self.failing = failing
+        self.expect = SUCCEEDS
+
+    def before_cell(self, info: Any) -> None:
+        source = (getattr(info, "raw_cell", "") or "").strip()
+        self.expect = FAILS if source in self.failing else SUCCEEDS
 
 
-def expand(ip: Any, command: str) -> str:
-    """Expand ``$VAR`` and ``{expr}`` as IPython's ``!`` does, but keep Go templates.
-
-    Docker's ``--format '{{.ID}}'`` then reads the same in a notebook as in a terminal,
-    where IPython alone would turn ``{{`` into ``{``.
-    """
-    protected = command.replace("{{", _OPEN).replace("}}", _CLOSE)
-    expanded = str(ip.var_expand(protected, depth=2))
-    return expanded.replace(_OPEN, "{{").replace(_CLOSE, "}}")
-
-
-def install(ip: Any | None = None) -> None:
-    """Make ``!command`` in this IPython session use ``run`` (expanding ``$VAR`` and ``{x}``)."""
+def install(ip: Any | None = None, failing: frozenset[str] = frozenset()) -> None:
+    """Make ``!command`` in this IPython session use ``run``, with the command exactly as typed
+    (IPython would first expand ``$name`` and ``{expression}`` from Python, which a terminal
+    does not: ``echo '{"credsStore": ...}'`` must stay JSON). ``failing`` holds the sources of
+    the cells whose commands fail on purpose."""
     if ip is None:
         from IPython import get_ipython
 
         ip = get_ipython()
         if ip is None:
             return
+    for callback in list(ip.events.callbacks["pre_run_cell"]):
+        if isinstance(getattr(callback, "__self__", None), _CellWatch):
+            ip.events.unregister("pre_run_cell", callback)
+    watch = _CellWatch(failing)
+    ip.events.register("pre_run_cell", watch.before_cell)
 
     def system(command: str) -> None:
-        run(expand(ip, command), echo=True)
+        run(command, expect=watch.expect, echo=True)
 
     def explain(
         shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None

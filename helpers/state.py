@@ -14,12 +14,10 @@ from helpers import engine, settings
 from helpers.paths import docker_config_dir
 from helpers.registry import Registry
 
-MANIFEST_TYPES = ", ".join(
-    [
-        "application/vnd.docker.distribution.manifest.v2+json",
-        "application/vnd.oci.image.manifest.v1+json",
-    ]
-)
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+MANIFEST_TYPES = f"{DOCKER_MANIFEST}, {OCI_MANIFEST}"
+"""A push stores one of these, depending on the engine's image store and version."""
 
 
 def stored_auths() -> dict[str, object]:

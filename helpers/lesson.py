@@ -1,0 +1,112 @@
+"""What the step notebooks say, read from the notebooks themselves.
+
+The notebooks are the one source of every command a learner types. Several parts of the kit
+read them: the shell runner (which cells fail on purpose), the site (commands without
+IPython's ``!``, the "fails on purpose" label, the check cells' terminal equivalents) and the
+tests that type the commands into a real terminal. They all ask here.
+
+- A notebook names its step in its metadata: ``{"docker-share-kit": {"step": "login"}}``.
+- A code cell whose lines start with ``!`` holds commands; the site shows each without ``!``.
+- A cell tagged ``fails-on-purpose`` holds commands whose failure is the lesson: the runner
+  expects them to fail, and the site labels them. A failure cell holds only such commands.
+  The runner knows the cell by its source (a kernel is not told which cell it runs), so no
+  other cell of the notebook may have the same source; a Python comment line, which the site
+  does not show, tells two such cells apart.
+- A cell tagged ``setup`` prepares the step; ``steps.check(...)`` cells print the commands they
+  ran (lines starting with ``$ ``), what those printed, and a last line ``ok: ...``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from helpers.errors import KitError
+from helpers.paths import PROJECT_ROOT
+
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+KEY = "docker-share-kit"
+FAILS_ON_PURPOSE = "fails-on-purpose"
+SETUP = "setup"
+CHECK_PREFIX = "steps.check("
+PROMPT = "$ "
+"""How a check's output marks the commands it ran, as a terminal shows them."""
+
+
+def notebook_paths() -> list[Path]:
+    """Return the step notebooks in reading order."""
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def step_of(notebook: Any) -> str:
+    """Return the step a notebook teaches (its metadata says)."""
+    return str(notebook.metadata.get(KEY, {}).get("step", ""))
+
+
+def notebook_for(step: str) -> Path:
+    """Return the notebook of a step."""
+    for path in notebook_paths():
+        if step_of(nbformat.read(path, as_version=4)) == step:
+            return path
+    raise KitError(f"No notebook in {NOTEBOOKS} teaches the step {step!r}.")
+
+
+def tags(cell: Any) -> list[str]:
+    """Return a cell's tags."""
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def is_setup(cell: Any) -> bool:
+    """Tell whether a cell prepares the step (hidden on the site)."""
+    return SETUP in tags(cell)
+
+
+def is_check(cell: Any) -> bool:
+    """Tell whether a cell is the step's check."""
+    return cell.cell_type == "code" and cell.source.strip().startswith(CHECK_PREFIX)
+
+
+def fails_on_purpose(cell: Any) -> bool:
+    """Tell whether a cell's commands fail as part of the lesson."""
+    return FAILS_ON_PURPOSE in tags(cell)
+
+
+def commands(cell: Any) -> list[str]:
+    """Return the shell commands of a code cell, as a terminal takes them (without ``!``)."""
+    if cell.cell_type != "code":
+        return []
+    lines = [line.strip() for line in cell.source.splitlines() if line.strip()]
+    return [line[1:].strip() for line in lines if line.startswith("!")]
+
+
+def failing_cells(path: Path) -> frozenset[str]:
+    """Return the sources (stripped) of a notebook's cells that fail on purpose."""
+    cells = nbformat.read(path, as_version=4).cells
+    return frozenset(cell.source.strip() for cell in cells if fails_on_purpose(cell))
+
+
+@dataclass(frozen=True)
+class Typed:
+    """One command a check ran and what it printed."""
+
+    command: str
+    output: str
+
+
+def check_transcript(text: str) -> tuple[list[Typed], str]:
+    """Split a check cell's output into the commands it ran (with their outputs) and its
+    last line, the verdict."""
+    lines = text.splitlines(keepends=True)
+    verdict = lines.pop().strip() if lines else ""
+    typed: list[Typed] = []
+    for line in lines:
+        if line.startswith(PROMPT):
+            typed.append(Typed(line[len(PROMPT) :].rstrip("\n"), ""))
+        elif typed:
+            typed[-1] = Typed(typed[-1].command, typed[-1].output + line)
+        else:
+            raise KitError(f"A check printed output before any command: {line!r}")
+    return typed, verdict
