@@ -73,7 +73,7 @@ def test_push_mounts_the_base_and_pull_reuses_its_layers(
     """Pushing onto the published base shows ``Mounted from library/tinybase`` for its four
     layers; pulling after removal shows ``Already exists`` for them and ``Pull complete`` for
     the top layer."""
-    steps.fresh_registry(guide_registry)
+    steps.base_published(guide_registry)
     run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}")
     pushed = run(f"docker push {REMOTE}").output
     assert pushed.count(": Mounted from library/tinybase\n") == 4

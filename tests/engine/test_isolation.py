@@ -67,11 +67,13 @@ def test_credentials_are_stored_under_the_state_folder(guide_registry):
     assert guide_registry.address not in json.loads(config.read_text())["auths"]
 
 
-def test_commands_run_in_the_session_home_with_its_config():
-    """The runner gives commands the session's home as HOME and working folder, and a
-    relative DOCKER_CONFIG that resolves inside it."""
-    printed = run('echo "$HOME|$PWD|$DOCKER_CONFIG"').output
-    assert printed == f"{session_home()}|{session_home()}|.docker\n"
+def test_commands_run_in_the_session_home_with_no_docker_config(monkeypatch):
+    """The runner gives commands the session's home as HOME and working folder (printed back
+    as ``~``), and never passes a DOCKER_CONFIG on, not even the user's, so ``~/.docker`` is
+    the session's."""
+    monkeypatch.setenv("DOCKER_CONFIG", "/somewhere/of/the/users")
+    printed = run('printf "%s|%s|%s" "$HOME" "$PWD" "${DOCKER_CONFIG-unset}"').output
+    assert printed == "~|~|unset\n"
 
 
 def test_sessions_do_not_share_credentials(guide_registry, other_session, monkeypatch):

@@ -1,4 +1,4 @@
-"""The shell runner: progress reduced to final lines, failures raised, ``!`` expanded as typed."""
+"""The shell runner: progress reduced to final lines, failures raised, ``!`` run as typed."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ def test_real_push_and_pull_reduce_to_final_lines_in_layer_order(
 ):
     """A real multi-layer push, a second push, and a pull after removal each print exactly one
     final line per layer (push: top layer first; pull: base layer first)."""
-    steps.fresh_registry(guide_registry)
+    steps.base_published(guide_registry)
     run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}")
     pushed = run(f"docker push {REMOTE}").output
     blobs, digest, size = _manifest(guide_registry)
@@ -173,16 +173,28 @@ def test_a_failing_command_raises_command_failed():
         run("exit 3")
 
 
-def test_an_expected_failure_that_fails_does_not_raise():
-    """A command ending in ``# expect failure`` that fails returns its result instead."""
-    result = run("echo refused; exit 1 # expect failure")
+def test_a_command_that_fails_on_purpose_returns_its_result():
+    """A command run with ``expect=FAILS`` that fails returns its result instead of raising."""
+    result = run("echo refused; exit 1", expect=shell.FAILS)
     assert (result.output, result.returncode) == ("refused\n", 1)
 
 
-def test_an_expected_failure_that_succeeds_raises():
-    """A command ending in ``# expect failure`` that succeeds raises CommandFailed."""
-    with pytest.raises(CommandFailed, match="expected to fail but succeeded"):
-        run("true # expect failure")
+def test_a_command_meant_to_fail_that_succeeds_raises():
+    """A command run with ``expect=FAILS`` that succeeds raises CommandFailed."""
+    with pytest.raises(CommandFailed, match="meant to fail but succeeded"):
+        run("true", expect=shell.FAILS)
+
+
+def test_a_check_command_may_go_either_way():
+    """``expect=EITHER`` (a step check's commands) never raises on the exit status."""
+    assert run("false", expect=shell.EITHER).returncode == 1
+    assert run("true", expect=shell.EITHER).returncode == 0
+
+
+def test_the_home_folder_is_printed_as_a_tilde():
+    """The session home's absolute path never reaches an output: it reads ``~``."""
+    printed = run('echo "$HOME/.docker/config.json"; cat ~/missing', expect=shell.FAILS).output
+    assert printed == "~/.docker/config.json\ncat: ~/missing: No such file or directory\n"
 
 
 def test_output_merges_stdout_and_stderr_in_order():
@@ -211,18 +223,23 @@ def ipython(tmp_path, monkeypatch) -> Iterator[InteractiveShell]:
     InteractiveShell.clear_instance()
 
 
-def test_bang_expands_variables_and_expressions(ipython, capsys):
-    """``!echo $NAME {1 + 1}`` expands a variable and an expression, as IPython's ``!`` does."""
-    ipython.user_ns["NAME"] = "world"
-    assert ipython.run_cell("!echo $NAME {1 + 1}").success
-    assert capsys.readouterr().out == "world 2\n"
+def test_bang_runs_the_command_exactly_as_typed(ipython, capsys):
+    """``$NAME`` and ``{...}`` reach the shell as typed, as in a terminal, never expanded
+    from Python: JSON in single quotes stays JSON."""
+    ipython.user_ns["NAME"] = "python"
+    assert ipython.run_cell("!NAME=shell; echo $NAME '{\"a\": 1}' {1 + 1}").success
+    assert capsys.readouterr().out == 'shell {"a": 1} {1 + 1}\n'
 
 
-def test_bang_expands_a_functions_local_variables(ipython, capsys):
-    """``$name`` inside a function body reads that function's local variable."""
-    cell = "def greet():\n    name = 'inner'\n    !echo $name\ngreet()"
-    assert ipython.run_cell(cell).success
-    assert capsys.readouterr().out == "inner\n"
+def test_bang_in_a_cell_marked_to_fail_expects_failure(ipython, capsys):
+    """Every ``!`` command of a cell whose source is marked to fail must fail; the same
+    command in another cell must succeed."""
+    marked = "# on purpose\n!false"
+    shell.install(ipython, failing=frozenset({marked}))
+    assert ipython.run_cell(marked).success
+    result = ipython.run_cell("!false")
+    assert isinstance(result.error_in_exec, CommandFailed)
+    assert len(ipython.events.callbacks["pre_run_cell"]) == 1  # installing twice replaced it
 
 
 def test_bang_passes_go_templates_through(ipython, demo_images, capsys):

@@ -9,6 +9,7 @@ the containerd store, one mutation changes an output only that store prints (``1
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ import nbformat
 import pytest
 from nbval_process import run_nbval
 
-from helpers import engine, expected, image_store, steps
+from helpers import engine, expected, image_store, lesson, registry, steps
 from helpers.errors import StepIncomplete
 from helpers.expected import NOTEBOOKS
 from helpers.paths import PROJECT_ROOT
@@ -72,12 +73,42 @@ def test_every_notebook_has_a_mutation(profile: str) -> None:
     assert sorted(m.notebook for m in MUTATIONS[profile]) == [p.name for p in NOTEBOOK_PATHS]
 
 
+SILENT = re.compile(r"docker tag \S+ \S+|rm \S+|echo '[^']*' > \S+")
+"""Commands that print nothing when they succeed; the runner still fails their cell on error."""
+
+
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.name)
-def test_every_docker_command_cell_has_stored_output(path: Path) -> None:
-    """A code cell saved without output is not checked by nbval, so none may lack one."""
-    for index, cell in enumerate(_code_cells(path)):
-        if "docker " in cell.source:
-            assert cell.outputs, f"{path.name} code cell {index} runs docker but stores no output"
+def test_every_command_cell_has_stored_output(path: Path) -> None:
+    """A code cell saved without output is not compared by nbval, so a cell may lack one only
+    if each of its commands prints nothing on success (its failure still fails the cell)."""
+    for cell in _code_cells(path):
+        if cell.outputs or lesson.is_setup(cell):
+            continue
+        commands = lesson.commands(cell)
+        loud = [c for c in commands if not SILENT.fullmatch(c)] if commands else [cell.source]
+        assert not loud, f"{path.name} cell {cell.id} stores no output for {loud}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.name)
+def test_only_a_cells_last_command_prints(path: Path) -> None:
+    """A cell's stored output is the last command's alone (the site shows it after that
+    command, and a terminal prints each command's output after it): the commands before it
+    in the same cell print nothing on success."""
+    for cell in _code_cells(path):
+        loud = [c for c in lesson.commands(cell)[:-1] if not SILENT.fullmatch(c)]
+        assert not loud, f"{path.name} cell {cell.id}: give {loud} a cell of its own"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.name)
+def test_a_cell_that_fails_on_purpose_is_told_apart(path: Path) -> None:
+    """The runner knows a cell that fails on purpose by its source, so no other cell of the
+    notebook may have the same source, and such a cell holds commands."""
+    cells = _code_cells(path)
+    for cell in cells:
+        if lesson.fails_on_purpose(cell):
+            assert lesson.commands(cell), f"{path.name} cell {cell.id} has no command"
+            same = [c.id for c in cells if c.source.strip() == cell.source.strip()]
+            assert same == [cell.id], f"{path.name}: cells {same} have the same source"
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.name)
@@ -151,12 +182,44 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path, setup: expected
     assert _failed_cells(report) == failing, _failures(report)
 
 
-@pytest.mark.parametrize("step", ["login", "tag", "push", "logout"])
-def test_step_check_says_what_is_missing(step: str) -> None:
-    """Right after a step's set-up, before its commands, its check names what is missing."""
+MISSING = {
+    "concepts": "run the `docker load` cells",
+    "login": "run the `docker login` cell",
+    "tag": "run its `docker tag` cell",
+    "push": "run the cells that tag and push it",
+    "pull": "run the `docker image rm` cell",
+    "logout": "run the `docker logout` cell",
+    "mistakes": "run the cells that tag and push it",
+}
+"""What each step's check asks for when the step's own commands were left out."""
+
+
+@pytest.mark.parametrize("step", list(MISSING))
+def test_a_check_fails_when_the_steps_commands_were_skipped(
+    step: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Right after a step's set-up, with none of its commands run, its check shows what it
+    looked at, as terminal commands, and fails with the one sentence that names the cell."""
     steps.start(step)
+    capsys.readouterr()
     with pytest.raises(StepIncomplete) as raised:
         steps.check(step)
     sentence = str(raised.value)
+    assert MISSING[step] in sentence, sentence
     assert sentence.endswith(".") and "\n" not in sentence
-    assert "run" in sentence or "again" in sentence
+    shown = capsys.readouterr().out
+    assert shown.startswith(lesson.PROMPT) and "ok:" not in shown, shown
+
+
+def test_every_step_has_a_check_that_can_fail() -> None:
+    assert set(MISSING) == set(steps.CHECK) == {
+        lesson.step_of(nbformat.read(p, as_version=4)) for p in NOTEBOOK_PATHS
+    }
+
+
+def test_a_check_never_starts_a_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no registry of the session running, a check says so instead of starting one."""
+    monkeypatch.setenv("KIT_SESSION", "check-without-registry")
+    with pytest.raises(StepIncomplete, match="registry is not running"):
+        steps.check("login")
+    assert registry.running_registry() is None
