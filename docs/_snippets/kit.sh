@@ -11,3 +11,7 @@
 # --8<-- [start:reset]
 .venv/bin/python -m helpers reset
 # --8<-- [end:reset]
+# --8<-- [start:terminal]
+scripts/setup
+.venv/bin/python -m helpers terminal
+# --8<-- [end:terminal]

@@ -212,9 +212,11 @@ def test_a_check_fails_when_the_steps_commands_were_skipped(
 
 
 def test_every_step_has_a_check_that_can_fail() -> None:
-    assert set(MISSING) == set(steps.CHECK) == {
-        lesson.step_of(nbformat.read(p, as_version=4)) for p in NOTEBOOK_PATHS
-    }
+    assert (
+        set(MISSING)
+        == set(steps.CHECK)
+        == {lesson.step_of(nbformat.read(p, as_version=4)) for p in NOTEBOOK_PATHS}
+    )
 
 
 def test_a_check_never_starts_a_registry(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -297,3 +297,84 @@ def serve(site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a step page that a reader types or reads: a command (as the copy button
+    gives it), an output (per image store; ``"*"`` when both stores print the same), a
+    check's verdict, or the "fails on purpose" label."""
+
+    kind: str
+    texts: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def text(self) -> str:
+        return dict(self.texts).get("*", "")
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+"""HTML elements without an end tag."""
+
+
+class _Blocks(HTMLParser):
+    """Collect a step page's command, output, verdict and label blocks, in page order, with
+    their text exactly as the page holds it (entities decoded, whitespace kept)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self._stack: list[set[str]] = []
+        self._text: list[str] | None = None
+        self._kind = ""
+        self._profile = "*"
+        self._outputs: dict[str, str] = {}
+        self._in_tabs = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {key: value or "" for key, value in attrs}
+        classes = set(values.get("class", "").split())
+        if tag in _VOID:
+            return
+        self._stack.append(classes)
+        if "kit-profiles" in classes:
+            self._in_tabs = True
+            self._outputs = {}
+        if "tabbed-block" in classes:
+            self._profile = values.get("data-profile", "?")
+        if tag == "pre" and classes & {"kit-output", "kit-verdict"}:
+            self._kind = "verdict" if "kit-verdict" in classes else "output"
+            self._text = []
+        if tag == "code" and any("kit-command" in c for c in self._stack[:-1]):
+            self._kind = "command"
+            self._text = []
+        if tag == "p" and "kit-fails" in classes:
+            self.blocks.append(Block("fails"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._stack:
+            return
+        classes = self._stack.pop()
+        ends = "code" if self._kind == "command" else "pre"
+        if self._text is not None and tag == ends:
+            text = "".join(self._text)
+            self._text = None
+            if self._in_tabs and self._kind != "command":
+                self._outputs[self._profile] = text
+            else:
+                self.blocks.append(Block(self._kind, (("*", text),)))
+        if "kit-profiles" in classes:
+            self.blocks.append(Block(self._kind, tuple(sorted(self._outputs.items()))))
+            self._in_tabs = False
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+
+def page_blocks(markup: str) -> list[Block]:
+    """Return the command, output, verdict and label blocks of a step page, in order."""
+    parser = _Blocks()
+    parser.feed(markup)
+    parser.close()
+    return parser.blocks

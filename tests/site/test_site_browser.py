@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -43,9 +44,6 @@ from site_support import (
     NOTEBOOKS_DIR,
     PROJECT_ROOT,
     build_once,
-    cell_source,
-    is_setup,
-    load_notebook,
     notebook_url,
     once_per_run,
     page_name,
@@ -53,6 +51,8 @@ from site_support import (
     require_clean,
     serve,
 )
+
+from helpers import lesson
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -308,7 +308,6 @@ def test_search_finds_docker_push(context: BrowserContext, base_url: str) -> Non
             a.get_attribute("href") or "" for a in page.locator(".md-search-result__link").all()
         ]
         assert any(PUSH_PAGE in link for link in links), f"no push step in {links}"
-        assert "docker push" in results.first.inner_text().lower()
     finally:
         problems = watch.close()
     assert not problems, "\n".join(problems)
@@ -330,10 +329,10 @@ def test_copy_button_copies_a_docs_command(context: BrowserContext, base_url: st
 
 
 def push_command() -> str:
-    """Return the source of the push step's first ``docker push`` cell."""
-    cells = load_notebook(NOTEBOOKS_DIR / "04-push.ipynb")["cells"]
-    sources = [cell_source(c) for c in cells if c["cell_type"] == "code" and not is_setup(c)]
-    return next(s for s in sources if s.startswith("!docker push"))
+    """Return the push step's first ``docker push`` command, as a terminal takes it."""
+    cells = nbformat.read(NOTEBOOKS_DIR / "04-push.ipynb", as_version=4).cells
+    commands = [command for cell in cells for command in lesson.commands(cell)]
+    return next(command for command in commands if command.startswith("docker push"))
 
 
 @pytest.fixture(scope="module")
@@ -346,7 +345,7 @@ def push_page(context: BrowserContext, base_url: str) -> Iterator[tuple[Page, Wa
 
 def test_push_page_shows_mounted_layers_and_the_digest(push_page: tuple[Page, Watch]) -> None:
     page, watch = push_page
-    outputs = page.locator(".jp-OutputArea-output pre")
+    outputs = page.locator(".kit-outputs pre")
     for line in ("Mounted from", "digest: sha256:"):
         shown = outputs.filter(has_text=line).first
         assert shown.is_visible(), f"no visible output line with {line!r} on the push page"
@@ -356,7 +355,7 @@ def test_push_page_shows_mounted_layers_and_the_digest(push_page: tuple[Page, Wa
 def test_both_image_stores_tabs_open(push_page: tuple[Page, Watch]) -> None:
     """The push output has a tab per image store; each shows its own digest when opened."""
     page, watch = push_page
-    tabs = page.locator(".tabbed-set", has_text="digest: sha256:").first
+    tabs = page.locator(".tabbed-set", has_text="Mounted from").first
     for label, digest in (
         ("Docker Engine up to 28, as in the guide", "sha256:50c9887a"),
         ("Docker Desktop, Docker Engine 29+", "sha256:1f560761"),
@@ -368,11 +367,16 @@ def test_both_image_stores_tabs_open(push_page: tuple[Page, Watch]) -> None:
 
 
 def test_copy_button_copies_a_notebook_command(push_page: tuple[Page, Watch]) -> None:
+    """The copy button of a step's command gives the command alone, ready for bash or zsh:
+    no ``!``, and not the ``$`` prompt drawn in front of it."""
     page, watch = push_page
     command = push_command()
-    cell = page.locator(".jp-CodeCell", has_text=command).last
-    cell.hover()
-    assert copied_by(page, cell.locator("clipboard-copy")) == command
+    block = page.locator(".kit-command", has_text=command).first
+    expect(block).to_contain_text(command)
+    prompt = block.locator("code").evaluate("c => getComputedStyle(c, '::before').content")
+    assert prompt == '"$ "', f"no drawn prompt in front of the command: {prompt}"
+    block.hover()
+    assert copied_by(page, block.locator("button.md-code__button[data-md-type='copy']")) == command
     watch.settle()
     assert not watch.seen, "\n".join(watch.seen)
 
@@ -402,7 +406,7 @@ def test_site_reads_from_disk(browser: Browser, site: Path) -> None:
         page.keyboard.press("Enter")
         expect(page).to_have_url((site / PUSH_PAGE).as_uri())
         expect(page.locator("article h1").first).to_be_visible()
-        mounted = page.locator(".jp-OutputArea-output pre").filter(has_text="Mounted from")
+        mounted = page.locator(".kit-outputs pre").filter(has_text="Mounted from")
         expect(mounted.first).to_be_visible()
         problems = watch.close()
     finally:

@@ -27,6 +27,7 @@ from site_support import (
     DOCS_DIR,
     NOTEBOOKS_DIR,
     PROJECT_ROOT,
+    Block,
     Build,
     Reference,
     build_once,
@@ -36,14 +37,15 @@ from site_support import (
     normalize,
     notebook_paths,
     notebook_url,
-    output_texts,
+    page_blocks,
     references_and_ids,
     require_clean,
     text_content,
 )
 
-from helpers.expected import cell_outputs, differing_cells
-from helpers.image_store import CONTAINERD, PROFILES
+from helpers import lesson
+from helpers.expected import cell_outputs
+from helpers.image_store import CLASSIC, PROFILES
 
 DEMO_AUTH = base64.b64encode(b"learner:learner-pass").decode()
 TEXT_SUFFIXES = {".html", ".json", ".xml", ".ipynb", ".txt"}
@@ -154,31 +156,71 @@ def test_every_notebook_is_offered_for_download(site: Path, notebook: Path) -> N
     )
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
-def test_page_shows_each_command_and_its_stored_output(site: Path, notebook: Path) -> None:
-    text = visible_text(notebook_page(site, notebook))
-    cells = shown_cells(notebook)
-    assert cells, f"{notebook.name} has no code cells to show"
-    for cell in cells:
-        source = cell_source(cell)
-        assert normalize(source) in text, f"{notebook.name}: command not shown:\n{source}"
-        for output in [*cell.get("outputs", []), *cell_outputs(cell, CONTAINERD)]:
-            for shown in output_texts(output):
-                assert normalize(shown) in text, (
-                    f"{notebook.name}: the stored output of\n{source}\nis not on the page:\n{shown}"
-                )
+def _output_block(kind: str, by_profile: dict[str, str]) -> list[Block]:
+    """Return the block a page shows for one cell's outputs: none, one, or one per store."""
+    if not any(by_profile.values()):
+        return []
+    if len(set(by_profile.values())) == 1:
+        return [Block(kind, (("*", next(iter(by_profile.values()))),))]
+    return [Block(kind, tuple(sorted(by_profile.items())))]
+
+
+def expected_blocks(notebook: Path) -> list[Block]:
+    """Return what a step page must show, in order, derived from the notebook alone: for each
+    visible code cell its label, each command without ``!``, and its stored output per image
+    store; for a check, each command it ran with that command's output, then its verdict."""
+    blocks: list[Block] = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code" or lesson.is_setup(cell):
+            continue
+        printed = {p: "".join(o.get("text", "") for o in cell_outputs(cell, p)) for p in PROFILES}
+        if lesson.is_check(cell):
+            runs = {p: lesson.check_transcript(printed[p]) for p in PROFILES}
+            for index, typed in enumerate(runs[CLASSIC][0]):
+                blocks.append(Block("command", (("*", typed.command),)))
+                outputs = {p: runs[p][0][index].output for p in PROFILES}
+                blocks += _output_block("output", outputs)
+            blocks += _output_block("verdict", {p: runs[p][1] for p in PROFILES})
+            continue
+        if lesson.fails_on_purpose(cell):
+            blocks.append(Block("fails"))
+        blocks += [Block("command", (("*", command),)) for command in lesson.commands(cell)]
+        blocks += _output_block("output", printed)
+    return blocks
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
-def test_outputs_that_differ_by_image_store_are_tabs(site: Path, notebook: Path) -> None:
-    """Each cell whose containerd-store output differs shows one tab set with both outputs,
-    labelled by who sees which; a cell whose outputs are the same shows one block."""
-    page = notebook_page(site, notebook).read_text()
-    cells = nbformat.read(notebook, as_version=4).cells
-    assert page.count('class="tabbed-set') == len(differing_cells(cells, CONTAINERD))
-    for profile in PROFILES.values():
-        if differing_cells(cells, CONTAINERD):
+def test_page_shows_each_cell_in_order_byte_for_byte(site: Path, notebook: Path) -> None:
+    """Each visible cell's commands and each stored output (both image stores) are on the page
+    in the cell's place, whitespace kept: text shown elsewhere on the page does not count."""
+    shown = page_blocks(read(notebook_page(site, notebook)))
+    wanted = expected_blocks(notebook)
+    assert wanted, f"{notebook.name} has no code cells to show"
+    for index, (want, got) in enumerate(zip(wanted, shown, strict=False)):
+        assert got == want, f"{notebook.name}, block {index}: the page shows\n{got}\nnot\n{want}"
+    assert len(shown) == len(wanted), f"{notebook.name}: {len(shown)} blocks, not {len(wanted)}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_outputs_that_differ_by_image_store_are_labelled_tabs(site: Path, notebook: Path) -> None:
+    """Where the stores print different things, the page labels each tab by who sees it."""
+    page = read(notebook_page(site, notebook))
+    if 'class="tabbed-set' in page:
+        for profile in PROFILES.values():
             assert f">{profile.who_sees_it}</label>" in page
+
+
+def test_no_command_keeps_ipythons_bang_or_a_shell_comment(site: Path) -> None:
+    """A command pasted from the site runs in bash or zsh: no ``!`` in front (history
+    expansion there), no ``# expect failure`` behind (not a comment in an interactive zsh)."""
+    bad = [
+        f"{page.relative_to(site)}: {block.text!r}"
+        for page in html_pages(site)
+        for block in page_blocks(read(page))
+        if block.kind == "command"
+        and (block.text.lstrip().startswith("!") or "#" in block.text or not block.text.strip())
+    ]
+    assert not bad, "commands a terminal would not take as shown:\n" + "\n".join(bad)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
