@@ -33,7 +33,7 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER")
 if _worker and not _base.endswith(f"-{_worker}"):
     os.environ["KIT_SESSION"] = f"{_base}-{_worker}"
 
-ENGINE, INSTALL, NOTEBOOKS, SITE = "engine", "install", "notebooks", "site"
+ENGINE, INSTALL, NOTEBOOKS, SITE, TERMINAL = "engine", "install", "notebooks", "site", "terminal"
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,11 @@ class Role:
 
 
 ROLES = {
-    "gw0": Role(frozenset({ENGINE, NOTEBOOKS}), image_store.CLASSIC),
-    "gw1": Role(frozenset({INSTALL, NOTEBOOKS, SITE}), image_store.CONTAINERD),
+    "gw0": Role(frozenset({ENGINE, NOTEBOOKS, TERMINAL}), image_store.CLASSIC),
+    "gw1": Role(frozenset({INSTALL, NOTEBOOKS, SITE, TERMINAL}), image_store.CONTAINERD),
 }
 SHARED_ENGINE_ROLES = {
-    "gw0": Role(frozenset({ENGINE, NOTEBOOKS}), image_store.CLASSIC),
+    "gw0": Role(frozenset({ENGINE, NOTEBOOKS, TERMINAL}), image_store.CLASSIC),
     "gw1": Role(frozenset({INSTALL, SITE}), image_store.CLASSIC),
 }
 """Without private engines the notebooks' pull step and the engine tests cannot share the one
@@ -64,7 +64,7 @@ def area(item: pytest.Item) -> str:
     """Return the area a test belongs to: the engine tests, the Python packages, the notebooks,
     or the site."""
     parts = item.path.relative_to(item.config.rootpath).parts
-    if parts[0] == "tests" and parts[1] in (ENGINE, INSTALL, SITE):
+    if parts[0] == "tests" and parts[1] in (ENGINE, INSTALL, SITE, TERMINAL):
         return parts[1]
     return NOTEBOOKS
 

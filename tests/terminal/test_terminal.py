@@ -1,0 +1,147 @@
+"""A reader follows every step page in their own terminal, and sees what the pages show.
+
+This test does what the site's "In your own terminal" page tells a reader to do. It runs
+``python -m helpers terminal``, pastes the lines it prints into a real interactive shell (bash
+and zsh, in tmux, without their start-up files), then types every command of every step page,
+in order, exactly as the page's copy button gives it (the text of the command block in the
+built HTML). After each command it compares the final screen with the page's output block for
+the engine's image store.
+
+What the comparison forgives, and why (everything else must match):
+
+- the registry's real address and the tutorial folder's path are written back as the page
+  writes them (``localhost:5000``, ``~``), as the page tells the reader;
+- spaces at the end of a screen line (a terminal pads progress lines);
+- the order of the per-layer lines of a push or pull: the containerd store prints them as
+  they finish, and the page lists them in the image's layer order;
+- what the engine's sanitize rules forgive in the notebooks too (``notebooks/sanitize``).
+
+Finally it pastes the way back and checks that the reader's own home, with their own
+``~/.docker/config.json``, was never touched.
+"""
+
+from __future__ import annotations
+
+import configparser
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tmux_terminal import Terminal, shells
+
+from helpers import engine, expected, settings, shell
+from helpers.paths import PROJECT_ROOT, session_home
+from tests.site.site_support import build_once, notebook_paths, notebook_url, page_blocks
+
+USER_CONFIG = b'{\n\t"auths": {\n\t\t"registry.example.com": {\n\t\t\t"auth": "dXNlcjpzZWNyZXQ="\n\t\t}\n\t}\n}\n'
+"""The reader's own ``~/.docker/config.json``: it must be byte-identical afterwards."""
+
+
+def sanitize_rules(setup: expected.Setup) -> list[tuple[re.Pattern[str], str]]:
+    """Return the substitutions nbval applies for this engine, in order."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(expected.sanitize_file(setup).read_text())
+    return [(re.compile(parser[s]["regex"]), parser[s]["replace"]) for s in parser.sections()]
+
+
+def sanitized(text: str, rules: list[tuple[re.Pattern[str], str]]) -> str:
+    """Return ``text`` after the sanitize rules."""
+    for pattern, replacement in rules:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def as_the_page_writes_it(screen: str, address: str, home: Path, page_text: str) -> str:
+    """Return a screen's output as the page writes it (see the module's docstring)."""
+    text = "".join(line.rstrip() + "\n" for line in screen.splitlines())
+    text = shell.without_home(text.replace(address, settings.GUIDE_ADDRESS), home)
+    order = [line[:12] for line in page_text.splitlines() if re.match(r"[0-9a-f]{12}: ", line)]
+    return shell.in_layer_order(text, order)
+
+
+def indented_blocks(printed: str) -> list[list[str]]:
+    """Return the groups of indented lines (what to paste) of the kit's instructions."""
+    groups: list[list[str]] = [[]]
+    for line in printed.splitlines():
+        if line.startswith("    "):
+            groups[-1].append(line.strip())
+        elif groups[-1]:
+            groups.append([])
+    return [group for group in groups if group]
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize("shell_name", shells())
+def test_a_reader_follows_every_step_in_their_own_terminal(
+    shell_name: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    site = build_once(tmp_path_factory).site
+    setup = expected.current_setup(engine.client())
+    rules = sanitize_rules(setup)
+    session = f"{os.environ['KIT_SESSION']}-{shell_name}"
+    home = session_home(session)
+    cli_env = {**os.environ, "KIT_SESSION": session}
+    kit = [sys.executable, "-m", "helpers"]
+    started = subprocess.run(
+        [*kit, "terminal"], env=cli_env, cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert started.returncode == 0, started.stderr
+    paste_in, go_back = indented_blocks(started.stdout)
+    found = re.search(r"ready at (localhost:\d+)", started.stdout)
+    assert found and paste_in[0].endswith(f" HOME={home}"), started.stdout
+    address = found[1]
+
+    mine = tmp_path / "me"
+    (mine / ".docker").mkdir(parents=True)
+    (mine / ".docker" / "config.json").write_bytes(USER_CONFIG)
+    before = _digest(mine)
+    environment = {
+        "HOME": str(mine),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "HISTFILE": str(tmp_path / "history"),
+    }
+    if "DOCKER_HOST" in os.environ:
+        environment["DOCKER_HOST"] = os.environ["DOCKER_HOST"]
+    terminal = Terminal(session, shell_name, environment, mine)
+    try:
+        for line in paste_in:
+            assert terminal.type(line) == "", f"pasting {line!r} printed something"
+        for notebook in notebook_paths():
+            page = notebook_url(notebook)
+            blocks = page_blocks((site / page).read_text(encoding="utf-8"))
+            for index, block in enumerate(blocks):
+                if block.kind != "command":
+                    continue
+                following = blocks[index + 1] if index + 1 < len(blocks) else None
+                wanted = ""
+                if following is not None and following.kind == "output":
+                    texts = dict(following.texts)
+                    wanted = texts.get("*", texts.get(setup.profile, ""))
+                screen = terminal.type(block.text.replace(settings.GUIDE_ADDRESS, address))
+                got = as_the_page_writes_it(screen, address, home, wanted)
+                assert sanitized(got, rules) == sanitized(wanted, rules), (
+                    f"{page}, in {shell_name}: `{block.text}` showed\n{got}\nwhere the page "
+                    f"shows\n{wanted}"
+                )
+        for line in go_back:
+            terminal.type(line)
+        assert terminal.type('echo "$HOME"') == f"{mine}\n"
+    finally:
+        terminal.close()
+        subprocess.run([*kit, "down"], env=cli_env, cwd=PROJECT_ROOT, capture_output=True)
+        shutil.rmtree(home.parent, ignore_errors=True)  # .kit/sessions/<session>
+    assert _digest(mine) == before, "the reader's own home changed"

@@ -1,0 +1,83 @@
+"""A real interactive shell in a real terminal (tmux), typed into as a person would.
+
+``Terminal`` starts bash or zsh without their start-up files, in a tmux server of its own,
+types a line (``send-keys``), waits for the next prompt and returns what the screen shows
+between the two (``capture-pane``): the final screen, after every progress bar has been
+redrawn. The prompt carries the shell's command number, so a prompt that an output happens to
+contain is never taken for the next one.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+PROMPTS = {"bash": r"<\#>$ ", "zsh": "<%!>$ "}
+_PROMPT = re.compile(r"^<(\d+)>\$ ", re.MULTILINE)
+WIDTH, HEIGHT = 250, 50
+HISTORY = 20000
+TIMEOUT = 120.0
+
+
+def shells() -> list[str]:
+    """Return the shells of ``PROMPTS`` this machine has."""
+    return [shell for shell in PROMPTS if shutil.which(shell)]
+
+
+class Terminal:
+    """One interactive shell in a tmux server named after ``name``."""
+
+    def __init__(self, name: str, shell: str, environment: dict[str, str], cwd: Path) -> None:
+        self.socket = f"kit-{name}"
+        self.shell = shell
+        command = {
+            "bash": ["bash", "--norc", "--noprofile", "-i"],
+            "zsh": ["zsh", "-f", "-i"],  # -f: no start-up files; interactive comments stay off
+        }[shell]
+        size = ["-x", str(WIDTH), "-y", str(HEIGHT)]
+        variables = [
+            f"{key}={value}" for key, value in {**environment, "PS1": PROMPTS[shell]}.items()
+        ]
+        self._tmux("-f", "/dev/null", "start-server", ";",
+                   "set-option", "-g", "history-limit", str(HISTORY), ";",
+                   "new-session", "-d", *size, "-c", str(cwd),
+                   "env", "-i", *variables, *command)  # fmt: skip
+        self._wait_for_prompt(0)
+
+    def _tmux(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def screen(self) -> str:
+        """Return everything the terminal shows and has scrolled away, wrapped lines joined."""
+        return self._tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "0")
+
+    def _wait_for_prompt(self, count: int) -> str:
+        """Wait until the screen shows more than ``count`` prompts; return the screen."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            screen = self.screen()
+            if len(_PROMPT.findall(screen)) > count:
+                return screen
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.shell} shows no prompt after {TIMEOUT} s:\n{screen}")
+            time.sleep(0.02)
+
+    def type(self, line: str) -> str:
+        """Type one line and Enter; return what the screen shows before the next prompt."""
+        count = len(_PROMPT.findall(self.screen()))
+        self._tmux("send-keys", "-t", "0", "-l", line)
+        self._tmux("send-keys", "-t", "0", "Enter")
+        screen = self._wait_for_prompt(count)
+        starts = list(_PROMPT.finditer(screen))
+        shown = screen[starts[count - 1].end() : starts[count].start()]
+        return shown.split("\n", 1)[1] if "\n" in shown else ""
+
+    def close(self) -> None:
+        """Stop the shell and its tmux server."""
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
