@@ -13,7 +13,7 @@ from helpers.errors import (
 )
 from helpers.images import load_demo_images, remove_kit_images
 from helpers.registry import Registry, kit_registry, remove_leftovers, running_registry
-from helpers.shell import Result, install, reduce_progress, run
+from helpers.shell import Result, final_screen, install, run
 from helpers.steps import check, start
 
 __all__ = [
@@ -26,10 +26,10 @@ __all__ = [
     "Result",
     "StepIncomplete",
     "check",
+    "final_screen",
     "install",
     "kit_registry",
     "load_demo_images",
-    "reduce_progress",
     "remove_kit_images",
     "remove_leftovers",
     "run",

@@ -1,9 +1,12 @@
 """Run docker CLI commands the way a reader types them, with output that can be stored.
 
-IPython's ``!`` runs commands in a pseudo-terminal, so docker draws progress with cursor codes,
-and it never fails a cell. ``run`` instead pipes the command (stdout and stderr merged, in
-order), in a fixed environment that uses the kit's own Docker config, and reduces per-layer
-progress to the final line a terminal shows for each layer. ``install`` makes ``!`` use it.
+A reader types each command into a terminal, and what they see when it ends is the terminal's
+final screen: progress bars redrawn to their last state, the CLI's terminal styling, tabs drawn
+as spaces. ``run`` shows the same: it runs the command in a pseudo-terminal of its own (stdout
+and stderr both, stdin empty so that nothing waits at a prompt), in a fixed environment that
+uses the kit's own Docker config, and renders what it wrote with a terminal emulator (pyte).
+Unlike IPython's own ``!``, it fails the cell when the command fails. ``install`` makes ``!``
+use it.
 
 The containerd image store prints a push's layers in the order they finish, which changes
 from run to run. ``run`` puts them in the image's layer order, as the classic store prints
@@ -18,28 +21,29 @@ A command whose failure is part of the lesson is marked in its notebook (``helpe
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import re
 import shlex
+import struct
 import subprocess
 import sys
+import termios
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import docker.errors
+import pyte
 
 from helpers import engine, settings
 from helpers.errors import CommandFailed, KitError
 from helpers.paths import session_home
 
-FINAL_STATUSES = (
-    "Pushed",
-    "Mounted from ",
-    "Layer already exists",
-    "Already exists",
-    "Pull complete",
-)
+SCREEN_COLUMNS, SCREEN_LINES = 250, 1000
+"""The pseudo-terminal's size: wide enough that no output line wraps, tall enough that
+nothing scrolls away."""
 _LAYER_LINE = re.compile(r"^([0-9a-f]{12}): (.*?)\s*$")
 
 _registry_address = settings.GUIDE_ADDRESS
@@ -74,7 +78,7 @@ def environment() -> dict[str, str]:
         "LANG": "C",
         "LC_ALL": "C",
         "TZ": "UTC",
-        "COLUMNS": "80",
+        "TERM": "xterm-256color",
         "DOCKER_CLI_HINTS": "false",
     }
     if "DOCKER_HOST" in os.environ:
@@ -82,23 +86,51 @@ def environment() -> dict[str, str]:
     return env
 
 
-def reduce_progress(text: str) -> str:
-    """Keep one line per layer, its final status, where the layer first appeared."""
-    lines = text.splitlines()
-    status: dict[str, str] = {}
-    kept: list[str | None] = []
-    for line in lines:
-        match = _LAYER_LINE.match(line)
-        if match is None:
-            kept.append(line)
-            continue
-        layer, said = match.groups()
-        if layer not in status:
-            kept.append(layer)
-        if layer not in status or not status[layer].startswith(FINAL_STATUSES):
-            status[layer] = said
-    out = [f"{item}: {status[item]}" if item in status else item for item in kept]
-    return "\n".join(line for line in out if line is not None) + ("\n" if out else "")
+def final_screen(written: bytes) -> str:
+    """Return what a terminal shows once ``written`` has been drawn: each line as it ended up,
+    without trailing spaces or colours, and no empty lines after the last one."""
+    screen = pyte.Screen(SCREEN_COLUMNS, SCREEN_LINES)
+    pyte.ByteStream(screen).feed(written)
+    lines = [line.rstrip() for line in screen.display]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _in_a_terminal(command: str, cwd: Path) -> tuple[bytes, int]:
+    """Run a shell command with a pseudo-terminal as its stdout and stderr; return all it
+    wrote and its exit status."""
+    controller, terminal = pty.openpty()
+    size = struct.pack("HHHH", SCREEN_LINES, SCREEN_COLUMNS, 0, 0)
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, size)
+    try:
+        process = subprocess.Popen(
+            command,
+            shell=True,
+            cwd=cwd,
+            env=environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=terminal,
+            stderr=terminal,
+            start_new_session=True,
+        )
+    finally:
+        os.close(terminal)
+    chunks = []
+    try:
+        while chunk := _read(controller):
+            chunks.append(chunk)
+    finally:
+        os.close(controller)
+    return b"".join(chunks), process.wait()
+
+
+def _read(controller: int) -> bytes:
+    """Read from the terminal; nothing once every process that wrote to it has closed it."""
+    try:
+        return os.read(controller, 65536)
+    except OSError:  # EIO: the last writer is gone
+        return b""
 
 
 def image_named_by(command: str) -> tuple[str, str] | None:
@@ -158,30 +190,20 @@ def run(command: str, *, expect: str = SUCCEEDS, echo: bool = False) -> Result:
     command = mapped(command)
     home = session_home()
     home.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        command,
-        shell=True,
-        cwd=home,
-        env=environment(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-    )
-    output = without_home(reduce_progress(done.stdout), home)
+    written, returncode = _in_a_terminal(command, home)
+    output = without_home(final_screen(written), home)
     if any(_LAYER_LINE.match(line) for line in output.splitlines()):
         output = in_layer_order(output, layer_order(command))
-    result = Result(command, output, done.returncode)
+    result = Result(command, output, returncode)
     if echo:
         sys.stdout.write(result.output)
         sys.stdout.flush()
-    if expect == FAILS and done.returncode == 0:
+    if expect == FAILS and returncode == 0:
         raise CommandFailed(f"This command was meant to fail but succeeded: {command}")
-    if expect == SUCCEEDS and done.returncode != 0:
+    if expect == SUCCEEDS and returncode != 0:
         printed = result.output.rstrip()
         said = f"\nIt printed:\n{printed}" if printed and not echo else ""
-        raise CommandFailed(f"This command failed (exit {done.returncode}): {command}{said}")
+        raise CommandFailed(f"This command failed (exit {returncode}): {command}{said}")
     return result
 
 

@@ -130,6 +130,7 @@ def _prepare_tag(registry: Registry) -> None:
 
 def _prepare_push(registry: Registry) -> None:
     images.load_demo_images()
+    untag_remote_names(("0.2.0",))  # the mistakes step's tag: `--all-tags` would push it
     empty_registry(registry)
     login()
     tag_remote_names()

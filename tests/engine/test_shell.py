@@ -1,4 +1,4 @@
-"""The shell runner: progress reduced to final lines, failures raised, ``!`` run as typed."""
+"""The shell runner: a terminal's final screen, failures raised, ``!`` run as typed."""
 
 from __future__ import annotations
 
@@ -11,68 +11,53 @@ import requests
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
-from helpers import CommandFailed, archive, reduce_progress, settings, shell, state, steps
+from helpers import CommandFailed, archive, final_screen, settings, shell, state, steps
 from helpers.images import hello_spec
 from helpers.shell import run
 
 REMOTE = f"{settings.GUIDE_ADDRESS}/{settings.DEMO_REPOSITORY}:0.1.0"
 
-PUSH_PROGRESS = """\
+UP, CLEAR = "\x1b[{}A", "\x1b[2K\r"
+DOWN = "\x1b[{}B"
+
+
+def _redraw(line: str, up: int) -> str:
+    """Return what docker writes to rewrite the line ``up`` lines above the cursor."""
+    return UP.format(up) + CLEAR + line + DOWN.format(up) + "\r"
+
+
+PUSH_WRITTEN = (
+    "The push refers to repository [localhost:5000/learner/hello-world]\r\n"
+    "\r\ne1c8b8d70b5e: Preparing \r\n8e295e84afc9: Preparing \r\n"
+    + _redraw("\x1b[1me1c8b8d70b5e\x1b[0m: Pushing [==>     ]  1.2kB/3kB", 2)
+    + _redraw("8e295e84afc9: Mounted from library/tinybase ", 1)
+    + _redraw("e1c8b8d70b5e: Pushed ", 2)
+    + "0.1.0: digest: sha256:50c9 size: 1351\r\n"
+)
+PUSH_SCREEN = """\
 The push refers to repository [localhost:5000/learner/hello-world]
-e1c8b8d70b5e: Preparing
-8e295e84afc9: Preparing
-070bee79222e: Preparing
-8e295e84afc9: Waiting
-070bee79222e: Mounted from library/tinybase
-e1c8b8d70b5e: Pushing
-8e295e84afc9: Layer already exists
+
 e1c8b8d70b5e: Pushed
-0.1.0: digest: sha256:50c9887a91b2e715fca9fb6cbab27847b7f67b988d2823bfb83f52cfd8134ae1 size: 1351
-"""
-
-PUSH_REDUCED = """\
-The push refers to repository [localhost:5000/learner/hello-world]
-e1c8b8d70b5e: Pushed
-8e295e84afc9: Layer already exists
-070bee79222e: Mounted from library/tinybase
-0.1.0: digest: sha256:50c9887a91b2e715fca9fb6cbab27847b7f67b988d2823bfb83f52cfd8134ae1 size: 1351
-"""
-
-PULL_PROGRESS = """\
-0.1.0: Pulling from learner/hello-world
-e0f76987350f: Already exists
-be55660ed27d: Pulling fs layer
-be55660ed27d: Verifying Checksum
-be55660ed27d: Download complete
-be55660ed27d: Pull complete
-Digest: sha256:50c9887a91b2e715fca9fb6cbab27847b7f67b988d2823bfb83f52cfd8134ae1
-Status: Downloaded newer image for localhost:5000/learner/hello-world:0.1.0
-"""
-
-PULL_REDUCED = """\
-0.1.0: Pulling from learner/hello-world
-e0f76987350f: Already exists
-be55660ed27d: Pull complete
-Digest: sha256:50c9887a91b2e715fca9fb6cbab27847b7f67b988d2823bfb83f52cfd8134ae1
-Status: Downloaded newer image for localhost:5000/learner/hello-world:0.1.0
+8e295e84afc9: Mounted from library/tinybase
+0.1.0: digest: sha256:50c9 size: 1351
 """
 
 
 @pytest.mark.parametrize(
-    ("raw", "reduced"),
+    ("written", "screen"),
     [
-        (PUSH_PROGRESS, PUSH_REDUCED),
-        (PULL_PROGRESS, PULL_REDUCED),
-        ("aaaaaaaaaaaa: Pushed\naaaaaaaaaaaa: Pushing\n", "aaaaaaaaaaaa: Pushed\n"),
-        ("latest: Pulling from x\nHello World\n", "latest: Pulling from x\nHello World\n"),
+        (PUSH_WRITTEN, PUSH_SCREEN),
+        ("a\tb\r\n", "a       b\n"),
+        ("no newline at the end", "no newline at the end\n"),
+        ("\r\n\r\n", ""),
         ("", ""),
     ],
-    ids=["push", "pull", "final-status-sticks", "no-layer-lines", "empty"],
+    ids=["progress-redrawn", "tab", "last-line", "blank", "empty"],
 )
-def test_reduce_progress_keeps_the_final_status_per_layer(raw, reduced):
-    """Each layer keeps one line, at its first appearance, with its final status; other
-    lines stay as they are and where they are."""
-    assert reduce_progress(raw) == reduced
+def test_final_screen_is_what_a_terminal_shows_at_the_end(written, screen):
+    """Lines rewritten in place keep their last state, colours and trailing spaces go, tabs
+    are drawn as spaces, and blank lines after the last line are not part of it."""
+    assert final_screen(written.encode()) == screen
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@
 types a line (``send-keys``), waits for the next prompt and returns what the screen shows
 between the two (``capture-pane``): the final screen, after every progress bar has been
 redrawn. The prompt carries the shell's command number, so a prompt that an output happens to
-contain is never taken for the next one.
+contain is never taken for the next one. What a shell adds where an output ends without a
+newline (zsh's reverse ``%``, or ``#`` for root) is left out.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import time
 from pathlib import Path
 
 PROMPTS = {"bash": r"<\#>$ ", "zsh": "<%!>$ "}
-_PROMPT = re.compile(r"^<(\d+)>\$ ", re.MULTILINE)
-WIDTH, HEIGHT = 250, 50
+_PROMPT = re.compile(r"<(\d+)>\$(?: |$)", re.MULTILINE)
+"""A prompt, at the start of a line or right after an output that ends without a newline."""
+WIDTH, HEIGHT = 400, 50
+"""Wide enough that no command the steps type wraps, nor any line they print."""
 HISTORY = 20000
 TIMEOUT = 120.0
 
@@ -76,7 +79,10 @@ class Terminal:
         screen = self._wait_for_prompt(count)
         starts = list(_PROMPT.finditer(screen))
         shown = screen[starts[count - 1].end() : starts[count].start()]
-        return shown.split("\n", 1)[1] if "\n" in shown else ""
+        shown = shown.split("\n", 1)[1] if "\n" in shown else ""
+        if self.shell == "zsh":  # PROMPT_SP: "%" ("#" for root), spaces, then a new line
+            shown = re.sub(r"[%#] *\n$", "\n", shown)
+        return shown
 
     def close(self) -> None:
         """Stop the shell and its tmux server."""
