@@ -25,9 +25,14 @@ HISTORY = 20000
 TIMEOUT = 120.0
 
 
-def shells() -> list[str]:
-    """Return the shells of ``PROMPTS`` this machine has."""
-    return [shell for shell in PROMPTS if shutil.which(shell)]
+def missing(shell: str) -> str | None:
+    """Say what this machine lacks to run ``shell`` in tmux, if anything."""
+    absent = [program for program in ("tmux", shell) if shutil.which(program) is None]
+    return (
+        f"{' and '.join(absent)} not installed (scripts/setup installs them as root on Debian)"
+        if absent
+        else None
+    )
 
 
 class Terminal:
