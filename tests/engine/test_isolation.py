@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import settings, state
+import nbformat
+
+from helpers import lesson, settings, shell, state
 from helpers.paths import docker_config_dir, session_home, state_dir
 from helpers.shell import run
 
@@ -84,3 +86,16 @@ def test_sessions_do_not_share_credentials(guide_registry, other_session, monkey
     monkeypatch.setenv("KIT_SESSION", other_session)
     assert docker_config_dir() != mine
     assert not state.logged_in(guide_registry)
+
+
+def test_step_one_never_runs_an_image_from_docker_hub(demo_images, docker_client):
+    """Step 1 runs ``learner/hello-world`` by its short name, which Docker Hub also serves
+    (someone else's image there). Without the local image the command must fail at once,
+    never pull."""
+    notebook = nbformat.read(lesson.notebook_for("concepts"), as_version=4)
+    (command,) = [c for cell in notebook.cells if cell.get("id") == "concepts-run"
+                  for c in lesson.commands(cell)]  # fmt: skip
+    docker_client.images.remove(settings.DEMO_IMAGE, noprune=True)
+    result = run(command, expect=shell.FAILS)
+    assert "No such image: learner/hello-world" in result.output
+    assert "Unable to find image" not in result.output and "Pulling" not in result.output
