@@ -40,6 +40,7 @@ import pyte
 from helpers import engine, settings
 from helpers.errors import CommandFailed, KitError
 from helpers.paths import session_home
+from helpers.tools import tools_dir
 
 SCREEN_COLUMNS, SCREEN_LINES = 250, 1000
 """The pseudo-terminal's size: wide enough that no output line wraps, tall enough that
@@ -70,10 +71,11 @@ def mapped(text: str) -> str:
 
 
 def environment() -> dict[str, str]:
-    """Return the fixed environment commands run in: C locale, UTC, 80 columns, the session's
-    home (so ``~/.docker`` is the kit's, never the user's)."""
+    """Return the fixed environment commands run in: C locale, UTC, a terminal, the session's
+    home (so ``~/.docker`` is the kit's, never the user's), and a ``PATH`` on which the docker
+    CLI finds no credential helper (``helpers.tools``)."""
     env = {
-        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "PATH": str(tools_dir()),
         "HOME": str(session_home()),
         "LANG": "C",
         "LC_ALL": "C",

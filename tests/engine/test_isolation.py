@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -99,3 +100,25 @@ def test_step_one_never_runs_an_image_from_docker_hub(demo_images, docker_client
     result = run(command, expect=shell.FAILS)
     assert "No such image: learner/hello-world" in result.output
     assert "Unable to find image" not in result.output and "Pulling" not in result.output
+
+
+def test_no_credential_helper_on_the_users_path_is_ever_called(
+    tmp_path, monkeypatch, guide_registry
+):
+    """With ``pass`` and the platform's credential helpers on the user's PATH (as Docker
+    Desktop or Debian's golang-docker-credential-helpers put them there), a login through the
+    runner calls none of them: the password stays in the kit's own config.json."""
+    calls = tmp_path / "calls"
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    for name in ("pass", "docker-credential-pass", "docker-credential-secretservice"):
+        program = fake / name
+        program.write_text(f'#!/bin/sh\necho "{name} $*" >> {calls}\ncat >/dev/null\necho "{{}}"\n')
+        program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:{os.environ['PATH']}")
+
+    run(LOGIN)
+    assert not calls.exists(), calls.read_text()
+    config = json.loads((docker_config_dir() / "config.json").read_text())
+    assert "credsStore" not in config
+    assert config["auths"][guide_registry.address]["auth"]

@@ -1,0 +1,40 @@
+"""The programs the steps' commands may run, and nothing else on their ``PATH``.
+
+With no ``credsStore`` in ``config.json``, the docker CLI looks on ``PATH`` for a credential
+helper of the platform (``docker-credential-pass`` when ``pass`` is installed, ``-secretservice``,
+``-osxkeychain``, ``-wincred``) and, when it finds one, hands it the password of every login.
+Docker Desktop puts those helpers beside ``docker``. The kit's commands would then store the
+demo password in the user's own keychain or password store, overwriting their entry for
+``localhost:5000``. So the shell runner's ``PATH`` is one folder of the kit's, holding links to
+the programs below alone: the CLI finds no helper, and a step that means to use one names it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from helpers.paths import state_dir
+
+TOOLS = ("base64", "cat", "curl", "docker", "grep", "ls", "python3", "rm", "sed", "sh")
+"""Every program a step's command calls (a new one must be added here, or it is not found)."""
+
+
+def tools_dir() -> Path:
+    """Return the kit's folder of links to ``TOOLS`` as found on the user's ``PATH``."""
+    folder = state_dir() / "bin"
+    folder.mkdir(parents=True, exist_ok=True)
+    search = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+    for tool in TOOLS:
+        found = shutil.which(tool, path=search)
+        link = folder / tool
+        if found is None or (link.is_symlink() and os.readlink(link) == found):
+            continue
+        # A new link replaces the old one in one step: another process may be reading it.
+        with tempfile.TemporaryDirectory(dir=folder) as scratch:
+            fresh = Path(scratch) / tool
+            fresh.symlink_to(found)
+            fresh.replace(link)
+    return folder
