@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -22,13 +23,19 @@ TOOLS = ("base64", "cat", "curl", "docker", "grep", "ls", "python3", "rm", "sed"
 """Every program a step's command calls (a new one must be added here, or it is not found)."""
 
 
+def _python() -> str:
+    """Return the interpreter the kit runs on, as a real file: a ``python3`` found on ``PATH``
+    may be a wrapper (pyenv's shims) that needs the rest of the user's ``PATH``."""
+    return os.path.realpath(sys.executable)
+
+
 def tools_dir() -> Path:
     """Return the kit's folder of links to ``TOOLS`` as found on the user's ``PATH``."""
     folder = state_dir() / "bin"
     folder.mkdir(parents=True, exist_ok=True)
     search = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
     for tool in TOOLS:
-        found = shutil.which(tool, path=search)
+        found = _python() if tool == "python3" else shutil.which(tool, path=search)
         link = folder / tool
         if found is None or (link.is_symlink() and os.readlink(link) == found):
             continue
