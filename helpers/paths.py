@@ -23,7 +23,7 @@ def state_dir() -> Path:
 def session_name() -> str:
     """Return this process's session: ``$KIT_SESSION``, the xdist worker id, or ``main``."""
     name = os.environ.get("KIT_SESSION") or os.environ.get("PYTEST_XDIST_WORKER") or "main"
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name in (".", ".."):
         raise KitError(
             f"KIT_SESSION may hold letters, digits, '.', '_' and '-' only, not {name!r}: "
             "set it to a name such as `main` and try again."

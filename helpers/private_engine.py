@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import ipaddress
 import json
 import os
@@ -69,7 +70,7 @@ class PrivateEngine:
         store: str = image_store.CLASSIC,
         binaries: UnpackedEngine | None = None,
     ) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", name):
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", name) or name in (".", ".."):
             raise ValueError(f"not a usable engine name: {name!r}")
         if store not in image_store.PROFILES:
             raise ValueError(f"not an image store: {store!r}")
@@ -94,8 +95,9 @@ class PrivateEngine:
 
     @property
     def bridge(self) -> str:
-        """Return the name of its network bridge (at most 15 characters, as Linux requires)."""
-        return f"kit-{self.name}"[:15]
+        """Return the name of its network bridge: at most 15 characters, as Linux requires, so
+        a hash of the engine's name (cut, two names of one run would share a bridge)."""
+        return f"kit-{hashlib.sha256(self.name.encode()).hexdigest()[:11]}"
 
     @property
     def log(self) -> Path:
@@ -170,12 +172,16 @@ class PrivateEngine:
         )
 
     def _pid(self) -> int | None:
+        """Return the pid of this engine's dockerd, if it runs: the pid file's number, only if
+        that process is still a dockerd of this exec root (a pid can be reused)."""
         try:
             pid = int((self.exec_root / "dockerd.pid").read_text().strip())
-            os.kill(pid, 0)
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except (OSError, ValueError):
             return None
-        return pid
+        if not command or not command[0].endswith(b"dockerd"):
+            return None
+        return pid if str(self.exec_root).encode() in b" ".join(command) else None
 
     def stop(self, keep_log: bool = False) -> None:
         """Stop the engine and its containers, then remove its bridge and folders."""

@@ -11,6 +11,7 @@ import docker
 import pytest
 
 from helpers import engine, private_engine
+from helpers.errors import KitError
 from helpers.paths import session_name
 from helpers.private_engine import PrivateEngine
 
@@ -57,3 +58,40 @@ def test_down_all_stops_the_engine_of_a_killed_run_and_it_leaves_nothing(cli):
         assert engine.client().ping()
     finally:
         orphan.stop()
+
+
+def test_two_engines_of_one_run_never_share_a_bridge():
+    """Bridge names are 15 characters at most; the two workers of a run with a long session
+    name (``mytests2-gw0``, ``mytests2-gw1``) still get a bridge each."""
+    names = ["mytests2-gw0", "mytests2-gw1", "test-gw0", "test-gw1", "record-containerd"]
+    bridges = [PrivateEngine(name).bridge for name in names]
+    assert len(set(bridges)) == len(names)
+    assert all(len(bridge) <= 15 for bridge in bridges)
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+def test_a_dot_name_is_refused(name: str, monkeypatch: pytest.MonkeyPatch):
+    """``.`` and ``..`` would put an engine's folders at ``/run`` and ``/var/lib``, which
+    ``stop()`` removes: neither an engine nor a session may be named so."""
+    with pytest.raises(ValueError):
+        PrivateEngine(name)
+    monkeypatch.setenv("KIT_SESSION", name)
+    with pytest.raises(KitError):
+        session_name()
+
+
+def test_a_reused_pid_is_never_taken_for_the_engine():
+    """A pid file whose number now belongs to another process (pids are reused) names no
+    engine: ``stop()`` must not signal that process."""
+    other = subprocess.Popen(["sleep", "60"])
+    idle = PrivateEngine(f"{session_name()}-pid")
+    try:
+        idle.exec_root.mkdir(parents=True)
+        (idle.exec_root / "dockerd.pid").write_text(str(other.pid))
+        assert idle._pid() is None
+        idle.stop()
+        assert other.poll() is None, "stop() signalled a process that is not its dockerd"
+    finally:
+        other.kill()
+        other.wait()
+        idle.stop()
