@@ -129,8 +129,19 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             registry_image()
 
 
+EVERY_SESSION_ON_A_SHARED_ENGINE = pytest.mark.skip(
+    reason="removes what belongs to every session (down --all, reset), which on a shared engine "
+    "would take a learner's own registry or demo images: run on a private engine only"
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep this worker's share of the tests (``ROLES``); a notebook's cells run in order."""
+    """Keep this worker's share of the tests (``ROLES``); a notebook's cells run in order. On
+    an engine the run does not own, skip the tests marked ``every_session``."""
+    if _engine is None:
+        for item in items:
+            if item.get_closest_marker("every_session"):
+                item.add_marker(EVERY_SESSION_ON_A_SHARED_ENGINE)
     if _role is None:
         return
     kept = [item for item in items if area(item) in _role.areas]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
 from helpers import settings, steps
-from helpers.paths import session_name
+from helpers.paths import PROJECT_ROOT, session_name
+from helpers.registry import running_registry
 
 SESSION = session_name()
 ONE_LINE = {
@@ -32,7 +36,13 @@ ONE_LINE = {
 }
 
 
-@pytest.mark.parametrize("verb", ONE_LINE)
+@pytest.mark.parametrize(
+    "verb",
+    [
+        pytest.param(verb, marks=pytest.mark.every_session) if "--all" in verb else verb
+        for verb in ONE_LINE
+    ],
+)
 def test_each_verb_prints_one_line_and_exits_0(verb, cli, demo_images, empty_sessions):
     """Each verb prints exactly one line saying what it did, nothing on stderr, and exits 0."""
     done = cli(*verb.split())
@@ -64,6 +74,7 @@ def test_down_removes_only_this_sessions_registry(registry, other_registry, foot
     assert other_registry.answers()
 
 
+@pytest.mark.every_session
 def test_down_all_removes_every_sessions_registry(
     registry, other_registry, footprint, cli, sentinel, docker_client
 ):
@@ -79,3 +90,35 @@ def test_down_all_removes_every_sessions_registry(
     assert kit_registries == []
     _, container_id = sentinel
     assert docker_client.containers.get(container_id).id == container_id
+
+
+def test_on_a_shared_engine_no_test_removes_a_learners_registry(cli, tmp_path, empty_sessions):
+    """The tests that remove every session's registries (``down --all``), run on an engine the
+    test run does not own (``$DOCKER_HOST`` set, as on a learner's machine), skip: a learner's
+    ``main`` registry on that engine keeps running through them."""
+    assert cli("up", KIT_SESSION="main").returncode == 0
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-n",
+                "0",
+                "-q",
+                "-m",
+                "every_session",
+                f"--basetemp={tmp_path / 'run'}",
+                "tests/engine",
+            ],
+            env={**os.environ, "KIT_SESSION": "nested"},
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout[-2000:]
+        assert re.search(r"\b3 skipped\b", done.stdout), done.stdout[-2000:]
+        assert running_registry("main") is not None, "the learner's registry was removed"
+    finally:
+        cli("down", KIT_SESSION="main")

@@ -35,6 +35,7 @@ def _traces(engine: PrivateEngine) -> list[str]:
     return left
 
 
+@pytest.mark.every_session
 def test_down_all_stops_the_engine_of_a_killed_run_and_it_leaves_nothing(cli):
     """An engine whose run ended without stopping it is an orphan: `down --all` stops it, and
     then its dockerd, bridge, folders and mounts are gone. The engine this test runs on (its
