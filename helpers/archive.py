@@ -118,6 +118,11 @@ def image_config(spec: ImageSpec, diff_ids: list[str]) -> bytes:
     )
 
 
+def diff_ids(spec: ImageSpec) -> list[str]:
+    """Return the image's layer IDs (``sha256:`` of each uncompressed layer), base first."""
+    return [f"sha256:{_sha256(layer_tar(layer))}" for layer in spec.layers]
+
+
 def docker_archive(spec: ImageSpec) -> tuple[bytes, str]:
     """Return a ``docker load``-able tar of the image and the image ID it will get."""
     tars = [layer_tar(layer) for layer in spec.layers]

@@ -138,20 +138,66 @@ def reload_demo_image() -> None:
 
 
 def kit_images() -> list[docker.models.images.Image]:
-    """Return every image on the engine that carries the kit's label."""
-    found: list[docker.models.images.Image] = engine.client().images.list(
+    """Return the demo images on the engine: those whose layers, labels and command are
+    exactly a demo image's.
+
+    The kit's label alone would not do: labels are inherited through ``FROM``, so an image a
+    learner builds on ``learner/hello-world`` carries it too, and is not the kit's.
+    """
+    client = engine.client()
+    architecture = engine_architecture(client)
+    specs = [base_spec(architecture), hello_spec(architecture)]
+    labelled: list[docker.models.images.Image] = client.images.list(
         filters={"label": settings.LABEL}
     )
-    return found
+    return [image for image in labelled if any(_is_made_from(image, spec) for spec in specs)]
+
+
+def _is_made_from(image: docker.models.images.Image, spec: ImageSpec) -> bool:
+    config = image.attrs.get("Config") or {}
+    layers = (image.attrs.get("RootFS") or {}).get("Layers") or []
+    made = {
+        "Labels": spec.labels,
+        "Cmd": spec.cmd,
+        "Entrypoint": spec.entrypoint,
+        "Env": spec.env,
+        "User": None,
+        "WorkingDir": None,
+    }
+    return layers == archive.diff_ids(spec) and all(
+        (config.get(key) or None) == (value or None) for key, value in made.items()
+    )
+
+
+KIT_REPOSITORIES = ("tinybase", "learner/hello-world", "library/tinybase")
+"""The repositories the kit and the steps name the demo images by (with or without a
+``localhost:PORT/`` registry in front)."""
+
+
+def is_kit_name(reference: str) -> bool:
+    """Tell whether an image reference (``name:tag`` or ``name@digest``) is one the kit or the
+    steps give a demo image, rather than a name of the user's."""
+    name = reference.split("@", 1)[0]
+    if ":" in name.rsplit("/", 1)[-1]:
+        name = name.rsplit(":", 1)[0]
+    registry, _, path = name.partition("/")
+    if registry.startswith("localhost:") and path:
+        name = path
+    return name in KIT_REPOSITORIES
 
 
 def remove_kit_images() -> int:
-    """Remove the kit's demo images (all their tags); the registry image stays as a cache."""
+    """Take the kit's names off the demo images (untagging, never forcing): an image left
+    with no name goes, one the user named too, or built on, stays. Return how many went."""
+    client = engine.client()
     removed = 0
     for image in kit_images():
-        if image.labels.get(settings.LABEL) == "registry":
-            continue
-        with contextlib.suppress(docker.errors.ImageNotFound):
-            engine.client().images.remove(image.id, force=True)
+        names = [*image.tags, *(image.attrs.get("RepoDigests") or [])]
+        for name in (name for name in names if is_kit_name(name)):
+            with contextlib.suppress(docker.errors.ImageNotFound, docker.errors.APIError):
+                client.images.remove(name, noprune=False)
+        try:
+            client.images.get(image.id)
+        except docker.errors.ImageNotFound:
             removed += 1
     return removed

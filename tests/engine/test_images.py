@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import re
 import shutil
 import subprocess
+from io import BytesIO
 
+import docker.errors
 import pytest
 
 from helpers import archive, settings, state, steps
@@ -106,3 +109,27 @@ def test_amd64_program_prints_hello_world_natively(tmp_path):
     program.chmod(0o755)
     done = subprocess.run([str(program)], capture_output=True, timeout=30)
     assert (done.returncode, done.stdout, done.stderr) == (0, MESSAGE, b"")
+
+
+def test_reset_spares_an_image_built_on_the_demo_image_and_a_users_own_tag(
+    cli, demo_images, docker_client
+):
+    """Labels are inherited through ``FROM``: an image a learner builds on
+    ``learner/hello-world`` carries the kit's label, and must survive ``reset``. So must a tag
+    the learner gave the demo image itself; only the kit's own names come off."""
+    dockerfile = BytesIO(b"FROM learner/hello-world\nLABEL made.by=the-learner\n")
+    built, _ = docker_client.images.build(fileobj=dockerfile, tag="mine/derived:1", rm=True)
+    demo = docker_client.images.get(settings.DEMO_IMAGE)
+    demo.tag("mine/alias", "1")
+    try:
+        assert settings.LABEL in built.labels  # inherited: the label alone cannot tell
+        done = cli("reset")
+        assert done.returncode == 0, done.stderr
+        assert docker_client.images.get("mine/derived:1").id == built.id
+        assert docker_client.images.get("mine/alias:1").id == demo.id
+        with pytest.raises(docker.errors.ImageNotFound):
+            docker_client.images.get(settings.DEMO_IMAGE)
+    finally:
+        for name in ("mine/derived:1", "mine/alias:1"):
+            with contextlib.suppress(docker.errors.ImageNotFound):
+                docker_client.images.remove(name, noprune=False)
