@@ -21,15 +21,19 @@ A command whose failure is part of the lesson is marked in its notebook (``helpe
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
 import re
+import select
 import shlex
+import signal
 import struct
 import subprocess
 import sys
 import termios
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,13 +103,14 @@ def final_screen(written: bytes) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-def _in_a_terminal(command: str, cwd: Path) -> tuple[bytes, int]:
+def _in_a_terminal(command: str, cwd: Path, timeout: float) -> tuple[bytes, int]:
     """Run a shell command with a pseudo-terminal as its stdout and stderr; return all it
-    wrote and its exit status."""
+    wrote and its exit status. Should it outlast ``timeout`` seconds, or the reader interrupt
+    it, stop it and everything it started (it leads a process group of its own)."""
     controller, terminal = pty.openpty()
-    size = struct.pack("HHHH", SCREEN_LINES, SCREEN_COLUMNS, 0, 0)
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, size)
     try:
+        size = struct.pack("HHHH", SCREEN_LINES, SCREEN_COLUMNS, 0, 0)
+        fcntl.ioctl(terminal, termios.TIOCSWINSZ, size)
         process = subprocess.Popen(
             command,
             shell=True,
@@ -116,19 +121,30 @@ def _in_a_terminal(command: str, cwd: Path) -> tuple[bytes, int]:
             stderr=terminal,
             start_new_session=True,
         )
+    except BaseException:
+        os.close(controller)
+        raise
     finally:
         os.close(terminal)
+    deadline = time.monotonic() + timeout
     chunks = []
     try:
-        while chunk := _read(controller):
+        while chunk := _read(controller, deadline):
             chunks.append(chunk)
+        return b"".join(chunks), process.wait(timeout=max(deadline - time.monotonic(), 1.0))
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
     finally:
         os.close(controller)
-    return b"".join(chunks), process.wait()
 
 
-def _read(controller: int) -> bytes:
+def _read(controller: int, deadline: float) -> bytes:
     """Read from the terminal; nothing once every process that wrote to it has closed it."""
+    if not select.select([controller], [], [], max(deadline - time.monotonic(), 0))[0]:
+        raise subprocess.TimeoutExpired("", 0)
     try:
         return os.read(controller, 65536)
     except OSError:  # EIO: the last writer is gone
@@ -186,13 +202,26 @@ def without_home(text: str, home: Path) -> str:
 SUCCEEDS, FAILS, EITHER = "succeeds", "fails", "either"
 
 
-def run(command: str, *, expect: str = SUCCEEDS, echo: bool = False) -> Result:
+COMMAND_TIMEOUT = 600.0
+"""How long one command may run before the runner stops it and says so: a push that hangs
+must not hang a notebook cell for ever."""
+
+
+def run(
+    command: str, *, expect: str = SUCCEEDS, echo: bool = False, timeout: float = COMMAND_TIMEOUT
+) -> Result:
     """Run one shell command in the kit's environment; raise unless its outcome is the one
-    ``expect`` names (a step check's commands may go ``EITHER`` way: it judges them itself)."""
+    ``expect`` names (a step check's commands may go ``EITHER`` way: it judges them itself),
+    or if it outlasts ``timeout`` seconds."""
     command = mapped(command)
     home = session_home()
     home.mkdir(parents=True, exist_ok=True)
-    written, returncode = _in_a_terminal(command, home)
+    try:
+        written, returncode = _in_a_terminal(command, home, timeout)
+    except subprocess.TimeoutExpired:
+        raise CommandFailed(
+            f"This command did not finish within {timeout:.0f} s, so it was stopped: {command}"
+        ) from None
     output = without_home(final_screen(written), home)
     if any(_LAYER_LINE.match(line) for line in output.splitlines()):
         output = in_layer_order(output, layer_order(command))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -243,3 +244,21 @@ def test_bang_failure_shows_one_sentence_not_a_traceback(ipython, capsys):
     shown = capsys.readouterr().out
     assert "CommandFailed: This command failed (exit 1): false" in shown
     assert "Traceback" not in shown
+
+
+def test_a_command_that_hangs_is_stopped_with_a_sentence():
+    """A command outlasting its time is stopped, with everything it started, and fails the
+    cell with one sentence instead of hanging it."""
+    marker = "time.sleep(987)"
+    sleeper = f"python3 -c 'import time; {marker}'"
+    with pytest.raises(CommandFailed, match=r"did not finish within 1 s, so it was stopped"):
+        run(f"{sleeper} & {sleeper}; wait", timeout=1)
+    left = [path for path in Path("/proc").glob("[0-9]*/cmdline") if marker in _cmdline(path)]
+    assert not left, "a process the command started is still running"
+
+
+def _cmdline(path: Path) -> str:
+    try:
+        return path.read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
