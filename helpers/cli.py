@@ -91,14 +91,21 @@ def terminal_instructions(address: str, home: str) -> str:
         f"{settings.DEMO_PASSWORD}), empty; the demo images are removed, for step 1 loads them.\n"
         f"{port}\n"
         "To follow the steps in your own terminal (bash or zsh), paste these lines into it:\n\n"
-        f'    export KIT_OWN_HOME="$HOME" HOME={shlex.quote(home)}\n'
-        "    unset DOCKER_CONFIG\n"
-        "    cd ~\n\n"
+        f'    export KIT_OWN_HOME="${{KIT_OWN_HOME:-$HOME}}" HOME={shlex.quote(home)}\n'
+        '    export KIT_OWN_DOCKER_CONFIG="${KIT_OWN_DOCKER_CONFIG-${DOCKER_CONFIG-}}"\n'
+        "    unset DOCKER_CONFIG; cd ~\n\n"
         "In that terminal ~ is now the kit's folder, so ~/.docker/config.json is the kit's: your\n"
         "own ~/.docker and the logins in it stay untouched (a credential store Docker finds by\n"
         "itself, as with Docker Desktop, is another matter: see the site's page). To go back:\n\n"
-        '    export HOME="$KIT_OWN_HOME"; unset KIT_OWN_HOME; cd ~\n'
+        f"    {GO_BACK}\n"
     )
+
+
+GO_BACK = (
+    'export HOME="$KIT_OWN_HOME" DOCKER_CONFIG="$KIT_OWN_DOCKER_CONFIG"; '
+    '[ -n "$DOCKER_CONFIG" ] || unset DOCKER_CONFIG; unset KIT_OWN_HOME KIT_OWN_DOCKER_CONFIG; cd ~'
+)
+"""What gives a terminal its own home back, and its own ``DOCKER_CONFIG`` if it had one."""
 
 
 def down(every_session: bool = False) -> str:

@@ -56,7 +56,7 @@ _registry_address = settings.GUIDE_ADDRESS
 
 @dataclass(frozen=True)
 class Result:
-    """What a command printed (already reduced) and how it exited."""
+    """What a command printed (its terminal's final screen) and how it exited."""
 
     command: str
     output: str
@@ -181,22 +181,30 @@ def layer_order(command: str) -> list[str]:
 
 
 def in_layer_order(text: str, order: list[str]) -> str:
-    """Put the per-layer lines of ``text`` in ``order``, each line keeping one of the slots
-    layer lines held; leave the text as it is unless ``order`` knows every layer."""
+    """Put each block of per-layer lines of ``text`` (``docker push --all-tags`` prints one
+    per tag, ended by the tag's digest line) in ``order``; leave the text as it is unless
+    ``order`` knows every layer."""
     lines = text.splitlines(keepends=True)
-    slots = [i for i, line in enumerate(lines) if _LAYER_LINE.match(line)]
-    layers = [lines[i][:12] for i in slots]
-    if not slots or not set(layers) <= set(order):
+    layers = {lines[i][:12] for i, line in enumerate(lines) if _LAYER_LINE.match(line)}
+    if not layers or not layers <= set(order):
         return text
-    ordered = sorted((lines[i] for i in slots), key=lambda line: order.index(line[:12]))
-    for slot, line in zip(slots, ordered, strict=True):
-        lines[slot] = line
+    start = 0
+    while start < len(lines):
+        if not _LAYER_LINE.match(lines[start]):
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and _LAYER_LINE.match(lines[end]):
+            end += 1
+        lines[start:end] = sorted(lines[start:end], key=lambda line: order.index(line[:12]))
+        start = end
     return "".join(lines)
 
 
 def without_home(text: str, home: Path) -> str:
-    """Return ``text`` with the home folder's absolute path written as ``~``."""
-    return text.replace(f"{home}/", "~/").replace(str(home), "~")
+    """Return ``text`` with the home folder's absolute path written as ``~`` (only where the
+    path ends: ``<home>-2`` is another folder)."""
+    return re.sub(re.escape(str(home)) + r"(?![\w-])", "~", text)
 
 
 SUCCEEDS, FAILS, EITHER = "succeeds", "fails", "either"

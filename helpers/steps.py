@@ -182,7 +182,8 @@ def _digest_command(repository: str, tag: str) -> str:
 
 
 def _check_concepts(registry: Registry) -> str:
-    _show("docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' learner/hello-world")
+    for name in (settings.BASE_IMAGE, settings.DEMO_IMAGE):
+        _show(f"docker image ls --format '{{{{.Repository}}}}:{{{{.Tag}}}} {{{{.ID}}}}' {name}")
     for name in (settings.BASE_IMAGE, settings.DEMO_IMAGE):
         _require(
             state.local_image_id(name) is not None,

@@ -92,6 +92,7 @@ def test_down_all_removes_every_sessions_registry(
     assert docker_client.containers.get(container_id).id == container_id
 
 
+@pytest.mark.every_session  # it plays a learner's `main` session: on an engine of the run's own
 def test_on_a_shared_engine_no_test_removes_a_learners_registry(cli, tmp_path, empty_sessions):
     """The tests that remove every session's registries (``down --all``), run on an engine the
     test run does not own (``$DOCKER_HOST`` set, as on a learner's machine), skip: a learner's
@@ -118,7 +119,8 @@ def test_on_a_shared_engine_no_test_removes_a_learners_registry(cli, tmp_path, e
             timeout=300,
         )
         assert done.returncode == 0, done.stdout[-2000:]
-        assert re.search(r"\b3 skipped\b", done.stdout), done.stdout[-2000:]
+        assert re.search(r"\b[1-9]\d* skipped\b", done.stdout), done.stdout[-2000:]
+        assert not re.search(r"\b(passed|failed)\b", done.stdout), done.stdout[-2000:]
         assert running_registry("main") is not None, "the learner's registry was removed"
     finally:
         cli("down", KIT_SESSION="main")

@@ -36,10 +36,11 @@ from pathlib import Path
 import pytest
 from tmux_terminal import PROMPTS, Terminal, missing
 
-from helpers import engine, expected, settings, shell
+from helpers import cli, engine, expected, settings, shell
 from helpers.paths import PROJECT_ROOT, session_home
 from tests.site.site_support import build_once, notebook_paths, notebook_url, page_blocks
 
+TERMINAL_PAGE = PROJECT_ROOT / "docs" / "terminal.md"
 USER_CONFIG = b'{"auths": {"registry.example.com": {"auth": "dXNlcjpzZWNyZXQ="}}}\n'
 """The reader's own ``~/.docker/config.json``: it must be byte-identical afterwards."""
 
@@ -98,21 +99,13 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
     home = session_home(session)
     cli_env = {**os.environ, "KIT_SESSION": session}
     kit = [sys.executable, "-m", "helpers"]
-    started = subprocess.run(
-        [*kit, "terminal"], env=cli_env, cwd=PROJECT_ROOT, capture_output=True, text=True
-    )
-    assert started.returncode == 0, started.stderr
-    paste_in, go_back = indented_blocks(started.stdout)
-    found = re.search(r"ready at (localhost:\d+)", started.stdout)
-    assert found and paste_in[0].endswith(f" HOME={home}"), started.stdout
-    address = found[1]
-
     mine = tmp_path / "me"
     (mine / ".docker").mkdir(parents=True)
     (mine / ".docker" / "config.json").write_bytes(USER_CONFIG)
     before = _digest(mine)
     environment = {
         "HOME": str(mine),
+        "DOCKER_CONFIG": str(mine / ".docker"),  # the reader's own, set before they start
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "TERM": "xterm-256color",
         "LANG": "C.UTF-8",
@@ -120,9 +113,20 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
     }
     if "DOCKER_HOST" in os.environ:
         environment["DOCKER_HOST"] = os.environ["DOCKER_HOST"]
-    terminal = Terminal(session, shell_name, environment, mine)
     differences: list[str] = []
+    terminal = None
     try:
+        started = subprocess.run(
+            [*kit, "terminal"], env=cli_env, cwd=PROJECT_ROOT, capture_output=True, text=True
+        )
+        assert started.returncode == 0, started.stderr
+        paste_in, go_back = indented_blocks(started.stdout)
+        found = re.search(r"ready at (localhost:\d+)", started.stdout)
+        assert found and f" HOME={home}" in paste_in[0], started.stdout
+        assert go_back == [cli.GO_BACK]
+        assert f"\n{cli.GO_BACK}\n" in TERMINAL_PAGE.read_text(), "the page's way back differs"
+        address = found[1]
+        terminal = Terminal(session, shell_name, environment, mine)
         for line in paste_in:
             assert terminal.type(line) == "", f"pasting {line!r} printed something"
         for notebook in notebook_paths():
@@ -146,9 +150,11 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
                     )
         for line in go_back:
             terminal.type(line)
-        assert terminal.type('echo "$HOME"') == f"{mine}\n"
+        restored = terminal.type('echo "$HOME|$DOCKER_CONFIG|${KIT_OWN_HOME-gone}"')
+        assert restored == f"{mine}|{mine / '.docker'}|gone\n"
     finally:
-        terminal.close()
+        if terminal is not None:
+            terminal.close()
         subprocess.run([*kit, "down"], env=cli_env, cwd=PROJECT_ROOT, capture_output=True)
         shutil.rmtree(home.parent, ignore_errors=True)  # .kit/sessions/<session>
     assert not differences, f"in {shell_name}:\n" + "\n".join(differences)

@@ -53,7 +53,11 @@ class Terminal:
                    "set-option", "-g", "history-limit", str(HISTORY), ";",
                    "new-session", "-d", *size, "-c", str(cwd),
                    "env", "-i", *variables, *command)  # fmt: skip
-        self._wait_for_prompt(0)
+        try:
+            self._wait_for_prompt(0)
+        except BaseException:
+            self.close()
+            raise
 
     def _tmux(self, *args: str) -> str:
         done = subprocess.run(
