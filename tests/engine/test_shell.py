@@ -66,7 +66,7 @@ def test_final_screen_is_what_a_terminal_shows_at_the_end(written, screen):
     ("command", "named"),
     [
         ("docker push localhost:5000/a/b:1", ("push", "localhost:5000/a/b:1")),
-        ("docker push localhost:5000/a/b:1  # expect failure", ("push", "localhost:5000/a/b:1")),
+        ("docker push localhost:5000/a/b:1  # a comment", ("push", "localhost:5000/a/b:1")),
         ("docker run --rm a/b:1 echo hi", ("run", "a/b:1")),
         ("docker pull -q a/b", ("pull", "a/b")),
         ("docker image ls", None),
@@ -118,7 +118,7 @@ def _manifest(registry) -> tuple[list[str], str, int]:
     return blobs, response.headers["Docker-Content-Digest"], len(response.content)
 
 
-def test_real_push_and_pull_reduce_to_final_lines_in_layer_order(
+def test_real_push_and_pull_show_final_lines_in_layer_order(
     guide_registry, demo_images, docker_client, architecture
 ):
     """A real multi-layer push, a second push, and a pull after removal each print exactly one

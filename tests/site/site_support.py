@@ -3,7 +3,7 @@
 Both site test modules use :func:`build_once`, so a run that collects both builds the site once,
 and so does a run split over pytest-xdist workers: the first worker to get there builds, under
 a lock, into the run's own temporary folder, and the others wait for it and read that build.
-No two builds ever run at once, so they never race on mkdocs-jupyter's cache in ``.cache/``.
+No two builds ever run at once, so they never race on the same output folder.
 The build starts in the background as soon as the tests are collected (``conftest.py``), so it
 runs while the browser starts and while tests that do not need the site run.
 The build is the real one: ``scripts/site -d <temp dir>``, the command the README and
