@@ -13,6 +13,8 @@ import json
 import tarfile
 from dataclasses import dataclass, field
 
+from helpers.errors import ImageError
+
 CREATED = "2026-01-01T00:00:00Z"
 """The fixed creation time of every image the kit builds."""
 
@@ -56,7 +58,10 @@ def docker_architecture(machine: str) -> str:
     try:
         return ENGINE_ARCHITECTURES[machine]
     except KeyError:
-        raise ValueError(f"the kit builds images for amd64 and arm64 only, not {machine}") from None
+        raise ImageError(
+            f"This engine runs on {machine}, and the kit builds its demo images for amd64 and "
+            "arm64 only: use an engine on one of those."
+        ) from None
 
 
 def layer_tar(layer: Layer) -> bytes:

@@ -10,6 +10,9 @@ import shlex
 import shutil
 import sys
 
+import docker.errors
+import requests
+
 from helpers import (
     debian_engine,
     engine,
@@ -171,6 +174,14 @@ def main(argv: list[str] | None = None) -> int:
         print(down(args.all) if verb == "down" else VERBS[verb]())
     except KitError as error:
         print(f"docker-share-kit {verb}{_session_label()}: {error}", file=sys.stderr)
+        return 1
+    except (docker.errors.DockerException, requests.RequestException, OSError) as error:
+        said = " ".join(str(error).split()) or type(error).__name__
+        print(
+            f"docker-share-kit {verb}{_session_label()}: it failed: {said}. Fix what this names "
+            "(a full disk, a permission, the engine) and run it again.",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         print(

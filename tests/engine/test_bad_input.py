@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ImageError, RegistryError, images, settings
+from helpers import ImageError, RegistryError, archive, images, settings
 from helpers.paths import session_name
 from helpers.registry import Registry, registry_image
 
@@ -82,3 +82,21 @@ def test_a_foreign_image_under_a_demo_name_is_not_replaced(sentinel, demo_images
         assert docker_client.images.get(settings.DEMO_IMAGE).id == image_id
     finally:
         docker_client.images.remove(settings.DEMO_IMAGE)
+
+
+def test_a_file_system_error_gives_one_sentence(cli, tmp_path):
+    """An ``OSError`` (here the kit's state folder is a file, as a full disk or a permission
+    would fail a write) is one line on stderr and exit 1, not a traceback."""
+    blocker = tmp_path / "state"
+    blocker.write_text("not a folder")
+    done = cli("terminal", KIT_STATE_DIR=str(blocker), KIT_SESSION="bad-input-state")
+    assert done.returncode == 1, done.stdout
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert "it failed:" in done.stderr and "run it again." in done.stderr
+
+
+def test_an_engine_of_another_architecture_gets_a_sentence():
+    """The demo images exist for amd64 and arm64; any other engine hears so in a sentence."""
+    with pytest.raises(ImageError, match=r"runs on s390x, .* amd64 and arm64 only"):
+        archive.docker_architecture("s390x")
