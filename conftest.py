@@ -3,6 +3,7 @@ which tests.
 
 Tests run in the session ``test`` (``test-gwN`` per xdist worker), never in ``main``, so a
 learner's registry and credentials are left alone; whatever a run started is removed at its end.
+A second run of the same session, while one is going, stops at once and names the first.
 
 ``scripts/test`` runs two xdist workers with ``--dist each``: each worker collects every test
 and keeps its own share (``ROLES``). On Linux as root each worker starts a private engine, one
@@ -17,9 +18,13 @@ process runs everything on the engine at hand.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
 
 import pytest
 
@@ -76,9 +81,43 @@ def _wants_the_engine(config: pytest.Config) -> bool:
     return any(not arg.startswith(f"tests/{SITE}") for arg in asked)
 
 
+_run_lock: TextIO | None = None
+
+
+def _refuse_a_second_run(config: pytest.Config) -> None:
+    """Two runs with one session name would share (and stop) each other's engines and
+    registries: the second one stops at once, naming the first. The lock lives as long as
+    this process; its file holds the pid of the run that holds it."""
+    global _run_lock
+    if hasattr(config, "workerinput") or not _wants_the_engine(config):
+        return  # a worker belongs to its controller's run
+    # In the machine's temporary folder, not the checkout's: engines and registry names are
+    # the machine's, so two checkouts running at once collide just the same.
+    path = Path(tempfile.gettempdir()) / f"docker-share-kit-{_base}.lock"
+    lock = open(path, "a+")  # noqa: SIM115 (held until the process ends)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip() or "unknown"
+        lock.close()
+        pytest.exit(
+            f"Another test run (pid {holder}) uses the test session {_base!r}: wait for it to "
+            "end, or stop it, and run again (or give this run its own KIT_SESSION).",
+            returncode=3,
+        )
+    lock.seek(0)
+    lock.truncate()
+    lock.write(str(os.getpid()))
+    lock.flush()
+    _run_lock = lock
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """On a worker with a private engine, start it before anything asks the engine."""
+    """Refuse a second run of the same session; on a worker with a private engine, start it
+    before anything asks the engine."""
     global _engine
+    _refuse_a_second_run(config)
     if _role is None or not _PRIVATE_ENGINES or not _wants_the_engine(config):
         return
     from helpers import engine

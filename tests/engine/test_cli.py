@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -124,3 +127,38 @@ def test_on_a_shared_engine_no_test_removes_a_learners_registry(cli, tmp_path, e
         assert running_registry("main") is not None, "the learner's registry was removed"
     finally:
         cli("down", KIT_SESSION="main")
+
+
+def test_a_second_test_run_of_the_same_session_refuses_in_one_sentence(tmp_path):
+    """While a run of the session ``concurrent`` is going (here: this test holds its lock, as
+    that run would), another run of it stops at once, naming the first run's pid, and starts
+    no engine."""
+    lock_path = Path(tempfile.gettempdir()) / "docker-share-kit-concurrent.lock"
+    with open(lock_path, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-n",
+                "0",
+                "-q",
+                f"--basetemp={tmp_path / 'run'}",
+                "tests/engine/test_api.py",
+            ],
+            env={**os.environ, "KIT_SESSION": "concurrent"},
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 3, done.stdout[-2000:]
+    assert f"Another test run (pid {os.getpid()}) uses the test session 'concurrent'" in (
+        done.stdout + done.stderr
+    )
+    assert "passed" not in done.stdout
