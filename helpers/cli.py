@@ -71,13 +71,13 @@ def terminal() -> str:
     """Start the kit's registry empty, with the demo images removed and a fresh home holding
     the steps' materials, and say what to paste into a terminal to follow the steps there."""
     engine.client()
+    shutil.rmtree(session_home(), ignore_errors=True)
+    steps.materials()  # first: should the home not be writable, no registry is left running
     registry_image.registry_image(progress)
     found = registry.kit_registry()
     if state.remote_repositories(found):
         found.restart_empty()
     images.remove_kit_images()
-    shutil.rmtree(session_home(), ignore_errors=True)
-    steps.materials()
     return terminal_instructions(found.address, str(session_home()))
 
 

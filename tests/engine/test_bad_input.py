@@ -89,7 +89,10 @@ def test_a_file_system_error_gives_one_sentence(cli, tmp_path):
     would fail a write) is one line on stderr and exit 1, not a traceback."""
     blocker = tmp_path / "state"
     blocker.write_text("not a folder")
-    done = cli("terminal", KIT_STATE_DIR=str(blocker), KIT_SESSION="bad-input-state")
+    try:
+        done = cli("terminal", KIT_STATE_DIR=str(blocker), KIT_SESSION="bad-input-state")
+    finally:
+        cli("down", KIT_SESSION="bad-input-state")
     assert done.returncode == 1, done.stdout
     assert "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1, done.stderr
