@@ -39,7 +39,7 @@ def engine_up() -> str:
     holds a registry image, and where the test run gives each image store a private engine,
     that Debian 13's docker.io is unpacked for the containerd store's: everything that takes
     long, so that no notebook's set-up cell has to."""
-    how = engine.ensure_engine()
+    how = engine.ensure_engine(progress)
     client = engine.client()
     version = client.version().get("Version", "?")
     store = image_store.detect(client)

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import docker
@@ -63,18 +64,46 @@ def can_bootstrap() -> bool:
     )
 
 
-def apt_install(packages: list[str]) -> None:
-    """Install Debian packages that are missing, quietly; say which if it fails."""
+APT_OPTIONS = [
+    "-q",
+    "-o",
+    "DPkg::Lock::Timeout=120",  # wait for another apt (an unattended upgrade) to finish
+    "-o",
+    "Dpkg::Options::=--force-confdef",
+    "-o",
+    "Dpkg::Options::=--force-confold",  # keep the user's changed config files, never ask
+]
+
+
+def apt_commands(packages: list[str]) -> list[list[str]]:
+    """Return the apt-get commands that install ``packages``: nothing recommended alongside,
+    and never at the cost of a package the user has (``--no-remove`` stops instead, as
+    installing Debian's docker.io would remove Docker's ``containerd.io``)."""
+    return [
+        ["apt-get", *APT_OPTIONS, "update"],
+        ["apt-get", *APT_OPTIONS, "install", "-y", "--no-install-recommends", "--no-remove",
+         *packages],
+    ]  # fmt: skip
+
+
+def apt_install(
+    packages: list[str], why: str, progress: Callable[[str], None] = lambda line: None
+) -> None:
+    """Install Debian packages that are missing, quietly and without a prompt, after telling
+    ``progress`` which and ``why``; say which if it fails."""
     missing = [p for p in packages if not _dpkg_installed(p)]
     if not missing:
         return
+    progress(f"installing {', '.join(missing)} with apt-get: {why}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     log = state_dir() / "apt.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
-        steps = [["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", *missing]]
-        for step in steps:
-            if subprocess.run(step, stdout=out, stderr=subprocess.STDOUT, env=env).returncode:
+        for step in apt_commands(missing):
+            run = subprocess.run(
+                step, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env
+            )
+            if run.returncode:
                 raise EngineUnavailable(
                     f"Installing {', '.join(missing)} with apt-get failed; see {log}."
                 )
@@ -104,14 +133,15 @@ def _start_dockerd() -> subprocess.Popen[bytes]:
         )
 
 
-def ensure_engine() -> str:
-    """Make sure an engine answers, installing and starting one if allowed; say what was done."""
+def ensure_engine(progress: Callable[[str], None] = lambda line: None) -> str:
+    """Make sure an engine answers, installing and starting one if allowed; say what was done
+    (``progress`` hears a line before an install)."""
     if _ping() is not None:
         return "running"
     if not can_bootstrap():
         client()  # raises the sentence that says how to get Docker
     if shutil.which("dockerd") is None:
-        apt_install(ENGINE_PACKAGES)
+        apt_install(ENGINE_PACKAGES, "no Docker engine answers, and the kit needs one", progress)
     process = None if _dockerd_running() else _start_dockerd()
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:

@@ -59,7 +59,7 @@ def registry_image(progress: Callable[[str], None] = lambda line: None) -> str:
         f"Docker Hub is out of reach: building {settings.LOCAL_REGISTRY_IMAGE} from Debian's "
         f"{DEBIAN_PACKAGE} package instead"
     )
-    build_local_registry_image()
+    build_local_registry_image(progress)
     return settings.LOCAL_REGISTRY_IMAGE
 
 
@@ -100,7 +100,7 @@ def registry_spec(architecture: str) -> ImageSpec:
     )
 
 
-def build_local_registry_image() -> str:
+def build_local_registry_image(progress: Callable[[str], None] = lambda line: None) -> str:
     """Build and load the registry image from Debian's package; return its image ID."""
     if not DEBIAN_BINARY.exists():
         if not engine.can_bootstrap():
@@ -111,7 +111,9 @@ def build_local_registry_image() -> str:
                 "docker-registry (apt-get install docker-registry), then try again."
             )
         try:
-            engine.apt_install([DEBIAN_PACKAGE])
+            engine.apt_install(
+                [DEBIAN_PACKAGE], f"its binary makes {settings.LOCAL_REGISTRY_IMAGE}", progress
+            )
         except KitError as error:
             raise ImageError(str(error)) from None
     client = engine.client()
