@@ -90,17 +90,28 @@ def unpacked(
             "apt-get; run this there, or verify only the engine at hand."
         )
     progress(f"fetching Debian {suite}'s docker.io into {folder}")
-    debs = _download(folder, suite)
-    shutil.rmtree(engine.root, ignore_errors=True)
-    for deb in debs:
-        _run(["dpkg-deb", "-x", str(deb), str(engine.root)], folder)
+    unpack(folder, suite, PACKAGES)
     if not engine.dockerd.exists():
         raise EngineUnavailable(f"Debian {suite}'s docker.io holds no dockerd: see {folder}.")
     return engine
 
 
-def _download(folder: Path, suite: str) -> list[Path]:
-    """Fetch the suite's engine packages with a private sources list; return the .deb files."""
+def unpack(folder: Path, suite: str, packages: tuple[str, ...]) -> Path:
+    """Fetch Debian packages of a suite and unpack them into ``<folder>/root``; return that.
+
+    Nothing is installed: no service starts, and the system's apt and dpkg state stay as
+    they were (a private sources list, lists and cache, all in ``folder``).
+    """
+    root = folder / "root"
+    debs = _download(folder, suite, packages)
+    shutil.rmtree(root, ignore_errors=True)
+    for deb in debs:
+        _run(["dpkg-deb", "-x", str(deb), str(root)], folder)
+    return root
+
+
+def _download(folder: Path, suite: str, packages: tuple[str, ...]) -> list[Path]:
+    """Fetch the suite's packages with a private sources list; return the .deb files."""
     lists, cache, debs = folder / "lists", folder / "cache", folder / "debs"
     for part in (lists / "partial", cache / "archives" / "partial", debs):
         part.mkdir(parents=True, exist_ok=True)
@@ -117,7 +128,7 @@ def _download(folder: Path, suite: str) -> list[Path]:
     _run(["apt-get", *options, "update"], folder)
     for old in debs.glob("*.deb"):
         old.unlink()
-    _run(["apt-get", *options, "download", *PACKAGES], folder, cwd=debs)
+    _run(["apt-get", *options, "download", *packages], folder, cwd=debs)
     return sorted(debs.glob("*.deb"))
 
 
@@ -128,5 +139,5 @@ def _run(command: list[str], folder: Path, cwd: Path | None = None) -> None:
         done = subprocess.run(command, cwd=cwd or folder, stdout=out, stderr=subprocess.STDOUT)
     if done.returncode != 0:
         raise EngineUnavailable(
-            f"Fetching Debian's docker.io failed at `{command[0]} ... {command[-1]}`; see {log}."
+            f"Fetching from Debian's archive failed at `{command[0]} ... {command[-1]}`; see {log}."
         )

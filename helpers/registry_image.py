@@ -16,12 +16,16 @@ import docker
 import docker.errors
 import requests
 
-from helpers import archive, engine, settings
+from helpers import archive, debian_engine, engine, settings
 from helpers.archive import Entry, ImageSpec, Layer
 from helpers.errors import ImageError, KitError
+from helpers.paths import state_dir
 
 DEBIAN_BINARY = Path("/usr/bin/docker-registry")
+"""Debian's registry binary, when the user has the package installed: used as it is."""
 DEBIAN_PACKAGE = "docker-registry"
+DEBIAN_SUITE = "bookworm"
+"""Debian 12, whose docker-registry (distribution 2.8) the kit unpacks when none is installed."""
 
 CONFIG_YML = b"""version: 0.1
 log:
@@ -76,10 +80,10 @@ def _shared_libraries(binary: Path) -> list[Path]:
     return sorted({Path(p) for p in re.findall(r"(/\S+)\s+\(0x", done.stdout)})
 
 
-def registry_spec(architecture: str) -> ImageSpec:
+def registry_spec(architecture: str, binary: Path = DEBIAN_BINARY) -> ImageSpec:
     """Describe an image that runs Debian's registry binary like ``registry:2`` does."""
-    files = [Entry("bin/registry", DEBIAN_BINARY.read_bytes(), 0o755)]
-    for library in _shared_libraries(DEBIAN_BINARY):
+    files = [Entry("bin/registry", binary.read_bytes(), 0o755)]
+    for library in _shared_libraries(binary):
         files.append(Entry(str(library.resolve()), library.resolve().read_bytes(), 0o755))
         if library.resolve() != library:
             files.append(Entry(str(library), library.resolve().read_bytes(), 0o755))
@@ -100,24 +104,39 @@ def registry_spec(architecture: str) -> ImageSpec:
     )
 
 
+def unpacked_registry(progress: Callable[[str], None] = lambda line: None) -> Path:
+    """Return Debian's registry binary unpacked into the state folder, fetching it if missing.
+
+    Never installed: Debian's package would start a registry service listening on port 5000
+    of every interface, at every boot.
+    """
+    folder = state_dir() / "registry" / DEBIAN_SUITE
+    binary = folder / "root" / "usr" / "bin" / "docker-registry"
+    if binary.exists():
+        return binary
+    if not debian_engine.supported():
+        raise ImageError(
+            f"No {settings.UPSTREAM_REGISTRY_IMAGE} image is available: it is not on this "
+            "engine, it cannot be pulled, and Debian's docker-registry package can be fetched "
+            "only as root on Debian or Ubuntu. Pull registry:2 once while online, then try "
+            "again."
+        )
+    progress(f"fetching Debian {DEBIAN_SUITE}'s {DEBIAN_PACKAGE} into {folder} (not installed)")
+    try:
+        debian_engine.unpack(folder, DEBIAN_SUITE, (DEBIAN_PACKAGE,))
+    except KitError as error:
+        raise ImageError(str(error)) from None
+    if not binary.exists():
+        raise ImageError(f"Debian's {DEBIAN_PACKAGE} holds no {binary.name}: see {folder}.")
+    return binary
+
+
 def build_local_registry_image(progress: Callable[[str], None] = lambda line: None) -> str:
     """Build and load the registry image from Debian's package; return its image ID."""
-    if not DEBIAN_BINARY.exists():
-        if not engine.can_bootstrap():
-            raise ImageError(
-                f"No {settings.UPSTREAM_REGISTRY_IMAGE} image is available: it is not on this "
-                "engine, it cannot be pulled, and Debian's docker-registry package is not "
-                "installed to build one. Pull registry:2 once while online, or install "
-                "docker-registry (apt-get install docker-registry), then try again."
-            )
-        try:
-            engine.apt_install(
-                [DEBIAN_PACKAGE], f"its binary makes {settings.LOCAL_REGISTRY_IMAGE}", progress
-            )
-        except KitError as error:
-            raise ImageError(str(error)) from None
+    binary = DEBIAN_BINARY if DEBIAN_BINARY.exists() else unpacked_registry(progress)
     client = engine.client()
-    spec = registry_spec(archive.docker_architecture(str(client.info()["Architecture"])))
+    architecture = archive.docker_architecture(str(client.info()["Architecture"]))
+    spec = registry_spec(architecture, binary)
     data, image_id = archive.docker_archive(spec)
     client.images.load(data)
     return image_id

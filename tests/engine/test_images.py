@@ -12,7 +12,7 @@ from io import BytesIO
 import docker.errors
 import pytest
 
-from helpers import archive, settings, state, steps
+from helpers import archive, registry_image, settings, state, steps
 from helpers.elf import MESSAGE, hello_program
 from helpers.images import base_spec, hello_spec
 from helpers.registry import Registry
@@ -133,3 +133,17 @@ def test_reset_spares_an_image_built_on_the_demo_image_and_a_users_own_tag(
         for name in ("mine/derived:1", "mine/alias:1"):
             with contextlib.suppress(docker.errors.ImageNotFound):
                 docker_client.images.remove(name, noprune=False)
+
+
+def test_building_the_registry_image_installs_nothing(docker_client):
+    """Without ``registry:2``, the kit builds its registry image from Debian's
+    ``docker-registry``, fetched and unpacked into its state folder: the package stays as it
+    was (installing it would start a registry service on port 5000 of every interface), and
+    no registry process starts outside a container."""
+    status = ["dpkg-query", "-W", "-f=${Status}", "docker-registry"]
+    before = subprocess.run(status, capture_output=True, text=True)
+    image_id = registry_image.build_local_registry_image()
+    after = subprocess.run(status, capture_output=True, text=True)
+    assert (after.returncode, after.stdout) == (before.returncode, before.stdout)
+    assert subprocess.run(["pgrep", "-x", "docker-registry"], capture_output=True).returncode == 1
+    assert docker_client.images.get(image_id).id == image_id
