@@ -6,6 +6,7 @@ Each verb prints one line and exits non-zero on failure, with a sentence instead
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import shutil
 import sys
@@ -78,11 +79,22 @@ def terminal() -> str:
     if state.remote_repositories(found):
         found.restart_empty()
     images.remove_kit_images()
-    return terminal_instructions(found.address, str(session_home()))
+    host = engine.engine_host()
+    from_context = "DOCKER_HOST" not in os.environ and host != engine.DEFAULT_HOST
+    return terminal_instructions(found.address, str(session_home()), host if from_context else None)
 
 
-def terminal_instructions(address: str, home: str) -> str:
-    """Return what to paste into bash or zsh to follow the steps, and how to go back."""
+def terminal_instructions(address: str, home: str, context_host: str | None = None) -> str:
+    """Return what to paste into bash or zsh to follow the steps, and how to go back.
+
+    With ``HOME`` switched, the terminal's docker CLI no longer sees the user's docker
+    context, so an engine found through one (``context_host``: Docker Desktop's socket, say)
+    is named in ``DOCKER_HOST`` for that terminal, and unset again on the way back.
+    """
+    engine_line = back_line = ""
+    if context_host is not None:
+        engine_line = f"    export DOCKER_HOST={shlex.quote(context_host)}\n"
+        back_line = "    unset DOCKER_HOST\n"
     port = ""
     if address != settings.GUIDE_ADDRESS:
         port = (
@@ -96,11 +108,12 @@ def terminal_instructions(address: str, home: str) -> str:
         "To follow the steps in your own terminal (bash or zsh), paste these lines into it:\n\n"
         f'    export KIT_OWN_HOME="${{KIT_OWN_HOME:-$HOME}}" HOME={shlex.quote(home)}\n'
         '    export KIT_OWN_DOCKER_CONFIG="${KIT_OWN_DOCKER_CONFIG-${DOCKER_CONFIG-}}"\n'
-        "    unset DOCKER_CONFIG; cd ~\n\n"
+        "    unset DOCKER_CONFIG; cd ~\n"
+        f"{engine_line}\n"
         "In that terminal ~ is now the kit's folder, so ~/.docker/config.json is the kit's: your\n"
         "own ~/.docker and the logins in it stay untouched (a credential store Docker finds by\n"
         "itself, as with Docker Desktop, is another matter: see the site's page). To go back:\n\n"
-        f"    {GO_BACK}\n"
+        f"    {GO_BACK}\n{back_line}"
     )
 
 

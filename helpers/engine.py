@@ -5,6 +5,7 @@ An engine that already answers is used as it is: the kit never restarts or recon
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -12,10 +13,12 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docker
 import docker.errors
 import requests
+from docker.context import ContextAPI
 
 from helpers.errors import EngineUnavailable
 from helpers.paths import state_dir
@@ -25,14 +28,32 @@ START_TIMEOUT = 60.0
 DOCKERD_PID_FILE = Path("/var/run/docker.pid")
 
 
+DEFAULT_HOST = "unix:///var/run/docker.sock"
+
+
+def _settings() -> dict[str, Any]:
+    """Return where and how to reach the engine, decided as the docker CLI decides it:
+    ``$DOCKER_HOST`` (with ``$DOCKER_TLS_VERIFY`` and ``$DOCKER_CERT_PATH``), else the current
+    docker context (``$DOCKER_CONTEXT``, else ``currentContext`` in the user's Docker config,
+    read and never written: Docker Desktop's, Colima's or rootless Docker's socket), else the
+    default socket."""
+    if os.environ.get("DOCKER_HOST"):
+        return dict(docker.utils.kwargs_from_env())
+    with contextlib.suppress(docker.errors.DockerException, OSError, ValueError):
+        found = ContextAPI.kwargs_from_context()
+        if found.get("base_url"):
+            return dict(found)
+    return {"base_url": DEFAULT_HOST}
+
+
 def engine_host() -> str:
-    """Return where the kit looks for the engine: ``$DOCKER_HOST`` or the default socket."""
-    return os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+    """Return where the kit finds the engine (see ``_settings``)."""
+    return str(_settings()["base_url"])
 
 
 def _ping() -> docker.DockerClient | None:
     try:
-        client = docker.DockerClient(base_url=engine_host(), timeout=30)
+        client = docker.DockerClient(**_settings(), timeout=30)
         client.ping()
     except (docker.errors.DockerException, requests.exceptions.RequestException, OSError):
         return None
@@ -60,7 +81,7 @@ def can_bootstrap() -> bool:
         and os.geteuid() == 0
         and Path("/etc/debian_version").exists()
         and shutil.which("apt-get") is not None
-        and "DOCKER_HOST" not in os.environ
+        and engine_host() == DEFAULT_HOST  # not an engine the user chose elsewhere
     )
 
 

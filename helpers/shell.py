@@ -87,8 +87,12 @@ def environment() -> dict[str, str]:
         "TERM": "xterm-256color",
         "DOCKER_CLI_HINTS": "false",
     }
-    if "DOCKER_HOST" in os.environ:
-        env["DOCKER_HOST"] = os.environ["DOCKER_HOST"]
+    # The engine the kit uses, named explicitly: with HOME set to the session's home, the
+    # CLI would no longer see the user's docker context (Docker Desktop's socket, say).
+    env["DOCKER_HOST"] = engine.engine_host()
+    for name in ("DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
+        if name in os.environ:
+            env[name] = os.environ[name]
     return env
 
 

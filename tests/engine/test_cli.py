@@ -162,3 +162,33 @@ def test_a_second_test_run_of_the_same_session_refuses_in_one_sentence(tmp_path)
         done.stdout + done.stderr
     )
     assert "passed" not in done.stdout
+
+
+def test_without_docker_host_the_engine_of_the_docker_context_is_used(cli, tmp_path):
+    """With no ``$DOCKER_HOST``, the kit finds the engine as the docker CLI does: through the
+    current docker context (Docker Desktop's, Colima's or rootless Docker's socket). Here the
+    context names this worker's engine, the only one where session ``ctx`` has a registry."""
+    host = os.environ.get("DOCKER_HOST")
+    if not host:
+        pytest.skip("needs an engine of the run's own, named by DOCKER_HOST, to name in a context")
+    config = tmp_path / "docker-config"
+    users = {k: v for k, v in os.environ.items() if k != "DOCKER_HOST"} | {
+        "DOCKER_CONFIG": str(config),
+        "KIT_SESSION": "ctx",
+    }
+    for command in (["create", "kit-test", "--docker", f"host={host}"], ["use", "kit-test"]):
+        made = subprocess.run(["docker", "context", *command], env=users, capture_output=True)
+        assert made.returncode == 0, made.stderr
+    assert cli("up", KIT_SESSION="ctx").returncode == 0
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "helpers", "status"],
+            env=users,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert re.search(r"; registry at localhost:\d+;", done.stdout), done.stdout + done.stderr
+    finally:
+        cli("down", KIT_SESSION="ctx")
