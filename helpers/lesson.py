@@ -25,9 +25,8 @@ from typing import Any
 import nbformat
 
 from helpers.errors import KitError
-from helpers.paths import PROJECT_ROOT
+from helpers.expected import NOTEBOOKS
 
-NOTEBOOKS = PROJECT_ROOT / "notebooks"
 KEY = "docker-share-kit"
 FAILS_ON_PURPOSE = "fails-on-purpose"
 SETUP = "setup"

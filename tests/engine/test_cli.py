@@ -95,6 +95,18 @@ def test_down_all_removes_every_sessions_registry(
     assert docker_client.containers.get(container_id).id == container_id
 
 
+def _nested_run(session: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run pytest in a process of its own, in session ``session``, as another run would."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "0", "-q", f"--basetemp={tmp_path / 'run'}", *args],
+        env={**os.environ, "KIT_SESSION": session},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 @pytest.mark.every_session  # it plays a learner's `main` session: on an engine of the run's own
 def test_on_a_shared_engine_no_test_removes_a_learners_registry(cli, tmp_path, empty_sessions):
     """The tests that remove every session's registries (``down --all``), run on an engine the
@@ -102,25 +114,7 @@ def test_on_a_shared_engine_no_test_removes_a_learners_registry(cli, tmp_path, e
     ``main`` registry on that engine keeps running through them."""
     assert cli("up", KIT_SESSION="main").returncode == 0
     try:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-n",
-                "0",
-                "-q",
-                "-m",
-                "every_session",
-                f"--basetemp={tmp_path / 'run'}",
-                "tests/engine",
-            ],
-            env={**os.environ, "KIT_SESSION": "nested"},
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = _nested_run("nested", tmp_path, "-m", "every_session", "tests/engine")
         assert done.returncode == 0, done.stdout[-2000:]
         assert re.search(r"\b[1-9]\d* skipped\b", done.stdout), done.stdout[-2000:]
         assert not re.search(r"\b(passed|failed)\b", done.stdout), done.stdout[-2000:]
@@ -140,23 +134,7 @@ def test_a_second_test_run_of_the_same_session_refuses_in_one_sentence(tmp_path)
         lock.truncate()
         lock.write(str(os.getpid()))
         lock.flush()
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-n",
-                "0",
-                "-q",
-                f"--basetemp={tmp_path / 'run'}",
-                "tests/engine/test_api.py",
-            ],
-            env={**os.environ, "KIT_SESSION": "concurrent"},
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = _nested_run("concurrent", tmp_path, "tests/engine/test_api.py")
     assert done.returncode == 3, done.stdout[-2000:]
     assert f"Another test run (pid {os.getpid()}) uses the test session 'concurrent'" in (
         done.stdout + done.stderr
