@@ -51,25 +51,50 @@ def engine_host() -> str:
     return str(_settings()["base_url"])
 
 
-def _ping() -> docker.DockerClient | None:
+def _reach() -> docker.DockerClient | Exception:
+    """Return a client of the engine that answers, or the error that stopped it."""
     try:
         client = docker.DockerClient(**_settings(), timeout=30)
         client.ping()
-    except (docker.errors.DockerException, requests.exceptions.RequestException, OSError):
-        return None
+    except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as error:
+        return error
     return client
+
+
+def _permission_denied(error: BaseException | None) -> bool:
+    """Tell whether an error comes from a socket this user may not open (a user outside the
+    ``docker`` group), however deep the SDK, requests and urllib3 wrapped it."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, PermissionError):
+            return True
+        if any(isinstance(arg, PermissionError) for arg in error.args):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def _no_engine(error: Exception) -> EngineUnavailable:
+    if _permission_denied(error):
+        return EngineUnavailable(
+            f"The Docker engine at {engine_host()} refuses this user: permission denied on its "
+            "socket. Add yourself to the docker group (`sudo usermod -aG docker $USER`, then "
+            "log in again), or use Docker Desktop or rootless Docker, then try again."
+        )
+    return EngineUnavailable(
+        f"No Docker engine answers at {engine_host()}. Start Docker (Docker Desktop, or "
+        "`sudo systemctl start docker`), or run `scripts/setup` as root on Debian/Ubuntu "
+        "to install and start one, then try again."
+    )
 
 
 @functools.cache
 def client() -> docker.DockerClient:
-    """Return one engine client for this process, or explain that no engine answers."""
-    found = _ping()
-    if found is None:
-        raise EngineUnavailable(
-            f"No Docker engine answers at {engine_host()}. Start Docker (Docker Desktop, or "
-            "`sudo systemctl start docker`), or run `scripts/setup` as root on Debian/Ubuntu "
-            "to install and start one, then try again."
-        )
+    """Return one engine client for this process, or explain in a sentence why no engine
+    answers (none runs, or this user may not use its socket)."""
+    found = _reach()
+    if isinstance(found, Exception):
+        raise _no_engine(found)
     return found
 
 
@@ -157,16 +182,17 @@ def _start_dockerd() -> subprocess.Popen[bytes]:
 def ensure_engine(progress: Callable[[str], None] = lambda line: None) -> str:
     """Make sure an engine answers, installing and starting one if allowed; say what was done
     (``progress`` hears a line before an install)."""
-    if _ping() is not None:
+    found = _reach()
+    if not isinstance(found, Exception):
         return "running"
-    if not can_bootstrap():
-        client()  # raises the sentence that says how to get Docker
+    if _permission_denied(found) or not can_bootstrap():
+        raise _no_engine(found)  # an engine this user may not use is not started again
     if shutil.which("dockerd") is None:
         apt_install(ENGINE_PACKAGES, "no Docker engine answers, and the kit needs one", progress)
     process = None if _dockerd_running() else _start_dockerd()
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        if _ping() is not None:
+        if not isinstance(_reach(), Exception):
             client.cache_clear()
             return "started"
         if process is not None and process.poll() is not None:

@@ -93,6 +93,7 @@ class Registry:
     ) -> None:
         self.session = session or session_name()
         self.port = port
+        self.port_is_fixed = port is not None  # else the kit picks one, and may pick again
         self.image = image
         self.ready_timeout = ready_timeout
         self.container: docker.models.containers.Container | None = None
@@ -124,16 +125,18 @@ class Registry:
         return self
 
     def _start_on_a_port(self, image: str) -> None:
-        fixed = self.port is not None
+        """Run the container on the fixed port, else on the port it had (a restart keeps its
+        address when it can), else on the preferred or next free one."""
         for attempt in range(START_ATTEMPTS):
-            if not fixed:
-                self.port = _pick_port()
+            if not self.port_is_fixed:
+                had = self.port if attempt == 0 else None
+                self.port = had if had is not None and port_is_free(had) else _pick_port()
             try:
                 self._run(image)
                 break
             except docker.errors.APIError as error:
                 self.stop()
-                if fixed or not _port_taken(error) or attempt == START_ATTEMPTS - 1:
+                if self.port_is_fixed or not _port_taken(error) or attempt == START_ATTEMPTS - 1:
                     raise RegistryError(_start_failure(self.port, error)) from None
 
     def _run(self, image: str) -> None:
@@ -204,16 +207,10 @@ class Registry:
             self.container = None
 
     def restart_empty(self) -> Registry:
-        """Replace the registry with an empty one on the same port (a clean slate for a step)."""
+        """Replace the registry with an empty one (a clean slate for a step), on the same port
+        unless another program took it meanwhile: then as ``start`` would choose."""
         self.stop()
-        self.image = self.image or registry_image()
-        try:
-            self._run(self.image)
-            self._wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+        return self.start()
 
     def forget_repository(self, repository: str) -> None:
         """Delete a repository's tags and unlink its layers, as if it had never been pushed.
@@ -308,6 +305,7 @@ def running_registry(session: str | None = None) -> Registry | None:
         if not bindings:
             continue
         found = Registry(session, int(bindings[0]["HostPort"]))
+        found.port_is_fixed = False  # the kit chose it when it started the registry
         found.container = container
         if found.answers():
             return found

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import sys
+
 import pytest
 
 from helpers import ImageError, RegistryError, archive, images, settings
@@ -21,6 +27,38 @@ def test_no_engine_gives_one_sentence_and_a_non_zero_exit(verb, cli):
     assert "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1
     assert f"No Docker engine answers at {NO_ENGINE}." in done.stderr
+
+
+@pytest.mark.parametrize("verb", ["status", "engine"])
+def test_a_socket_this_user_may_not_open_is_named_as_such(verb, tmp_path):
+    """An engine socket the user may not open (a user outside the ``docker`` group) is reported
+    as a permission problem, not as "no engine".
+
+    Simulated at the edge: a listening socket owned by another user, mode 0600, and the kit run
+    as root without the capabilities that let root open any file.
+    """
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to take a process's file capabilities away")
+    path = tmp_path / "docker.sock"
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(path))
+        listener.listen()
+        os.chown(path, 65534, 65534)  # nobody's
+        path.chmod(0o600)
+        without_file_capabilities = ["setpriv", "--inh-caps=-all", "--bounding-set=-all"]
+        done = subprocess.run(
+            [*without_file_capabilities, sys.executable, "-m", "helpers", verb],
+            env={**os.environ, "DOCKER_HOST": f"unix://{path}"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1 and done.stdout == ""
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert f"The Docker engine at unix://{path} refuses this user: permission denied" in (
+        done.stderr
+    )
 
 
 def test_a_bad_session_name_gives_one_sentence(cli):

@@ -144,3 +144,18 @@ def test_down_and_reset_spare_what_is_not_the_kits(
         assert done.returncode == 0, done.stderr
     assert docker_client.images.get(image_id).id == image_id
     assert docker_client.containers.get(container_id).id == container_id
+
+
+def test_a_restart_keeps_its_port_or_picks_another_when_it_was_taken(empty_sessions):
+    """restart_empty() comes back on the registry's own port; if another program took that
+    port meanwhile, it picks another as start() does, instead of failing with the engine's
+    error (a restart is the set-up of most steps)."""
+    with Registry(session_name()) as registry:
+        first = registry.port
+        assert registry.restart_empty().port == first and registry.answers()
+        registry.stop()  # the moment between removing the old container and running the new
+        with socket.socket() as thief:
+            thief.bind(("127.0.0.1", first))
+            thief.listen()
+            registry.restart_empty()
+        assert registry.port != first and registry.answers()
