@@ -26,6 +26,7 @@ from helpers.paths import state_dir
 ENGINE_PACKAGES = ["docker.io"]
 START_TIMEOUT = 60.0
 DOCKERD_PID_FILE = Path("/var/run/docker.pid")
+SYSTEMD_UNIT = "docker.service"
 
 
 DEFAULT_HOST = "unix:///var/run/docker.sock"
@@ -179,9 +180,39 @@ def _start_dockerd() -> subprocess.Popen[bytes]:
         )
 
 
+def _systemd_owns_docker() -> bool:
+    """Tell whether systemd runs this machine and has Docker's unit (docker.io and docker-ce
+    both install one): then starting the engine is systemd's job, with the user's settings."""
+    if not Path("/run/systemd/system").is_dir() or shutil.which("systemctl") is None:
+        return False
+    found = subprocess.run(["systemctl", "cat", SYSTEMD_UNIT], capture_output=True)
+    return found.returncode == 0
+
+
+def _start_with_systemd() -> None:
+    try:
+        done = subprocess.run(
+            ["systemctl", "start", SYSTEMD_UNIT],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        done = None
+    if done is None or done.returncode != 0:
+        said = " ".join(done.stderr.split()) if done else f"no answer in {START_TIMEOUT:.0f} s"
+        raise EngineUnavailable(
+            f"`systemctl start {SYSTEMD_UNIT}` failed ({said}); `journalctl -u docker` says why."
+        )
+
+
 def ensure_engine(progress: Callable[[str], None] = lambda line: None) -> str:
     """Make sure an engine answers, installing and starting one if allowed; say what was done
-    (``progress`` hears a line before an install)."""
+    (``progress`` hears a line before an install or a start by systemd).
+
+    Where systemd has Docker's unit, systemd starts it; a bare ``dockerd`` is only for machines
+    without systemd (containers, WSL without systemd)."""
     found = _reach()
     if not isinstance(found, Exception):
         return "running"
@@ -189,12 +220,18 @@ def ensure_engine(progress: Callable[[str], None] = lambda line: None) -> str:
         raise _no_engine(found)  # an engine this user may not use is not started again
     if shutil.which("dockerd") is None:
         apt_install(ENGINE_PACKAGES, "no Docker engine answers, and the kit needs one", progress)
-    process = None if _dockerd_running() else _start_dockerd()
+    process, how = None, "started"
+    if _systemd_owns_docker():
+        progress(f"starting Docker's engine with `systemctl start {SYSTEMD_UNIT}`")
+        _start_with_systemd()
+        how = "started by systemd"
+    elif not _dockerd_running():
+        process = _start_dockerd()
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if not isinstance(_reach(), Exception):
             client.cache_clear()
-            return "started"
+            return how
         if process is not None and process.poll() is not None:
             break
         time.sleep(0.2)

@@ -19,8 +19,9 @@ from helpers.registry import running_registry
 SESSION = session_name()
 ONE_LINE = {
     "engine": (
-        r"Docker engine \S+ \((classic|containerd) image store\) is (running|started) at \S+, "
-        r"with the registry image \S+(; Docker \S+ for the containerd image store is in \S+)?\."
+        r"Docker engine \S+ \((classic|containerd) image store\) is "
+        r"(running|started|started by systemd) at \S+, with the registry image \S+"
+        r"(; Docker \S+ for the containerd image store is in \S+)?\."
     ),
     "up": (
         r"Registry ready at localhost:\d+ \(user learner, password learner-pass\); "
