@@ -36,6 +36,8 @@ from helpers.errors import EngineUnavailable
 RUN_ROOT = Path("/run/docker-share-kit")
 DATA_ROOT = Path("/var/lib/docker-share-kit")
 BRIDGES_LOCK = Path("/run/docker-share-kit.lock")
+SYSTEM_CONTAINERD = Path("/run/containerd/containerd.sock")
+"""Where dockerd looks for a system containerd, and joins it if the socket exists."""
 SUBNETS = ipaddress.IPv4Network("10.213.0.0/16")
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
@@ -48,6 +50,7 @@ def supported() -> bool:
         and os.geteuid() == 0
         and shutil.which("dockerd") is not None
         and shutil.which("ip") is not None
+        and shutil.which("unshare") is not None
     )
 
 
@@ -120,6 +123,7 @@ class PrivateEngine:
             with self.log.open("wb") as out:
                 process = subprocess.Popen(
                     [
+                        *_without_system_containerd(),
                         str(self.binaries.dockerd) if self.binaries else "dockerd",
                         f"--config-file={config}",
                         f"--host={self.host}",
@@ -130,7 +134,7 @@ class PrivateEngine:
                         "--iptables=false",
                         "--ip-forward=false",
                         "--ip-masq=false",
-                        # its own namespaces, should it ever share a containerd
+                        # its own namespaces too, should it ever share a containerd
                         f"--containerd-namespace=kit-{self.name}",
                         f"--containerd-plugins-namespace=kit-{self.name}-plugins",
                         *self._proxy_option(),
@@ -206,6 +210,21 @@ class PrivateEngine:
         except (OSError, ValueError):
             return True
         return False
+
+
+def _without_system_containerd() -> list[str]:
+    """Return the command prefix that keeps dockerd off a system containerd, if one runs.
+
+    dockerd joins the containerd at ``/run/containerd/containerd.sock`` whenever that socket
+    exists (any systemd host with Docker), and on the containerd image store its images would
+    then live in the user's containerd, and stay there after ``stop``. In a mount namespace of
+    its own, with an empty tmpfs over that folder, dockerd finds no socket and starts its own
+    containerd under its exec root; its mounts vanish with it. ``exec`` keeps dockerd's pid.
+    """
+    if not SYSTEM_CONTAINERD.exists():
+        return []
+    hide = f"mount -t tmpfs docker-share-kit {SYSTEM_CONTAINERD.parent} && exec \"$@\""
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", hide, "sh"]
 
 
 def stop_orphans() -> int:
