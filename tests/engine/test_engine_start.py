@@ -5,7 +5,9 @@ simulated at its edge, in a mount namespace of the test's own: a tmpfs over ``/r
 engine answers at the default socket, and ``/run/systemd/system`` says systemd runs), and a
 ``systemctl`` on ``PATH`` that records each call and, for ``start docker.service``, starts a real
 ``dockerd`` as the unit would. A ``dockerd`` on ``PATH`` records a bare start and fails, so the
-kit cannot start the real one behind systemd's back. Nothing outside the namespace changes.
+kit cannot start the real one behind systemd's back. The namespace has its own network too:
+a dockerd started with ``--bridge=none`` deletes the host's ``docker0``. Nothing outside the
+namespaces changes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from helpers.paths import PROJECT_ROOT
+from tests.host_network import host_interfaces
 
 SYSTEMCTL = """#!/bin/sh
 echo "systemctl $*" >> "$CALLS"
@@ -78,8 +81,9 @@ def test_a_stopped_engine_that_systemd_owns_is_started_by_systemd(tmp_path: Path
         "PYTHON": sys.executable,
         "KIT_STATE_DIR": str(tmp_path / "state"),
     }
+    interfaces = host_interfaces()
     done = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", SCENARIO],
+        ["unshare", "--mount", "--net", "--propagation", "private", "sh", "-c", SCENARIO],
         cwd=PROJECT_ROOT,
         env=environment,
         capture_output=True,
@@ -87,6 +91,7 @@ def test_a_stopped_engine_that_systemd_owns_is_started_by_systemd(tmp_path: Path
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+    assert host_interfaces() == interfaces, "the host's network is as it was"
     said = done.stdout.splitlines()
     assert said[-1] == "started by systemd", said
     assert "starting Docker's engine with `systemctl start docker.service`" in said

@@ -9,7 +9,8 @@ their own on one. Then the kit's private engine starts, as a test worker's would
 notebook runs on it. The script prints one JSON object: the user's images before and after,
 the containerd namespaces in the user's containerd, and nbval's exit status and output tail.
 
-Usage: ``unshare --mount --propagation private python system_containerd.py SESSION PORT DIR``
+Usage, with a tmpfs over ``/run/containerd`` and ``lo`` up:
+``unshare --mount --net --propagation private python system_containerd.py SESSION PORT DIR``
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import pytest
 
 from helpers import debian_engine, engine, image_store, private_engine
 from helpers.paths import PROJECT_ROOT, session_name
+from tests.host_network import host_interfaces
 
 SCENE = Path(__file__).with_name("system_containerd.py")
 
@@ -36,10 +37,13 @@ def test_a_system_containerd_keeps_the_users_images_out_of_the_kits_reach(
     folder = private_engine.SYSTEM_CONTAINERD.parent
     made_folder = not folder.exists()
     folder.mkdir(exist_ok=True)  # the mount point of the namespace's tmpfs
-    hide = f'mount -t tmpfs test-system-containerd {folder} && exec "$@"'
+    # A network of its own too: the user's engine there has no bridge, and a dockerd started
+    # with --bridge=none deletes the host's docker0.
+    hide = f'mount -t tmpfs test-system-containerd {folder} && ip link set lo up && exec "$@"'
+    interfaces = host_interfaces()
     try:
         done = subprocess.run(
-            ["unshare", "--mount", "--propagation", "private", "sh", "-c", hide, "sh",
+            ["unshare", "--mount", "--net", "--propagation", "private", "sh", "-c", hide, "sh",
              sys.executable, str(SCENE), f"{session_name()}-syscd", "5901", str(tmp_path)],
             cwd=PROJECT_ROOT,
             env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")},
@@ -51,6 +55,7 @@ def test_a_system_containerd_keeps_the_users_images_out_of_the_kits_reach(
         if made_folder:
             shutil.rmtree(folder, ignore_errors=True)
     assert done.returncode == 0, done.stderr[-3000:]
+    assert host_interfaces() == interfaces, "the host's network is as it was"
     scene = json.loads(done.stdout.splitlines()[-1])
     assert scene["nbval"] == 0, scene["nbval_tail"]
     assert "mine/hello:1" in scene["before"] and "learner/hello-world:latest" in scene["before"]
