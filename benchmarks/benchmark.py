@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 FLOOR = "floor: the guide's flow as bare docker commands"
 TESTCONTAINERS = "registry ready: testcontainers DockerRegistryContainer"
+BENCHMARK_LABELS = {settings.LABEL: "benchmark", settings.SESSION_LABEL: "benchmark"}
+"""Labels of the containers the benchmark starts, so that `down --all` removes them."""
 Rows = list[tuple[str, float]]
 
 
@@ -110,9 +112,13 @@ def testcontainers_ready(image: str) -> float:
     from testcontainers.community.registry import DockerRegistryContainer
 
     start = time.perf_counter()
-    container = DockerRegistryContainer(
-        image=image, username=settings.DEMO_USER, password=settings.DEMO_PASSWORD
-    ).start()
+    container = (
+        DockerRegistryContainer(
+            image=image, username=settings.DEMO_USER, password=settings.DEMO_PASSWORD
+        )
+        .with_kwargs(labels=BENCHMARK_LABELS)  # so `down --all` finds it after a kill
+        .start()
+    )
     seconds = time.perf_counter() - start
     container.get_wrapped_container().remove(force=True, v=True)
     return seconds

@@ -16,7 +16,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-docker run -d --name "$name" -p "127.0.0.1:$port:5000" \
+docker run -d --name "$name" --label io.docker-share-kit=benchmark \
+    --label io.docker-share-kit.session=benchmark -p "127.0.0.1:$port:5000" \
     -e REGISTRY_AUTH=htpasswd -e REGISTRY_AUTH_HTPASSWD_REALM=floor \
     -e REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd -v "$htpasswd:/auth/htpasswd:ro" \
     "$image" >/dev/null

@@ -204,12 +204,14 @@ class PrivateEngine:
                 root.rmdir()
 
     def orphaned(self) -> bool:
-        """Tell whether the process that started the engine is gone (killed, say)."""
+        """Tell whether the process that started the engine is gone (killed, say): a zombie
+        counts as gone, as where PID 1 is slow to reap, or never does, in a container."""
         try:
-            os.kill(int((self.exec_root / "owner").read_text()), 0)
+            owner = int((self.exec_root / "owner").read_text())
+            os.kill(owner, 0)
         except (OSError, ValueError):
             return True
-        return False
+        return _is_zombie(owner)
 
 
 def _without_system_containerd() -> list[str]:
@@ -223,7 +225,7 @@ def _without_system_containerd() -> list[str]:
     """
     if not SYSTEM_CONTAINERD.exists():
         return []
-    hide = f"mount -t tmpfs docker-share-kit {SYSTEM_CONTAINERD.parent} && exec \"$@\""
+    hide = f'mount -t tmpfs docker-share-kit {SYSTEM_CONTAINERD.parent} && exec "$@"'
     return ["unshare", "--mount", "--propagation", "private", "sh", "-c", hide, "sh"]
 
 

@@ -1,0 +1,168 @@
+"""A test run stopped by Ctrl-C, or by Ctrl-C and then kill -9, leaves nothing behind.
+
+Each test starts a whole test command of its own (two xdist workers, each with a private
+engine and the notebooks), in a process group of its own as a terminal would run it, waits
+until both engines run a registry, and interrupts it. What "nothing" means is checked by
+``leftovers``: engine folders, bridges, mounts, containers and any process of that run.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import docker.errors
+import pytest
+
+from helpers import private_engine, settings
+from helpers.paths import PROJECT_ROOT, session_name
+
+WORKERS = ("gw0", "gw1")
+XDIST_GRACE = 10.0
+"""How long xdist waits for its workers to finish after the run ends (``EXIT_TIMEOUT``)."""
+
+
+pytestmark = pytest.mark.every_session  # `down --all`, and engines only a run's own engine has
+
+
+@pytest.fixture
+def run_name() -> Iterator[str]:
+    """A session name for the interrupted run; whatever it left is cleared afterwards."""
+    if not private_engine.supported():
+        pytest.skip("an interrupted run's private engines need Linux and root")
+    name = f"{session_name()}-interrupted"
+    yield name
+    for worker in WORKERS:
+        private_engine.PrivateEngine(f"{name}-{worker}").stop()
+
+
+def _start_run(name: str) -> subprocess.Popen[bytes]:
+    """Start the test command on the notebooks, as ``scripts/test`` runs it, in a new session
+    and process group (what a terminal makes of a foreground command)."""
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PYTEST_XDIST") and k != "DOCKER_HOST"  # its own engines
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "2",
+         "--dist", "each", "--nbval", "--nbval-current-env", "notebooks"],
+        cwd=PROJECT_ROOT,
+        env={**inherited, "KIT_SESSION": name},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def _registry_runs(engine: private_engine.PrivateEngine) -> bool:
+    try:
+        client = docker.DockerClient(base_url=engine.host, timeout=5)
+        return bool(client.containers.list(filters={"label": settings.LABEL}))
+    except docker.errors.DockerException:
+        return False
+
+
+def _wait_until_registries_run(name: str, run: subprocess.Popen[bytes]) -> None:
+    engines = [private_engine.PrivateEngine(f"{name}-{worker}") for worker in WORKERS]
+    deadline = time.monotonic() + 300
+    while not all(_registry_runs(engine) for engine in engines):
+        assert run.poll() is None, "the run ended before it could be interrupted"
+        assert time.monotonic() < deadline, "the run's registries never started"
+        time.sleep(0.2)
+
+
+def _processes_of(name: str) -> list[str]:
+    """Return the processes whose environment or command line names the run's session."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            environ = (proc / "environ").read_bytes()
+            command = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if f"KIT_SESSION={name}".encode() in environ or name.encode() in command:
+            words = command.replace(b"\0", b" ").decode(errors="replace")
+            found.append(f"{proc.name}: {words}")
+    return found
+
+
+def leftovers(name: str) -> list[str]:
+    """Return what the run ``name`` left: folders, bridges, mounts and processes."""
+    left = []
+    for worker in WORKERS:
+        engine = private_engine.PrivateEngine(f"{name}-{worker}")
+        left += [str(p) for p in (engine.exec_root, engine.data_root) if p.exists()]
+        bridge = subprocess.run(["ip", "link", "show", engine.bridge], capture_output=True)
+        left += [f"bridge {engine.bridge}"] if bridge.returncode == 0 else []
+        mounts = Path("/proc/self/mountinfo").read_text()
+        left += [f"mount {line.split()[4]}" for line in mounts.splitlines() if name in line]
+    return left + _processes_of(name)
+
+
+def _wait_until_dead(group: int) -> None:
+    """Wait until every process of a killed process group has exited (zombies count: no one
+    may reap them soon); a process still tearing down would count as a live test run."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        states = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group:
+                states.append(fields[0])
+        if all(state == "Z" for state in states):
+            return
+        time.sleep(0.1)
+
+
+def _interrupt(run: subprocess.Popen[bytes]) -> None:
+    os.killpg(run.pid, signal.SIGINT)  # Ctrl-C: the whole foreground process group
+
+
+def test_ctrl_c_stops_the_run_and_its_engines_within_xdists_grace(run_name: str) -> None:
+    """After Ctrl-C the run ends, within xdist's grace for its workers, and its private
+    engines, registries, kernels and bridges are all gone without any clean-up command."""
+    run = _start_run(run_name)
+    try:
+        _wait_until_registries_run(run_name, run)
+        _interrupt(run)
+        run.wait(XDIST_GRACE + 20)  # the controller's own reporting, on top of the grace
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5  # kernels notice their parent's end once a second
+    while leftovers(run_name) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert leftovers(run_name) == []
+
+
+def test_ctrl_c_then_kill_9_leaves_nothing_after_down_all(run_name: str, cli) -> None:
+    """Ctrl-C, then kill -9 on the whole run before it could clean up: the next
+    `python -m helpers down --all` removes all it left."""
+    run = _start_run(run_name)
+    try:
+        _wait_until_registries_run(run_name, run)
+        _interrupt(run)
+        time.sleep(0.5)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    _wait_until_dead(run.pid)
+    assert leftovers(run_name) != [], "kill -9 left the engines for `down --all` to find"
+    done = cli("down", "--all")
+    assert done.returncode == 0, done.stderr
+    deadline = time.monotonic() + 5
+    while leftovers(run_name) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert leftovers(run_name) == []
