@@ -155,6 +155,7 @@ def test_a_restart_keeps_its_port_or_picks_another_when_it_was_taken(empty_sessi
         assert registry.restart_empty().port == first and registry.answers()
         registry.stop()  # the moment between removing the old container and running the new
         with socket.socket() as thief:
+            thief.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT
             thief.bind(("127.0.0.1", first))
             thief.listen()
             registry.restart_empty()
