@@ -154,7 +154,7 @@ class Registry:
                 "REGISTRY_STORAGE_DELETE_ENABLED": "true",
             },
         )
-        self.container.put_archive("/", _auth_tar())
+        self.container.put_archive("/", auth_tar())
         self.container.start()
 
     def _wait_until_ready(self) -> None:
@@ -277,7 +277,8 @@ def _start_failure(port: int | None, error: docker.errors.APIError) -> str:
     return f"The registry container could not start: {error.explanation or error}"
 
 
-def _auth_tar() -> bytes:
+def auth_tar() -> bytes:
+    """Return a tar holding ``/auth/htpasswd`` with the demo login, to put into a container."""
     line = htpasswd_line(settings.DEMO_USER, settings.DEMO_PASSWORD)
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
