@@ -212,27 +212,6 @@ class Registry:
         self.stop()
         return self.start()
 
-    def forget_repository(self, repository: str) -> None:
-        """Delete a repository's tags and unlink its layers, as if it had never been pushed.
-
-        Much quicker than an empty registry, and other repositories (the published base)
-        stay: the registry then answers a push of the same image as it would the first time.
-        """
-        api = f"{self.url}/v2/{repository}"
-        session = requests.Session()
-        session.auth = (settings.DEMO_USER, settings.DEMO_PASSWORD)
-        session.headers["Accept"] = "application/vnd.docker.distribution.manifest.v2+json"
-        tags = session.get(f"{api}/tags/list", timeout=5).json().get("tags") or []
-        for tag in tags:
-            manifest = session.get(f"{api}/manifests/{tag}", timeout=5)
-            if manifest.status_code != 200:
-                continue
-            blobs = [manifest.json()["config"], *manifest.json()["layers"]]
-            for blob in blobs:
-                session.delete(f"{api}/blobs/{blob['digest']}", timeout=5)
-            digest = manifest.headers["Docker-Content-Digest"]
-            session.delete(f"{api}/manifests/{digest}", timeout=5)
-
     def __enter__(self) -> Registry:
         return self.start()
 

@@ -72,6 +72,13 @@ def remote_tags(registry: Registry, repository: str) -> list[str]:
     return sorted(response.json().get("tags") or [])
 
 
+def remote_manifest(registry: Registry, repository: str, tag: str) -> requests.Response:
+    """Return the registry's answer for ``repository:tag``'s manifest (Docker or OCI)."""
+    response = _get(registry, f"/v2/{repository}/manifests/{tag}")
+    response.raise_for_status()
+    return response
+
+
 def remote_digest(registry: Registry, repository: str, tag: str) -> str | None:
     """Return the manifest digest the registry serves for ``repository:tag``, if any."""
     response = _get(registry, f"/v2/{repository}/manifests/{tag}", method="HEAD")

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
@@ -107,13 +106,7 @@ def test_layer_lines_take_the_images_layer_order(order, expected):
 
 def _manifest(registry) -> tuple[list[str], str, int]:
     """Return the short blob digests, the digest and the size of the pushed manifest."""
-    response = requests.get(
-        f"{registry.url}/v2/{settings.DEMO_REPOSITORY}/manifests/0.1.0",
-        auth=(settings.DEMO_USER, settings.DEMO_PASSWORD),
-        headers={"Accept": state.MANIFEST_TYPES},
-        timeout=5,
-    )
-    response.raise_for_status()
+    response = state.remote_manifest(registry, settings.DEMO_REPOSITORY, "0.1.0")
     blobs = [layer["digest"].removeprefix("sha256:")[:12] for layer in response.json()["layers"]]
     return blobs, response.headers["Docker-Content-Digest"], len(response.content)
 
