@@ -284,8 +284,8 @@ def running_registry(session: str | None = None) -> Registry | None:
         bindings = container.attrs["NetworkSettings"]["Ports"].get("5000/tcp") or []
         if not bindings:
             continue
-        found = Registry(session, int(bindings[0]["HostPort"]))
-        found.port_is_fixed = False  # the kit chose it when it started the registry
+        found = Registry(session)  # its port is the one the kit chose, not a fixed one
+        found.port = int(bindings[0]["HostPort"])
         found.container = container
         if found.answers():
             return found

@@ -16,7 +16,7 @@ import docker
 import docker.errors
 import requests
 
-from helpers import archive, debian_engine, engine, settings
+from helpers import archive, debian_engine, engine, images, settings
 from helpers.archive import Entry, ImageSpec, Layer
 from helpers.errors import ImageError, KitError
 from helpers.paths import state_dir
@@ -135,8 +135,7 @@ def build_local_registry_image(progress: Callable[[str], None] = lambda line: No
     """Build and load the registry image from Debian's package; return its image ID."""
     binary = DEBIAN_BINARY if DEBIAN_BINARY.exists() else unpacked_registry(progress)
     client = engine.client()
-    architecture = archive.docker_architecture(str(client.info()["Architecture"]))
-    spec = registry_spec(architecture, binary)
+    spec = registry_spec(images.engine_architecture(client), binary)
     data, image_id = archive.docker_archive(spec)
     client.images.load(data)
     return image_id

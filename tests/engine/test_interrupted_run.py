@@ -108,6 +108,15 @@ def leftovers(name: str) -> list[str]:
     return left + _processes_of(name)
 
 
+def leftovers_after_a_moment(name: str) -> list[str]:
+    """Return what the run left once what is still ending has ended: kernels notice their
+    parent's end once a second, and processes being killed take a moment to go."""
+    deadline = time.monotonic() + 5
+    while (left := leftovers(name)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
 def _wait_until_dead(group: int) -> None:
     """Wait until every process of a killed process group has exited (zombies count: no one
     may reap them soon); a process still tearing down would count as a live test run."""
@@ -141,10 +150,7 @@ def test_ctrl_c_stops_the_run_and_its_engines_within_xdists_grace(run_name: str)
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
-    deadline = time.monotonic() + 5  # kernels notice their parent's end once a second
-    while leftovers(run_name) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert leftovers(run_name) == []
+    assert leftovers_after_a_moment(run_name) == []
 
 
 def test_ctrl_c_then_kill_9_leaves_nothing_after_down_all(run_name: str, cli) -> None:
@@ -162,7 +168,4 @@ def test_ctrl_c_then_kill_9_leaves_nothing_after_down_all(run_name: str, cli) ->
     assert leftovers(run_name) != [], "kill -9 left the engines for `down --all` to find"
     done = cli("down", "--all")
     assert done.returncode == 0, done.stderr
-    deadline = time.monotonic() + 5
-    while leftovers(run_name) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert leftovers(run_name) == []
+    assert leftovers_after_a_moment(run_name) == []

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import docker
@@ -36,10 +37,10 @@ USER_TAG = "mine/hello:1"
 USER_IMAGE = "mine/app:1"
 
 
-def _wait_for(ready: object, what: str, timeout: float = 60.0) -> None:
+def _wait_for(ready: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if callable(ready) and ready():
+        if ready():
             return
         time.sleep(0.05)
     raise SystemExit(f"{what} did not come up within {timeout:g} s")
@@ -68,7 +69,7 @@ def _images(client: docker.DockerClient) -> dict[str, str]:
 
 
 def _load_the_users_images(client: docker.DockerClient) -> None:
-    architecture = archive.docker_architecture(client.version()["Arch"])
+    architecture = images.engine_architecture(client)
     for spec in (images.base_spec(architecture), images.hello_spec(architecture)):
         client.images.load(archive.docker_archive(spec)[0])
     own = archive.ImageSpec(
