@@ -1,11 +1,12 @@
 """Measure the kit's verification next to the cost of the docker commands themselves.
 
 Run with ``scripts/benchmark`` (after ``scripts/setup``). Each figure is the median of several
-repetitions, measured in this one run, and printed as a table with ratios:
+repetitions, measured in this one run, and printed as a table with ratios, then the goals:
 
 1. per image-store profile (classic on the main engine; containerd on a private engine of
-   Debian 13's docker.io, where the machine allows): the floor, the guide's flow as bare
-   docker commands (``benchmarks/floor.sh``), and all notebooks through nbval in one process;
+   Debian 13's docker.io, where the machine allows): the floor, which runs the very commands
+   a verification runs, bare (``benchmarks/floor.sh``, made from the notebooks by
+   ``benchmarks/floor.py``), and all notebooks through nbval in one process;
 2. all notebooks through nbval as the test command runs them: two workers, each verifying one
    profile on a private engine where the machine allows;
 3. registry start-to-ready: the kit's ``Registry`` next to a bare ``docker run`` plus polling
@@ -13,7 +14,10 @@ repetitions, measured in this one run, and printed as a table with ratios:
    kit's poll interval and bcrypt cost; each timed from the start call to the first answer,
    without the removal afterwards;
 4. the site build;
-5. the whole test command, warm.
+5. the whole test command, warm;
+6. with ``--cold``, a first run: a fresh clone of this checkout's commit, its ``scripts/setup``
+   and then ``scripts/tutorial`` (once each; the machine's pip and apt caches and the engine's
+   images stay as they are).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,13 +36,30 @@ from pathlib import Path
 
 import requests
 
-from helpers import debian_engine, engine, image_store, images, private_engine, registry, settings
+from benchmarks.floor import FLOOR
+from helpers import (
+    debian_engine,
+    engine,
+    image_store,
+    images,
+    private_engine,
+    registry,
+    settings,
+    shell,
+    steps,
+)
+from helpers.paths import session_home
 from helpers.registry_image import registry_image
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-FLOOR = "floor: the guide's flow as bare docker commands"
+BASH = shutil.which("bash") or "/bin/bash"
+FLOOR_ROW = "floor: the same commands, bare (benchmarks/floor.sh)"
 TESTCONTAINERS = "registry ready: testcontainers, the kit's poll interval and bcrypt cost"
+KIT_READY = "registry ready: the kit's Registry"
+ONE_PROCESS = "all notebooks through nbval, one process"
+BOTH_PROFILES = "all notebooks through nbval, both profiles, as scripts/test (-n 2)"
+TEST_COMMAND = "whole test command, warm (scripts/test)"
 BENCHMARK_LABELS = {settings.LABEL: "benchmark", settings.SESSION_LABEL: "benchmark"}
 """Labels of the containers the benchmark starts, so that `down --all` removes them."""
 Rows = list[tuple[str, float]]
@@ -59,19 +81,28 @@ def wall_time(action: Callable[[], object]) -> Callable[[], float]:
     return measure
 
 
-def run(command: list[str]) -> None:
-    """Run a command from the project root; stop the benchmark if it fails."""
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+def run(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
+    """Run a command (from the project root unless told); stop the benchmark if it fails."""
+    done = subprocess.run(
+        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
     if done.returncode != 0:
         output = done.stdout[-2000:] + done.stderr[-2000:]
         sys.exit(f"benchmark: {' '.join(command)} failed:\n{output}")
 
 
 def floor(image: str, htpasswd: Path) -> float:
-    """Time the guide's flow as bare docker commands (after making the pull a real one)."""
-    images.reload_demo_image()
-    port = str(registry.free_port())
-    return wall_time(lambda: run(["bash", "benchmarks/floor.sh", image, str(htpasswd), port]))()
+    """Time the floor (``benchmarks/floor.sh``): the same commands a verification runs, bare,
+    in the kit's environment, from where ``python -m helpers terminal`` leaves a learner."""
+    home = session_home()
+    shutil.rmtree(home, ignore_errors=True)
+    steps.materials()
+    images.remove_kit_images()
+    port = registry.free_port()
+    script = home.parent / "floor.sh"  # its registry's address mapped, as the shell runner maps
+    script.write_text(FLOOR.read_text().replace(settings.GUIDE_ADDRESS, f"localhost:{port}"))
+    command = [BASH, str(script), image, str(htpasswd), str(port)]
+    return wall_time(lambda: run(command, env=shell.environment(), cwd=home))()
 
 
 def kit_ready(image: str) -> float:
@@ -142,9 +173,9 @@ def measure_profile(
     """Return the floor and the one-process notebook verification on the engine at hand."""
     profile = image_store.detect(engine.client())
     return [
-        (f"{FLOOR} [{profile}]", median_of(lambda: floor(image, htpasswd), args.repeat)),
+        (f"{FLOOR_ROW} [{profile}]", median_of(lambda: floor(image, htpasswd), args.repeat)),
         (
-            f"all notebooks through nbval, one process [{profile}]",
+            f"{ONE_PROCESS} [{profile}]",
             median_of(wall_time(lambda: run(NBVAL)), args.slow),
         ),
     ]
@@ -160,7 +191,8 @@ def measure_containerd_profile(args: argparse.Namespace) -> Rows:
     )
     try:
         host = started.start()
-        child = [sys.executable, __file__, "--profile-only", "--repeat", str(args.repeat)]
+        child = [sys.executable, "-m", "benchmarks.benchmark", "--profile-only"]
+        child += ["--repeat", str(args.repeat)]
         done = subprocess.run(
             [*child, "--slow", str(args.slow)],
             cwd=ROOT,
@@ -181,11 +213,8 @@ def measure_all(args: argparse.Namespace, image: str, htpasswd: Path) -> Rows:
     rows = [
         *measure_profile(args, image, htpasswd),
         *measure_containerd_profile(args),
-        (
-            "all notebooks through nbval, both profiles, as scripts/test (-n 2)",
-            median_of(wall_time(lambda: run(parallel)), args.slow),
-        ),
-        ("registry ready: the kit's Registry", median_of(lambda: kit_ready(image), args.repeat)),
+        (BOTH_PROFILES, median_of(wall_time(lambda: run(parallel)), args.slow)),
+        (KIT_READY, median_of(lambda: kit_ready(image), args.repeat)),
         (
             "registry ready: docker run + polling",
             median_of(lambda: bare_ready(image, htpasswd), args.repeat),
@@ -198,8 +227,25 @@ def measure_all(args: argparse.Namespace, image: str, htpasswd: Path) -> Rows:
     ]
     if not args.skip_test_command:
         test_command = median_of(wall_time(lambda: run(["scripts/test"])), args.slow)
-        rows.append(("whole test command, warm (scripts/test)", test_command))
+        rows.append((TEST_COMMAND, test_command))
+    if args.cold:
+        rows += first_run()
     return rows
+
+
+def first_run() -> Rows:
+    """Time a learner's first run: a fresh clone of this commit, set up, then the main job."""
+    with tempfile.TemporaryDirectory(prefix="kit-cold-") as scratch:
+        clone = Path(scratch) / "kit"
+        run(["git", "clone", "-q", str(ROOT), str(clone)])
+        env = {**os.environ, "KIT_SESSION": "bench-cold"}
+        setup = wall_time(lambda: run(["scripts/setup"], env=env, cwd=clone))()
+        tutorial = wall_time(lambda: run(["scripts/tutorial"], env=env, cwd=clone))()
+        run([str(clone / ".venv/bin/python"), "-m", "helpers", "down"], env=env, cwd=clone)
+    return [
+        ("first run: scripts/setup in a fresh clone", setup),
+        ("first run: then scripts/tutorial (verified notebooks, site)", tutorial),
+    ]
 
 
 def main() -> None:
@@ -211,6 +257,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--skip-test-command", action="store_true", help="leave out the whole test command"
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="also time a first run in a fresh clone (minutes)"
     )
     parser.add_argument(
         "--profile-only",
@@ -239,16 +288,46 @@ def main() -> None:
     print(f"{'measure':70} {'median s':>9}  ratio")
     for name, seconds in rows:
         base, label = base_of(name)
-        print(f"{name:70} {seconds:9.2f}  {seconds / figures[base]:.2f}x {label}")
+        ratio = f"{seconds / figures[base]:.2f}x {label}" if base in figures else ""
+        print(f"{name:70} {seconds:9.2f}  {ratio}")
+    print("\ngoals (issue 15):")
+    for line in goals(figures):
+        print(f"  {line}")
 
 
 def base_of(name: str) -> tuple[str, str]:
     """Return the figure a row is compared with, and its short label: testcontainers for the
-    registry, else the floor of the row's profile (the classic one's for the rows of both)."""
+    registry, else the floor of the row's profile (the classic one's for the rows of both);
+    none for a first run, which does far more than the steps' commands."""
+    if name.startswith("first run"):
+        return "", ""
     if name.startswith("registry ready"):
         return TESTCONTAINERS, "testcontainers"
     profile = image_store.CONTAINERD if name.endswith(f"[{image_store.CONTAINERD}]") else "classic"
-    return f"{FLOOR} [{profile}]", f"floor [{profile}]"
+    return f"{FLOOR_ROW} [{profile}]", f"floor [{profile}]"
+
+
+GOALS = [
+    (f"{ONE_PROCESS} [classic]", 2.0, f"{FLOOR_ROW} [classic]"),
+    (f"{ONE_PROCESS} [containerd]", 2.0, f"{FLOOR_ROW} [containerd]"),
+    (BOTH_PROFILES, 2.5, f"{FLOOR_ROW} [classic]"),
+    (KIT_READY, 0.5, TESTCONTAINERS),
+    (TEST_COMMAND, 60.0, None),
+]
+"""Each goal: the figure, its limit, and the figure the limit is a ratio of (None: seconds)."""
+
+
+def goals(figures: dict[str, float]) -> list[str]:
+    """Say for each goal whose figures were measured whether it is met, and by how much not."""
+    said = []
+    for name, limit, base in GOALS:
+        if name not in figures or (base is not None and base not in figures):
+            continue
+        value = figures[name] if base is None else figures[name] / figures[base]
+        unit = " s" if base is None else "x"
+        verdict = "met    " if value <= limit else f"missed by {value - limit:.2f}{unit}:"
+        said.append(f"{verdict} {name}: {value:.2f}{unit}, goal at most {limit:g}{unit}")
+    return said
 
 
 if __name__ == "__main__":

@@ -1,36 +1,145 @@
 #!/usr/bin/env bash
-# The floor: the guide's whole flow as bare docker commands, with nothing of the kit around it.
-# Fresh registry, login, tag twice, push twice, remove, run with pull, logout, clean up.
-# Usage: benchmarks/floor.sh REGISTRY_IMAGE HTPASSWD_FILE PORT   (the benchmark passes them;
-# it also makes sure learner/hello-world:latest is the image's only name, so the pull is real)
+# The floor: what verifying the notebooks does to the engine, the registry and the home, as
+# bare commands in the same order, with nothing of the kit around them.
+# Made by `python -m benchmarks.floor` from a run of the steps: do not edit by hand.
+#
+# Usage (benchmarks/benchmark.py runs it so): bash floor.sh REGISTRY_IMAGE HTPASSWD_FILE PORT,
+# with localhost:5000 written as localhost:PORT, HOME holding the steps' materials (as
+# `python -m helpers terminal` leaves it), the demo images removed, and the kit's PATH.
 set -euo pipefail
 image=$1 htpasswd=$2 port=$3
-export DOCKER_CONFIG
-DOCKER_CONFIG=$(mktemp -d)
-name=floor-registry-$$
-address=localhost:$port
-cleanup() {
-    docker rm -f -v "$name" >/dev/null 2>&1 || true
-    docker rmi "$address/learner/hello-world:0.1.0" "$address/learner/hello-world:latest" >/dev/null 2>&1 || true
-    rm -rf "$DOCKER_CONFIG"
+registry=floor-registry-$$
+start_registry() {
+    docker run -d --name "$registry" -p "127.0.0.1:$port:5000" \
+        --label io.docker-share-kit=benchmark --label io.docker-share-kit.session=benchmark \
+        -e REGISTRY_AUTH=htpasswd -e REGISTRY_AUTH_HTPASSWD_REALM=floor \
+        -e REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd -e REGISTRY_STORAGE_DELETE_ENABLED=true \
+        -v "$htpasswd:/auth/htpasswd:ro" "$image" >/dev/null
+    until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/")" = 401 ]; do
+        sleep 0.02
+    done
 }
-trap cleanup EXIT
+stop_registry() {
+    docker rm -f -v "$registry" >/dev/null
+}
+trap 'docker rm -f -v "$registry" >/dev/null 2>&1 || true' EXIT
+cd ~
+start_registry
 
-docker run -d --name "$name" --label io.docker-share-kit=benchmark \
-    --label io.docker-share-kit.session=benchmark -p "127.0.0.1:$port:5000" \
-    -e REGISTRY_AUTH=htpasswd -e REGISTRY_AUTH_HTPASSWD_REALM=floor \
-    -e REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd -v "$htpasswd:/auth/htpasswd:ro" \
-    "$image" >/dev/null
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/")" = 401 ]; do
-    sleep 0.02
-done
-echo learner-pass | docker login "$address" -u learner --password-stdin >/dev/null 2>&1
-docker tag learner/hello-world:latest "$address/learner/hello-world:0.1.0"
-docker tag learner/hello-world:latest "$address/learner/hello-world:latest"
-docker push -q "$address/learner/hello-world:0.1.0" >/dev/null
-docker push -q "$address/learner/hello-world:latest" >/dev/null
-docker rmi "$address/learner/hello-world:0.1.0" "$address/learner/hello-world:latest" \
-    learner/hello-world:latest >/dev/null
-docker run --rm "$address/learner/hello-world:0.1.0" >/dev/null 2>&1
-docker tag "$address/learner/hello-world:0.1.0" learner/hello-world:latest
-docker logout "$address" >/dev/null
+# 01-registries-and-names.ipynb: the notebook's commands
+ls -1 ~
+docker load -q -i ~/tinybase.tar
+docker load -q -i ~/hello-world.tar
+docker image ls --format 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Size}}' learner/hello-world
+docker run --rm --pull=never learner/hello-world
+curl -s -o /dev/null -w '%{http_code}\n' http://localhost:5000/v2/
+
+# 01-registries-and-names.ipynb: the check's commands
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' tinybase:latest || true
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' learner/hello-world:latest || true
+
+# 02-login.ipynb: the set-up
+rm -rf ~/.docker
+
+# 02-login.ipynb: the notebook's commands
+! cat ~/.docker/config.json || exit 1
+docker login localhost:5000 --username learner --password-stdin < ~/registry-password.txt
+cat ~/.docker/config.json
+sed -n 's/.*"auth": "\(.*\)".*/\1/p' ~/.docker/config.json | base64 -d; echo
+docker login localhost:5000
+
+# 02-login.ipynb: the check's commands
+grep -o '"localhost:5000"' ~/.docker/config.json || true
+
+# 03-tag.ipynb: the notebook's commands
+docker image ls --format 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Size}}' learner/hello-world
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:0.1.0
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:latest
+docker image ls --format 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Size}}' localhost:5000/learner/hello-world
+
+# 03-tag.ipynb: the check's commands
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' localhost:5000/learner/hello-world || true
+
+# 04-push.ipynb: the set-up
+echo learner-pass | docker login localhost:5000 -u learner --password-stdin
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:0.1.0
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:latest
+
+# 04-push.ipynb: the notebook's commands
+docker tag tinybase:latest localhost:5000/library/tinybase:latest
+docker push localhost:5000/library/tinybase:latest
+docker push localhost:5000/learner/hello-world:0.1.0
+docker push localhost:5000/learner/hello-world:latest
+docker push localhost:5000/learner/hello-world
+docker push --all-tags localhost:5000/learner/hello-world
+curl -s -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/tags/list | python3 -c 'import json, sys; print(sorted(json.load(sys.stdin)["tags"]))'
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.1.0 | grep Docker-Content-Digest
+
+# 04-push.ipynb: the check's commands
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/library/tinybase/manifests/latest | grep Docker-Content-Digest || true
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.1.0 | grep Docker-Content-Digest || true
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/latest | grep Docker-Content-Digest || true
+
+# 05-pull.ipynb: the set-up
+docker image rm -f $(docker image inspect --format '{{.Id}}' learner/hello-world:latest)
+docker load -q -i ~/hello-world.tar
+stop_registry
+start_registry
+echo learner-pass | docker login localhost:5000 -u learner --password-stdin
+docker tag tinybase:latest localhost:5000/library/tinybase:latest
+docker push localhost:5000/library/tinybase:latest
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:0.1.0
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:latest
+docker push localhost:5000/learner/hello-world:0.1.0
+docker push localhost:5000/learner/hello-world:latest
+
+# 05-pull.ipynb: the notebook's commands
+docker image rm localhost:5000/learner/hello-world:0.1.0 localhost:5000/learner/hello-world:latest learner/hello-world:latest
+docker run --rm localhost:5000/learner/hello-world:0.1.0
+docker image ls --format 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Size}}' localhost:5000/learner/hello-world
+docker image ls --digests --format 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}' localhost:5000/learner/hello-world
+docker pull $(docker image inspect --format '{{index .RepoDigests 0}}' localhost:5000/learner/hello-world:0.1.0)
+
+# 05-pull.ipynb: the check's commands
+docker image ls -q learner/hello-world:latest || true
+docker image ls --digests --format '{{.Repository}}:{{.Tag}} {{.Digest}}' localhost:5000/learner/hello-world || true
+
+# 06-logout.ipynb: the set-up
+docker load -q -i ~/hello-world.tar
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:0.1.0
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:latest
+echo learner-pass | docker login localhost:5000 -u learner --password-stdin
+
+# 06-logout.ipynb: the notebook's commands
+docker logout localhost:5000
+cat ~/.docker/config.json
+! docker pull localhost:5000/learner/hello-world:0.1.0 || exit 1
+
+# 06-logout.ipynb: the check's commands
+cat ~/.docker/config.json || true
+
+# 07-common-mistakes.ipynb: the set-up
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:0.1.0
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:latest
+rm -rf ~/.docker
+echo learner-pass | docker login localhost:5000 -u learner --password-stdin
+docker logout localhost:5000
+
+# 07-common-mistakes.ipynb: the notebook's commands
+! echo wrong-password | docker login localhost:5000 --username learner --password-stdin || exit 1
+! docker push localhost:5000/learner/hello-world:0.1.0 || exit 1
+! docker push localhost:5000/learner/helloworld:0.1.0 || exit 1
+! docker push localhost:5000/learner/hello-world:0.2.0 || exit 1
+echo '{"credsStore": "desktop.exe"}' > ~/.docker/config.json
+! docker login localhost:5000 --username learner --password-stdin < ~/registry-password.txt || exit 1
+rm ~/.docker/config.json
+docker login localhost:5000 --username learner --password-stdin < ~/registry-password.txt
+! docker pull localhost:5000/learner/hello-world:0.2.0 || exit 1
+docker tag localhost:5000/learner/hello-world:0.1.0 localhost:5000/learner/hello-world:0.2.0
+docker push localhost:5000/learner/hello-world:0.2.0
+docker pull localhost:5000/learner/hello-world:0.2.0
+docker logout localhost:5000
+
+# 07-common-mistakes.ipynb: the check's commands
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0 | grep Docker-Content-Digest || true
+cat ~/.docker/config.json || true

@@ -14,7 +14,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from helpers import archive, engine, settings
+from helpers import archive, engine, journal, settings
 from helpers.archive import Entry, ImageSpec, Layer
 from helpers.elf import hello_program
 from helpers.errors import ImageError
@@ -66,25 +66,31 @@ def engine_architecture(client: docker.DockerClient) -> str:
     return archive.docker_architecture(str(client.info()["Architecture"]))
 
 
-def _load(client: docker.DockerClient, spec: ImageSpec) -> str:
+def _load(client: docker.DockerClient, spec: ImageSpec, archive_name: str) -> str:
     for name in spec.repo_tags:
         _refuse_foreign(client, name)
     data, image_id = archive.docker_archive(spec)
-    if _loaded(client, image_id, spec.repo_tags):
+    if _present(client, spec) is not None:
         return image_id
     try:
         client.images.load(data)
     except docker.errors.APIError as error:
         raise ImageError(f"Loading {spec.repo_tags[0]} failed: {error.explanation}") from None
+    journal.note(f"docker load -q -i ~/{archive_name}")
     return image_id
 
 
-def _loaded(client: docker.DockerClient, image_id: str, names: list[str]) -> bool:
+def _present(client: docker.DockerClient, spec: ImageSpec) -> docker.models.images.Image | None:
+    """Return the image the spec's name gives, if it is the spec's image.
+
+    Found by name, not by the ID the archive predicts: on the containerd store an image's ID
+    is the digest of its manifest, so the config's digest finds nothing there.
+    """
     try:
-        present = client.images.get(image_id)
+        image = client.images.get(spec.repo_tags[0])
     except docker.errors.ImageNotFound:
-        return False
-    return set(names) <= set(present.tags)
+        return None
+    return image if _is_made_from(image, spec) else None
 
 
 def _refuse_foreign(client: docker.DockerClient, name: str) -> None:
@@ -99,18 +105,20 @@ def _refuse_foreign(client: docker.DockerClient, name: str) -> None:
         )
 
 
-def load_demo_images() -> dict[str, str]:
-    """Load the base and hello-world images into the engine; return name -> image ID."""
-    client = engine.client()
-    architecture = engine_architecture(client)
-    return {
-        spec.repo_tags[0]: _load(client, spec)
-        for spec in (base_spec(architecture), hello_spec(architecture))
-    }
-
-
 ARCHIVES = {"tinybase.tar": base_spec, "hello-world.tar": hello_spec}
 """The files the learner loads in the first step, as if they had pulled and built them."""
+
+
+def load_demo_images() -> dict[str, str]:
+    """Load the base and hello-world images into the engine (those not loaded yet, as the
+    learner's archives would); return name -> image ID."""
+    client = engine.client()
+    architecture = engine_architecture(client)
+    loaded = {}
+    for archive_name, spec_of in ARCHIVES.items():
+        spec = spec_of(architecture)
+        loaded[spec.repo_tags[0]] = _load(client, spec, archive_name)
+    return loaded
 
 
 def write_archives(folder: Path) -> None:
@@ -131,9 +139,16 @@ def reload_demo_image() -> None:
     session or an earlier run would keep it alive and change what ``docker image rm`` says.
     """
     client = engine.client()
-    image_id = archive.docker_archive(hello_spec(engine_architecture(client)))[1]
-    with contextlib.suppress(docker.errors.ImageNotFound):
-        client.images.remove(image_id, force=True)
+    spec = hello_spec(engine_architecture(client))
+    named = _present(client, spec)
+    for image in kit_images():
+        if not _is_made_from(image, spec):
+            continue
+        with contextlib.suppress(docker.errors.ImageNotFound):
+            client.images.remove(image.id, force=True)
+        # The journal names it as a learner would find it, the same on every architecture.
+        found = f"$(docker image inspect --format '{{{{.Id}}}}' {settings.DEMO_IMAGE})"
+        journal.note(f"docker image rm -f {found if named and named.id == image.id else image.id}")
     load_demo_images()
 
 
@@ -196,6 +211,7 @@ def remove_kit_images() -> int:
         for name in (name for name in names if is_kit_name(name)):
             with contextlib.suppress(docker.errors.ImageNotFound, docker.errors.APIError):
                 client.images.remove(name, noprune=False)
+                journal.note(f"docker image rm {name}")
         try:
             client.images.get(image.id)
         except docker.errors.ImageNotFound:

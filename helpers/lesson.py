@@ -40,6 +40,11 @@ def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
 
 
+def read(path: Path) -> Any:
+    """Return a notebook, read as nbformat 4."""
+    return nbformat.read(path, as_version=4)
+
+
 def step_of(notebook: Any) -> str:
     """Return the step a notebook teaches (its metadata says)."""
     return str(notebook.metadata.get(KEY, {}).get("step", ""))
@@ -48,7 +53,7 @@ def step_of(notebook: Any) -> str:
 def notebook_for(step: str) -> Path:
     """Return the notebook of a step."""
     for path in notebook_paths():
-        if step_of(nbformat.read(path, as_version=4)) == step:
+        if step_of(read(path)) == step:
             return path
     raise KitError(f"No notebook in {NOTEBOOKS} teaches the step {step!r}.")
 
@@ -83,7 +88,7 @@ def commands(cell: Any) -> list[str]:
 
 def failing_cells(path: Path) -> frozenset[str]:
     """Return the sources (stripped) of a notebook's cells that fail on purpose."""
-    cells = nbformat.read(path, as_version=4).cells
+    cells = read(path).cells
     return frozenset(cell.source.strip() for cell in cells if fails_on_purpose(cell))
 
 

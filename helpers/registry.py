@@ -21,7 +21,7 @@ import docker
 import docker.errors
 import requests
 
-from helpers import engine, settings
+from helpers import engine, journal, settings
 from helpers.errors import RegistryError
 from helpers.paths import session_name
 from helpers.registry_image import registry_image
@@ -122,6 +122,7 @@ class Registry:
         except BaseException:  # an interrupted or failed start leaves nothing behind
             self.stop()
             raise
+        journal.note(journal.START_REGISTRY)
         return self
 
     def _start_on_a_port(self, image: str) -> None:
@@ -205,6 +206,7 @@ class Registry:
         if self.container is not None:
             remove_container(self.container)
             self.container = None
+            journal.note(journal.STOP_REGISTRY)
 
     def restart_empty(self) -> Registry:
         """Replace the registry with an empty one (a clean slate for a step), on the same port

@@ -41,7 +41,7 @@ from typing import Any
 import docker.errors
 import pyte
 
-from helpers import engine, settings
+from helpers import engine, journal, settings
 from helpers.errors import CommandFailed, KitError
 from helpers.paths import session_home
 from helpers.tools import tools_dir
@@ -213,8 +213,8 @@ def without_home(text: str, home: Path) -> str:
     return re.sub(re.escape(str(home)) + r"(?![\w-])", "~", text)
 
 
-SUCCEEDS, FAILS, EITHER = "succeeds", "fails", "either"
-
+SUCCEEDS, FAILS, EITHER = journal.SUCCEEDS, journal.FAILS, journal.EITHER
+"""How a command must end (the journal, which notes them, defines them)."""
 
 COMMAND_TIMEOUT = 600.0
 """How long one command may run before the runner stops it and says so: a push that hangs
@@ -227,6 +227,7 @@ def run(
     """Run one shell command in the kit's environment; raise unless its outcome is the one
     ``expect`` names (a step check's commands may go ``EITHER`` way: it judges them itself),
     or if it outlasts ``timeout`` seconds."""
+    journal.note(command, expect)
     command = mapped(command)
     home = session_home()
     home.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ import shutil
 import sys
 from collections.abc import Callable
 
-from helpers import engine, images, lesson, settings, shell, state
+from helpers import engine, images, journal, lesson, settings, shell, state
 from helpers.errors import StepIncomplete
 from helpers.paths import docker_config_dir, session_home
 from helpers.registry import Registry, kit_registry, running_registry
@@ -35,6 +35,7 @@ def remote_name(tag: str, repository: str = settings.DEMO_REPOSITORY) -> str:
 def logout() -> None:
     """Forget every stored credential (the kit's own config only)."""
     shutil.rmtree(docker_config_dir(), ignore_errors=True)
+    journal.note("rm -rf ~/.docker")
 
 
 def login() -> None:
@@ -52,6 +53,7 @@ def untag_remote_names(tags: tuple[str, ...] = TAGS) -> None:
         name = shell.mapped(remote_name(tag))
         if state.local_image_id(name) is not None:
             client.images.remove(name, noprune=True)
+            journal.note(f"docker image rm --no-prune {remote_name(tag)}")
 
 
 def tag_remote_names() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from helpers.paths import state_dir
 
-TOOLS = ("base64", "cat", "curl", "docker", "grep", "ls", "python3", "rm", "sed", "sh")
+TOOLS = ("base64", "cat", "curl", "docker", "grep", "ls", "python3", "rm", "sed", "sh", "sleep")
 """Every program a step's command calls (a new one must be added here, or it is not found)."""
 
 

@@ -1,0 +1,113 @@
+"""Write the floor: every command a verification of the notebooks runs, as one bash script.
+
+``python -m benchmarks.floor`` runs the seven steps in reading order on the engine at hand, as
+nbval's kernels run them one after the other (each step's set-up, the notebook's commands,
+its check), with the journal on (``helpers.journal``), and writes what it noted to
+``benchmarks/floor.sh``. It starts where ``python -m helpers terminal`` leaves a learner: the
+registry empty, the demo images removed, a fresh home with the steps' materials. So the floor
+does the same work in the same order, and a test (``tests/engine/test_floor.py``) makes it
+again and compares, so it cannot drift from the notebooks.
+
+What the floor leaves out is the kit's own cost: Jupyter, the pseudo-terminal and its
+rendering, the checks' own questions to the engine and the registry, and the set-ups' tests
+of what is already there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+from helpers import cli, journal, lesson, settings, shell, steps
+from helpers.journal import Entry
+
+FLOOR = Path(__file__).resolve().parent / "floor.sh"
+
+HEADER = f"""\
+#!/usr/bin/env bash
+# The floor: what verifying the notebooks does to the engine, the registry and the home, as
+# bare commands in the same order, with nothing of the kit around them.
+# Made by `python -m benchmarks.floor` from a run of the steps: do not edit by hand.
+#
+# Usage (benchmarks/benchmark.py runs it so): bash floor.sh REGISTRY_IMAGE HTPASSWD_FILE PORT,
+# with localhost:5000 written as localhost:PORT, HOME holding the steps' materials (as
+# `python -m helpers terminal` leaves it), the demo images removed, and the kit's PATH.
+set -euo pipefail
+image=$1 htpasswd=$2 port=$3
+registry=floor-registry-$$
+start_registry() {{
+    docker run -d --name "$registry" -p "127.0.0.1:$port:5000" \\
+        --label {settings.LABEL}=benchmark --label {settings.SESSION_LABEL}=benchmark \\
+        -e REGISTRY_AUTH=htpasswd -e REGISTRY_AUTH_HTPASSWD_REALM=floor \\
+        -e REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd -e REGISTRY_STORAGE_DELETE_ENABLED=true \\
+        -v "$htpasswd:/auth/htpasswd:ro" "$image" >/dev/null
+    until [ "$(curl -s -o /dev/null -w '%{{http_code}}' "http://127.0.0.1:$port/v2/")" = 401 ]; do
+        sleep 0.02
+    done
+}}
+stop_registry() {{
+    docker rm -f -v "$registry" >/dev/null
+}}
+trap 'docker rm -f -v "$registry" >/dev/null 2>&1 || true' EXIT
+cd ~
+{journal.START_REGISTRY}
+"""
+
+Section = tuple[str, list[Entry]]
+
+
+def journal_of_the_steps() -> list[Section]:
+    """Run every step as a verification run does, from a learner's fresh start; return what
+    each part of each step did, as commands."""
+    cli.terminal()
+    sections: list[Section] = []
+    with journal.recording() as entries, contextlib.redirect_stdout(io.StringIO()):
+
+        def take(title: str) -> None:
+            sections.append((title, entries[:]))
+            entries.clear()
+
+        for path in lesson.notebook_paths():
+            notebook = lesson.read(path)
+            step = lesson.step_of(notebook)
+            steps.start(step)
+            take(f"{path.name}: the set-up")
+            for cell in notebook.cells:
+                if lesson.is_setup(cell) or lesson.is_check(cell):
+                    continue
+                expect = shell.FAILS if lesson.fails_on_purpose(cell) else shell.SUCCEEDS
+                for command in lesson.commands(cell):
+                    shell.run(command, expect=expect)
+            take(f"{path.name}: the notebook's commands")
+            steps.check(step)
+            take(f"{path.name}: the check's commands")
+    return sections
+
+
+def line(entry: Entry) -> str:
+    """Return the script line that runs a command and stops the floor if it ends otherwise."""
+    if entry.expect == journal.FAILS:
+        return f"! {entry.command} || exit 1"
+    if entry.expect == journal.EITHER:
+        return f"{entry.command} || true"
+    return entry.command
+
+
+def script(sections: list[Section]) -> str:
+    """Return the floor script for a journal of the steps."""
+    parts = [HEADER]
+    for title, entries in sections:
+        if entries:
+            parts.append(f"\n# {title}\n" + "".join(f"{line(entry)}\n" for entry in entries))
+    return "".join(parts)
+
+
+def main() -> None:
+    """Run the steps on the engine at hand and write ``benchmarks/floor.sh``."""
+    FLOOR.write_text(script(journal_of_the_steps()))
+    print(f"Wrote {FLOOR}.")
+
+
+if __name__ == "__main__":
+    main()
