@@ -9,10 +9,12 @@ A second run of the same session, while one is going, stops at once and names th
 and keeps its own share (``ROLES``). On Linux as root each worker starts a private engine, one
 per image-store profile: ``gw0`` the classic store (Debian 12's dockerd) for the engine tests
 and the notebooks, ``gw1`` the containerd store (Debian 13's dockerd, unpacked by
-``scripts/setup``) for the notebooks, the site and the Python packages. So both profiles are
-verified side by side. Elsewhere (Docker Desktop, ``$DOCKER_HOST``, no root) ``gw0`` verifies
-the engine at hand and ``gw1`` runs only the site and Python-package tests. Without xdist, one
-process runs everything on the engine at hand.
+``scripts/setup``) for the notebooks, the site, the Python packages and the whole runs. So
+both profiles are verified side by side. A private engine starts bare and runs the notebooks
+before any other test, so each profile's verification is a learner's first run. Elsewhere
+(Docker Desktop, ``$DOCKER_HOST``, no root) ``gw0`` verifies the engine at hand and ``gw1``
+runs only the site and Python-package tests. Without xdist, one process runs everything on
+the engine at hand.
 """
 
 from __future__ import annotations
@@ -38,7 +40,14 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER")
 if _worker and not _base.endswith(f"-{_worker}"):
     os.environ["KIT_SESSION"] = f"{_base}-{_worker}"
 
-ENGINE, INSTALL, NOTEBOOKS, SITE, TERMINAL = "engine", "install", "notebooks", "site", "terminal"
+ENGINE, INSTALL, NOTEBOOKS, RUNS, SITE, TERMINAL = (
+    "engine",
+    "install",
+    "notebooks",
+    "runs",
+    "site",
+    "terminal",
+)
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,12 @@ class Role:
 
 ROLES = {
     "gw0": Role(frozenset({ENGINE, NOTEBOOKS, TERMINAL}), image_store.CLASSIC),
-    "gw1": Role(frozenset({INSTALL, NOTEBOOKS, SITE, TERMINAL}), image_store.CONTAINERD),
+    "gw1": Role(frozenset({INSTALL, NOTEBOOKS, RUNS, SITE, TERMINAL}), image_store.CONTAINERD),
 }
+"""The whole runs (``tests/runs``) go with the containerd store's worker only to even out the
+two workers' time: they start engines of their own."""
 SHARED_ENGINE_ROLES = {
-    "gw0": Role(frozenset({ENGINE, NOTEBOOKS, TERMINAL}), image_store.CLASSIC),
+    "gw0": Role(frozenset({ENGINE, NOTEBOOKS, RUNS, TERMINAL}), image_store.CLASSIC),
     "gw1": Role(frozenset({INSTALL, SITE}), image_store.CLASSIC),
 }
 """Without private engines the notebooks' pull step and the engine tests cannot share the one
@@ -66,10 +77,10 @@ _engine: private_engine.PrivateEngine | None = None
 
 
 def area(item: pytest.Item) -> str:
-    """Return the area a test belongs to: the engine tests, the Python packages, the notebooks,
-    or the site."""
+    """Return the area a test belongs to: its folder under ``tests/`` (the engine, the Python
+    packages, whole runs, the site, the terminal), else the notebooks."""
     parts = item.path.relative_to(item.config.rootpath).parts
-    if parts[0] == "tests" and parts[1] in (ENGINE, INSTALL, SITE, TERMINAL):
+    if parts[0] == "tests" and parts[1] in (ENGINE, INSTALL, RUNS, SITE, TERMINAL):
         return parts[1]
     return NOTEBOOKS
 
@@ -82,6 +93,13 @@ def _wants_the_engine(config: pytest.Config) -> bool:
 
 
 _run_lock: TextIO | None = None
+ENGINE_WAS_BARE = pytest.StashKey[bool]()
+"""Whether this worker's private engine held no image at all when it had started."""
+
+
+def is_notebook_cell(item: pytest.Item) -> bool:
+    """Tell whether a test is a notebook cell that nbval runs."""
+    return item.path.suffix == ".ipynb"
 
 
 def _refuse_a_second_run(config: pytest.Config) -> None:
@@ -128,10 +146,19 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         binaries = debian_engine.unpacked() if _role.store == image_store.CONTAINERD else None
         _engine = private_engine.PrivateEngine(os.environ["KIT_SESSION"], _role.store, binaries)
-        os.environ["DOCKER_HOST"] = _engine.start()
+        # Bare, as a learner's first run meets it: the notebooks, which run first, find no
+        # registry image and no demo image there.
+        os.environ["DOCKER_HOST"] = _engine.start(copy_registry_image=False)
     except KitError as error:
         raise pytest.UsageError(str(error)) from None
     engine.client.cache_clear()
+    config.stash[ENGINE_WAS_BARE] = not engine.client().images.list(all=True)
+
+
+@pytest.fixture
+def engine_was_bare(request: pytest.FixtureRequest) -> bool | None:
+    """Whether this worker's private engine started with no image (None: it has none)."""
+    return request.config.stash.get(ENGINE_WAS_BARE, None)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -141,8 +168,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if private_engine.available():
         return (
             "gw0: the classic image store and the engine tests, on a private Debian 12 "
-            "dockerd; gw1: the containerd image store, the site and the Python packages, on a "
-            "private Debian 13 dockerd."
+            "dockerd; gw1: the containerd image store, the site, the Python packages and the "
+            "whole runs, on a private Debian 13 dockerd; each engine starts bare."
         )
     from helpers import engine, expected
     from helpers.errors import KitError
@@ -155,17 +182,18 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """On the xdist controller, before the workers start, make sure the main engine holds a
-    registry image for their private engines to copy: two workers building one at once, on a
-    machine without one, would run apt-get at the same time."""
+    """On the xdist controller, before the workers start, fetch what their bare private
+    engines build the registry image from, when Docker Hub is out of reach: two workers
+    fetching Debian's package at once would run apt-get at the same time."""
     config = session.config
     controller = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
     if controller and private_engine.available() and _wants_the_engine(config):
+        from helpers import registry_image, settings
         from helpers.errors import KitError
-        from helpers.registry_image import registry_image
 
         with contextlib.suppress(KitError):  # the workers say what is wrong, if it matters
-            registry_image()
+            if registry_image.registry_image() != settings.UPSTREAM_REGISTRY_IMAGE:
+                registry_image.unpacked_registry()
 
 
 EVERY_SESSION_ON_A_SHARED_ENGINE = pytest.mark.skip(
@@ -185,7 +213,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     kept = [item for item in items if area(item) in _role.areas]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
-    items[:] = kept
+    # The notebooks first, in order: on a private engine, they are a learner's first run.
+    items[:] = sorted(kept, key=lambda item: not is_notebook_cell(item))
 
 
 _demo_images_were_loaded: bool | None = None

@@ -153,7 +153,7 @@ def test_ctrl_c_stops_the_run_and_its_engines_within_xdists_grace(run_name: str)
     assert leftovers_after_a_moment(run_name) == []
 
 
-def test_ctrl_c_then_kill_9_leaves_nothing_after_down_all(run_name: str, cli) -> None:
+def test_ctrl_c_then_kill_9_leaves_nothing_after_down_all(run_name: str) -> None:
     """Ctrl-C, then kill -9 on the whole run before it could clean up: the next
     `python -m helpers down --all` removes all it left."""
     run = _start_run(run_name)
@@ -166,6 +166,7 @@ def test_ctrl_c_then_kill_9_leaves_nothing_after_down_all(run_name: str, cli) ->
         run.wait()
     _wait_until_dead(run.pid)
     assert leftovers(run_name) != [], "kill -9 left the engines for `down --all` to find"
-    done = cli("down", "--all")
+    down = [sys.executable, "-m", "helpers", "down", "--all"]
+    done = subprocess.run(down, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert leftovers_after_a_moment(run_name) == []
