@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 from pathlib import Path
 
 from helpers import cli, journal, lesson, settings, shell, steps
 from helpers.journal import Entry
+from helpers.paths import session_home
 
 FLOOR = Path(__file__).resolve().parent / "floor.sh"
 
@@ -104,8 +106,13 @@ def script(sections: list[Section]) -> str:
 
 
 def main() -> None:
-    """Run the steps on the engine at hand and write ``benchmarks/floor.sh``."""
-    FLOOR.write_text(script(journal_of_the_steps()))
+    """Run the steps on the engine at hand and write ``benchmarks/floor.sh``; then remove the
+    session's registry and folder (``scripts/regenerate`` runs it in the ``record`` session)."""
+    try:
+        FLOOR.write_text(script(journal_of_the_steps()))
+    finally:
+        cli.down()
+        shutil.rmtree(session_home().parent, ignore_errors=True)
     print(f"Wrote {FLOOR}.")
 
 
