@@ -10,16 +10,17 @@ import functools
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import docker
 import docker.errors
+import psutil
 import requests
 from docker.context import ContextAPI
 
+from helpers import waiting
 from helpers.errors import EngineUnavailable
 from helpers.paths import state_dir
 
@@ -164,11 +165,9 @@ def _dpkg_installed(package: str) -> bool:
 
 def _dockerd_running() -> bool:
     try:
-        pid = int(DOCKERD_PID_FILE.read_text().strip())
-        os.kill(pid, 0)
-    except (OSError, ValueError):
+        return bool(psutil.Process(int(DOCKERD_PID_FILE.read_text().strip())).name() == "dockerd")
+    except (OSError, ValueError, psutil.Error):
         return False
-    return Path(f"/proc/{pid}/comm").read_text().strip() == "dockerd"
 
 
 def _start_dockerd() -> subprocess.Popen[bytes]:
@@ -227,14 +226,17 @@ def ensure_engine(progress: Callable[[str], None] = lambda line: None) -> str:
         how = "started by systemd"
     elif not _dockerd_running():
         process = _start_dockerd()
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
+
+    def answering() -> bool:
         if not isinstance(_reach(), Exception):
-            client.cache_clear()
-            return how
+            return True
         if process is not None and process.poll() is not None:
-            break
-        time.sleep(0.2)
+            raise waiting.GiveUp  # the dockerd the kit started has exited
+        return False
+
+    if waiting.until(answering, timeout=START_TIMEOUT, interval=0.2):
+        client.cache_clear()
+        return how
     raise EngineUnavailable(
         f"dockerd did not answer within {START_TIMEOUT:.0f} s; its log is "
         f"{state_dir() / 'dockerd.log'}."

@@ -11,7 +11,6 @@ it holds, and ``start`` first clears what a killed run left under the same name.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import ipaddress
 import json
@@ -21,14 +20,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import docker
 import docker.errors
+import psutil
 import requests
+from filelock import FileLock
 
-from helpers import image_store, settings
+from helpers import image_store, settings, waiting
 from helpers.debian_engine import UnpackedEngine
 from helpers.engine import engine_host
 from helpers.errors import EngineUnavailable
@@ -165,11 +165,16 @@ class PrivateEngine:
         return {**os.environ, "PATH": self.binaries.path()}
 
     def _wait_until_it_answers(self, process: subprocess.Popen[bytes]) -> docker.DockerClient:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline and process.poll() is None:
+        def answering() -> docker.DockerClient | None:
+            if process.poll() is not None:
+                raise waiting.GiveUp
             with contextlib.suppress(docker.errors.DockerException):
                 return docker.DockerClient(base_url=self.host, timeout=30)  # it asks the version
-            time.sleep(0.05)
+            return None
+
+        client = waiting.until(answering, timeout=START_TIMEOUT, interval=0.05)
+        if client is not None:
+            return client
         log = self.log.read_text(errors="replace")[-2000:]
         raise EngineUnavailable(
             f"The kit's private engine {self.name} did not start; dockerd's log ends:\n{log}"
@@ -180,12 +185,12 @@ class PrivateEngine:
         that process is still a dockerd of this exec root (a pid can be reused)."""
         try:
             pid = int((self.exec_root / "dockerd.pid").read_text().strip())
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError):
+            command = psutil.Process(pid).cmdline()
+        except (OSError, ValueError, psutil.Error):
             return None
-        if not command or not command[0].endswith(b"dockerd"):
+        if not command or not command[0].endswith("dockerd"):
             return None
-        return pid if str(self.exec_root).encode() in b" ".join(command) else None
+        return pid if str(self.exec_root) in " ".join(command) else None
 
     def stop(self, keep_log: bool = False) -> None:
         """Stop the engine and its containers, then remove its bridge and folders."""
@@ -247,30 +252,28 @@ def stop_orphans() -> int:
 def _terminate(pid: int) -> None:
     """Ask dockerd to shut down (it stops its containers and containerd), then insist."""
     os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + STOP_TIMEOUT
-    while time.monotonic() < deadline:
-        if not Path(f"/proc/{pid}").exists() or _is_zombie(pid):
-            return
-        time.sleep(0.05)
+
+    def gone() -> bool:
+        return not psutil.pid_exists(pid) or _is_zombie(pid)
+
+    if waiting.until(gone, timeout=STOP_TIMEOUT, interval=0.05):
+        return
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)  # it leads its own process group (start_new_session)
 
 
 def _is_zombie(pid: int) -> bool:
     try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
-    except OSError:
+        return bool(psutil.Process(pid).status() == psutil.STATUS_ZOMBIE)
+    except psutil.Error:
         return False
 
 
 def _mounts_under(*roots: Path) -> list[str]:
     """Return the mount points below the given folders, deepest first."""
-    points = []
-    for line in Path("/proc/self/mountinfo").read_text().splitlines():
-        point = line.split()[4]
-        if any(point == str(r) or point.startswith(f"{r}/") for r in roots):
-            points.append(point)
-    return sorted(points, key=len, reverse=True)
+    points = [partition.mountpoint for partition in psutil.disk_partitions(all=True)]
+    under = [p for p in points if any(p == str(r) or p.startswith(f"{r}/") for r in roots)]
+    return sorted(under, key=len, reverse=True)
 
 
 def _make_bridge(name: str) -> None:
@@ -278,8 +281,7 @@ def _make_bridge(name: str) -> None:
 
     Under a lock: two workers starting at once would otherwise pick the same subnet.
     """
-    with BRIDGES_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with FileLock(BRIDGES_LOCK):
         subnet = _free_subnet()
         gateway = f"{next(subnet.hosts())}/{subnet.prefixlen}"
         for command in (

@@ -13,7 +13,6 @@ import io
 import os
 import socket
 import tarfile
-import time
 from types import TracebackType
 
 import bcrypt
@@ -21,14 +20,13 @@ import docker
 import docker.errors
 import requests
 
-from helpers import engine, journal, settings
+from helpers import engine, journal, settings, waiting
 from helpers.errors import RegistryError
 from helpers.paths import session_name
 from helpers.registry_image import registry_image
 
 READY_TIMEOUT = 30.0
 POLL_INTERVAL = 0.02
-STATUS_INTERVAL = 0.25
 START_ATTEMPTS = 3
 PORT_RELEASE_TIMEOUT = 5.0
 
@@ -159,16 +157,15 @@ class Registry:
         self.container.start()
 
     def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + self.ready_timeout
-        next_status_check = time.monotonic() + STATUS_INTERVAL
-        while time.monotonic() < deadline:
+        def ready() -> bool:
             if self.answers():
-                return
-            if time.monotonic() > next_status_check:  # a container that died never answers
-                next_status_check += STATUS_INTERVAL
-                if not self._still_running():
-                    break
-            time.sleep(POLL_INTERVAL)
+                return True
+            if not self._still_running():  # a container that died never answers
+                raise waiting.GiveUp
+            return False
+
+        if waiting.until(ready, timeout=self.ready_timeout, interval=POLL_INTERVAL):
+            return
         logs = self.logs()
         self.stop()
         raise RegistryError(
@@ -243,9 +240,11 @@ def remove_container(container: docker.models.containers.Container) -> None:
     ports = {int(b["HostPort"]) for found in published.values() for b in found or []}
     with contextlib.suppress(docker.errors.NotFound):
         container.remove(force=True, v=True)
-    deadline = time.monotonic() + PORT_RELEASE_TIMEOUT
-    while not all(port_is_free(port) for port in ports) and time.monotonic() < deadline:
-        time.sleep(POLL_INTERVAL)
+
+    def released() -> bool:
+        return all(port_is_free(port) for port in ports)
+
+    waiting.until(released, timeout=PORT_RELEASE_TIMEOUT, interval=POLL_INTERVAL)
 
 
 def _port_taken(error: docker.errors.APIError) -> bool:

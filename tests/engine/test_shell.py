@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
-from helpers import CommandFailed, archive, final_screen, settings, shell, state, steps
+from helpers import CommandFailed, archive, final_screen, settings, shell, state, steps, waiting
 from helpers.images import hello_spec
 from helpers.shell import run
 
@@ -247,10 +246,12 @@ def test_a_command_that_hangs_is_stopped_with_a_sentence():
     sleeper = f"python3 -c 'import time; {marker}'"
     with pytest.raises(CommandFailed, match=r"did not finish within 1 s, so it was stopped"):
         run(f"{sleeper} & {sleeper}; wait", timeout=1)
-    deadline = time.monotonic() + 5  # SIGKILLed processes take a moment to be gone
-    while left := [p for p in Path("/proc").glob("[0-9]*/cmdline") if marker in _cmdline(p)]:
-        assert time.monotonic() < deadline, f"a process the command started still runs: {left}"
-        time.sleep(0.05)
+
+    def started() -> list[Path]:
+        return [p for p in Path("/proc").glob("[0-9]*/cmdline") if marker in _cmdline(p)]
+
+    waiting.until(lambda: not started(), timeout=5, interval=0.05)  # SIGKILLed: a moment
+    assert not (left := started()), f"a process the command started still runs: {left}"
 
 
 def _cmdline(path: Path) -> str:

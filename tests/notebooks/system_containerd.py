@@ -20,7 +20,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import docker
 import docker.errors
 from nbval_process import run_nbval
 
-from helpers import archive, debian_engine, image_store, images, private_engine
+from helpers import archive, debian_engine, image_store, images, private_engine, waiting
 from helpers.expected import NOTEBOOKS
 from helpers.paths import PROJECT_ROOT
 
@@ -38,12 +37,8 @@ USER_IMAGE = "mine/app:1"
 
 
 def _wait_for(ready: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if ready():
-            return
-        time.sleep(0.05)
-    raise SystemExit(f"{what} did not come up within {timeout:g} s")
+    if not waiting.until(ready, timeout=timeout, interval=0.05):
+        raise SystemExit(f"{what} did not come up within {timeout:g} s")
 
 
 def _answers(host: str) -> bool:

@@ -20,7 +20,7 @@ import docker
 import docker.errors
 import pytest
 
-from helpers import private_engine, settings
+from helpers import private_engine, settings, waiting
 from helpers.paths import PROJECT_ROOT, session_name
 
 WORKERS = ("gw0", "gw1")
@@ -71,11 +71,12 @@ def _registry_runs(engine: private_engine.PrivateEngine) -> bool:
 
 def _wait_until_registries_run(name: str, run: subprocess.Popen[bytes]) -> None:
     engines = [private_engine.PrivateEngine(f"{name}-{worker}") for worker in WORKERS]
-    deadline = time.monotonic() + 300
-    while not all(_registry_runs(engine) for engine in engines):
+
+    def running() -> bool:
         assert run.poll() is None, "the run ended before it could be interrupted"
-        assert time.monotonic() < deadline, "the run's registries never started"
-        time.sleep(0.2)
+        return all(_registry_runs(engine) for engine in engines)
+
+    assert waiting.until(running, timeout=300, interval=0.2), "the run's registries never started"
 
 
 def _processes_of(name: str) -> list[str]:
@@ -111,17 +112,15 @@ def leftovers(name: str) -> list[str]:
 def leftovers_after_a_moment(name: str) -> list[str]:
     """Return what the run left once what is still ending has ended: kernels notice their
     parent's end once a second, and processes being killed take a moment to go."""
-    deadline = time.monotonic() + 5
-    while (left := leftovers(name)) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return left
+    waiting.until(lambda: not leftovers(name), timeout=5, interval=0.2)
+    return leftovers(name)
 
 
 def _wait_until_dead(group: int) -> None:
     """Wait until every process of a killed process group has exited (zombies count: no one
     may reap them soon); a process still tearing down would count as a live test run."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
+
+    def dead() -> bool:
         states = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -130,9 +129,9 @@ def _wait_until_dead(group: int) -> None:
                 continue
             if int(fields[2]) == group:
                 states.append(fields[0])
-        if all(state == "Z" for state in states):
-            return
-        time.sleep(0.1)
+        return all(state == "Z" for state in states)
+
+    waiting.until(dead, timeout=10, interval=0.1)
 
 
 def _interrupt(run: subprocess.Popen[bytes]) -> None:

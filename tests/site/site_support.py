@@ -16,7 +16,6 @@ The site is built with ``use_directory_urls: false``: a page is ``docker-hub.htm
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import http.server
 import json
@@ -31,6 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -71,17 +71,13 @@ def once_per_run(
     """
     folder = run_folder(tmp_path_factory)
     result = folder / f"{name}.json"
-    with open(folder / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not result.exists():
-                done = job()
-                partial = result.with_suffix(".partial")
-                partial.write_text(json.dumps(done), encoding="utf-8")
-                partial.replace(result)
-            return json.loads(result.read_text(encoding="utf-8"))
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with FileLock(folder / f"{name}.lock"):
+        if not result.exists():
+            done = job()
+            partial = result.with_suffix(".partial")
+            partial.write_text(json.dumps(done), encoding="utf-8")
+            partial.replace(result)
+        return json.loads(result.read_text(encoding="utf-8"))
 
 
 _background: dict[str, threading.Thread] = {}

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
+
+from helpers import waiting
 
 PROMPTS = {"bash": r"<\#>$ ", "zsh": "<%!>$ "}
 _PROMPT = re.compile(r"<(\d+)>\$(?: |$)", re.MULTILINE)
@@ -71,14 +72,15 @@ class Terminal:
 
     def _wait_for_prompt(self, count: int) -> str:
         """Wait until the screen shows more than ``count`` prompts; return the screen."""
-        deadline = time.monotonic() + TIMEOUT
-        while True:
+
+        def prompted() -> str | None:
             screen = self.screen()
-            if len(_PROMPT.findall(screen)) > count:
-                return screen
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.shell} shows no prompt after {TIMEOUT} s:\n{screen}")
-            time.sleep(0.02)
+            return screen if len(_PROMPT.findall(screen)) > count else None
+
+        screen = waiting.until(prompted, timeout=TIMEOUT, interval=0.02)
+        if screen is None:
+            raise TimeoutError(f"{self.shell} shows no prompt after {TIMEOUT} s:\n{self.screen()}")
+        return screen
 
     def type(self, line: str) -> str:
         """Type one line and Enter; return what the screen shows before the next prompt."""
