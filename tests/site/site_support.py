@@ -4,8 +4,6 @@ Both site test modules use :func:`build_once`, so a run that collects both build
 and so does a run split over pytest-xdist workers: the first worker to get there builds, under
 a lock, into the run's own temporary folder, and the others wait for it and read that build.
 No two builds ever run at once, so they never race on the same output folder.
-The build starts in the background as soon as the tests are collected (``conftest.py``), so it
-runs while the browser starts and while tests that do not need the site run.
 The build is the real one: ``scripts/site -d <temp dir>``, the command the README and
 ``scripts/tutorial`` use, with mkdocs in strict mode.
 
@@ -80,38 +78,12 @@ def once_per_run(
         return json.loads(result.read_text(encoding="utf-8"))
 
 
-_background: dict[str, threading.Thread] = {}
-
-
-def start_build(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Start :func:`build_once` in the background, so the build runs while other tests do.
-
-    ``tests/site/conftest.py`` calls this as soon as the selected tests are known; the first
-    test that needs the site then waits for this build instead of starting one. Should the
-    background build fail to run at all, that test builds again in the foreground and says why.
-    """
-    if "site" in _builds or "site" in _background:
-        return
-    run_folder(tmp_path_factory)  # creates the run's base folder here, not in two threads at once
-
-    def build() -> None:
-        with contextlib.suppress(Exception):
-            build_once(tmp_path_factory)
-
-    _background["site"] = threading.Thread(target=build, name="site build", daemon=True)
-    _background["site"].start()
-
-
-def wait_for_build() -> None:
-    """Wait for a build :func:`start_build` started, if it is still running."""
-    started = _background.get("site")
-    if started is not None and started is not threading.current_thread():
-        started.join()
-
-
 def build_once(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """Build the site into a temporary folder the first time; return that build afterwards."""
-    wait_for_build()
+    """Build the site into a temporary folder the first time; return that build afterwards.
+
+    The first test that needs the site waits for the build (about a second here): started
+    earlier, in the background, it saved less than that and needed pytest's private API.
+    """
     if "site" not in _builds:
 
         def build() -> dict:
