@@ -42,11 +42,13 @@ from helpers import (
     engine,
     image_store,
     images,
+    ports,
     private_engine,
     registry,
+    registry_auth,
     settings,
     shell,
-    steps,
+    step_setups,
 )
 from helpers.paths import session_home
 from helpers.registry_image import registry_image
@@ -96,9 +98,9 @@ def floor(image: str, htpasswd: Path) -> float:
     in the kit's environment, from where ``python -m helpers terminal`` leaves a learner."""
     home = session_home()
     shutil.rmtree(home, ignore_errors=True)
-    steps.materials()
+    step_setups.materials()
     images.remove_kit_images()
-    port = registry.free_port()
+    port = ports.free()
     script = home.parent / "floor.sh"  # its registry's address mapped, as the shell runner maps
     script.write_text(FLOOR.read_text().replace(settings.GUIDE_ADDRESS, f"localhost:{port}"))
     command = [BASH, str(script), image, str(htpasswd), str(port)]
@@ -116,7 +118,7 @@ def kit_ready(image: str) -> float:
 
 def bare_ready(image: str, htpasswd: Path) -> float:
     """Time ``docker run`` of the registry plus polling ``/v2/`` until it answers 401."""
-    port = registry.free_port()
+    port = ports.free()
     start = time.perf_counter()
     command = ["docker", "run", "-d", "-p", f"127.0.0.1:{port}:5000"]
     command += [f"--label={key}={value}" for key, value in BENCHMARK_LABELS.items()]
@@ -151,7 +153,7 @@ def testcontainers_ready(image: str) -> float:
         credentials_path = "/auth/htpasswd"
 
         def _copy_credentials(self) -> None:
-            self.get_wrapped_container().put_archive("/", registry.auth_tar())
+            self.get_wrapped_container().put_archive("/", registry_auth.auth_tar())
 
     start = time.perf_counter()
     container = (
@@ -272,7 +274,7 @@ def main() -> None:
     image = registry_image()
     images.load_demo_images()
     htpasswd = Path(tempfile.mkdtemp()) / "htpasswd"
-    htpasswd.write_bytes(registry.htpasswd_line(settings.DEMO_USER, settings.DEMO_PASSWORD))
+    htpasswd.write_bytes(registry_auth.htpasswd_line(settings.DEMO_USER, settings.DEMO_PASSWORD))
     htpasswd.chmod(0o644)
     if args.profile_only:
         print(json.dumps(measure_profile(args, image, htpasswd)))

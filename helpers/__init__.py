@@ -13,7 +13,8 @@ from helpers.errors import (
 )
 from helpers.images import load_demo_images, remove_kit_images
 from helpers.registry import Registry, kit_registry, remove_leftovers, running_registry
-from helpers.shell import Result, final_screen, install, run
+from helpers.screen import final_screen
+from helpers.shell import Result, install, run
 from helpers.steps import check, start
 
 __all__ = [

@@ -24,7 +24,7 @@ from helpers import (
     registry_image,
     settings,
     state,
-    steps,
+    step_setups,
 )
 from helpers.errors import KitError
 from helpers.paths import session_home, session_name
@@ -73,7 +73,7 @@ def terminal() -> str:
     the steps' materials, and say what to paste into a terminal to follow the steps there."""
     engine.client()
     shutil.rmtree(session_home(), ignore_errors=True)
-    steps.materials()  # first: should the home not be writable, no registry is left running
+    step_setups.materials()  # first: should the home not be writable, no registry is left running
     registry_image.registry_image(progress)
     found = registry.kit_registry()
     if state.remote_repositories(found):
@@ -152,7 +152,7 @@ def reset() -> str:
     if found is not None:
         found.restart_empty()
     removed = images.remove_kit_images()
-    steps.logout()
+    step_setups.logout()
     emptied = f"registry at {found.address} emptied" if found else "no registry to empty"
     return f"Clean: {emptied}, {removed} kit image(s) removed, logged out."
 

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import ipaddress
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -26,19 +24,16 @@ import docker
 import docker.errors
 import psutil
 import requests
-from filelock import FileLock
 
-from helpers import image_store, settings, waiting
+from helpers import bridges, image_store, processes, settings, waiting
 from helpers.debian_engine import UnpackedEngine
 from helpers.engine import engine_host
 from helpers.errors import EngineUnavailable
 
 RUN_ROOT = Path("/run/docker-share-kit")
 DATA_ROOT = Path("/var/lib/docker-share-kit")
-BRIDGES_LOCK = Path("/run/docker-share-kit.lock")
 SYSTEM_CONTAINERD = Path("/run/containerd/containerd.sock")
 """Where dockerd looks for a system containerd, and joins it if the socket exists."""
-SUBNETS = ipaddress.IPv4Network("10.213.0.0/16")
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
 
@@ -115,7 +110,7 @@ class PrivateEngine:
         try:
             self.exec_root.mkdir(parents=True)
             self.data_root.mkdir(parents=True)
-            _make_bridge(self.bridge)
+            bridges.make(self.bridge)
             (self.exec_root / "owner").write_text(str(os.getpid()))
             config = self.exec_root / "daemon.json"  # not /etc/docker/daemon.json: the user's
             snapshotter = self.store == image_store.CONTAINERD
@@ -150,7 +145,7 @@ class PrivateEngine:
                 _copy_registry_images(client)
         except BaseException:  # an interrupted or failed start leaves nothing behind
             if process is not None and process.poll() is None:
-                _terminate(process.pid)  # it may not have written its pid file yet
+                processes.terminate(process.pid, STOP_TIMEOUT)  # no pid file yet, maybe
             self.stop(keep_log=True)
             raise
         return self.host
@@ -196,10 +191,10 @@ class PrivateEngine:
         """Stop the engine and its containers, then remove its bridge and folders."""
         pid = self._pid()
         if pid is not None:
-            _terminate(pid)
-        for mount in _mounts_under(self.exec_root, self.data_root):
+            processes.terminate(pid, STOP_TIMEOUT)
+        for mount in processes.mounts_under(self.exec_root, self.data_root):
             subprocess.run(["umount", "-l", mount], capture_output=True)
-        subprocess.run(["ip", "link", "delete", self.bridge], capture_output=True)
+        bridges.delete(self.bridge)
         shutil.rmtree(self.exec_root, ignore_errors=True)
         shutil.rmtree(self.data_root, ignore_errors=True)
         if not keep_log:
@@ -216,7 +211,7 @@ class PrivateEngine:
             os.kill(owner, 0)
         except (OSError, ValueError):
             return True
-        return _is_zombie(owner)
+        return processes.is_zombie(owner)
 
 
 def _without_system_containerd() -> list[str]:
@@ -247,67 +242,6 @@ def stop_orphans() -> int:
     for engine in orphans:
         engine.stop()
     return len(orphans)
-
-
-def _terminate(pid: int) -> None:
-    """Ask dockerd to shut down (it stops its containers and containerd), then insist."""
-    os.kill(pid, signal.SIGTERM)
-
-    def gone() -> bool:
-        return not psutil.pid_exists(pid) or _is_zombie(pid)
-
-    if waiting.until(gone, timeout=STOP_TIMEOUT, interval=0.05):
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)  # it leads its own process group (start_new_session)
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        return bool(psutil.Process(pid).status() == psutil.STATUS_ZOMBIE)
-    except psutil.Error:
-        return False
-
-
-def _mounts_under(*roots: Path) -> list[str]:
-    """Return the mount points below the given folders, deepest first."""
-    points = [partition.mountpoint for partition in psutil.disk_partitions(all=True)]
-    under = [p for p in points if any(p == str(r) or p.startswith(f"{r}/") for r in roots)]
-    return sorted(under, key=len, reverse=True)
-
-
-def _make_bridge(name: str) -> None:
-    """Create the engine's bridge on a /24 no other interface or route of this host uses.
-
-    Under a lock: two workers starting at once would otherwise pick the same subnet.
-    """
-    with FileLock(BRIDGES_LOCK):
-        subnet = _free_subnet()
-        gateway = f"{next(subnet.hosts())}/{subnet.prefixlen}"
-        for command in (
-            ["ip", "link", "add", name, "type", "bridge"],
-            ["ip", "addr", "add", gateway, "dev", name],
-            ["ip", "link", "set", name, "up"],
-        ):
-            done = subprocess.run(command, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise EngineUnavailable(
-                    f"Could not make the network bridge {name} for a private engine: "
-                    f"{done.stderr.strip()}"
-                )
-
-
-def _free_subnet() -> ipaddress.IPv4Network:
-    routes = subprocess.run(["ip", "-4", "route", "show", "table", "all"], capture_output=True)
-    used = [
-        ipaddress.ip_network(word, strict=False)
-        for word in re.findall(rb"\b\d+\.\d+\.\d+\.\d+(?:/\d+)?\b", routes.stdout)
-        for word in [word.decode()]
-    ]
-    for subnet in SUBNETS.subnets(new_prefix=24):
-        if not any(subnet.overlaps(other) for other in used):
-            return subnet
-    raise EngineUnavailable(f"No free /24 in {SUBNETS} for a private engine's bridge.")
 
 
 def _copy_registry_images(target: docker.DockerClient) -> None:

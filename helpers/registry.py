@@ -9,18 +9,13 @@ second one, and clears containers a crashed run left behind.
 from __future__ import annotations
 
 import contextlib
-import io
-import os
-import socket
-import tarfile
 from types import TracebackType
 
-import bcrypt
 import docker
 import docker.errors
 import requests
 
-from helpers import engine, journal, settings, waiting
+from helpers import engine, journal, ports, registry_auth, settings, waiting
 from helpers.errors import RegistryError
 from helpers.paths import session_name
 from helpers.registry_image import registry_image
@@ -28,55 +23,6 @@ from helpers.registry_image import registry_image
 READY_TIMEOUT = 30.0
 POLL_INTERVAL = 0.02
 START_ATTEMPTS = 3
-PORT_RELEASE_TIMEOUT = 5.0
-
-
-def htpasswd_line(user: str, password: str) -> bytes:
-    """Return one bcrypt htpasswd entry, the only kind the registry accepts."""
-    hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=5))
-    return user.encode() + b":" + hashed + b"\n"
-
-
-def port_is_free(port: int) -> bool:
-    """Tell whether nothing listens on 127.0.0.1:port right now."""
-    with socket.socket() as probe:
-        # As servers do (docker-proxy too): connections closed a moment ago, still in
-        # TIME_WAIT, do not make the port unusable; only a listener does.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def preferred_port() -> int:
-    """Return the port a registry tries first: 5000, as in the guide, or ``$KIT_REGISTRY_PORT``.
-
-    Test workers running side by side each prefer their own, so that one worker's registry
-    restarting on its port never finds the other's there.
-    """
-    value = os.environ.get("KIT_REGISTRY_PORT") or str(settings.PREFERRED_PORT)
-    if not value.isdigit() or not 1024 <= int(value) <= 9999:
-        raise RegistryError(
-            f"KIT_REGISTRY_PORT must be a port from 1024 to 9999, not {value!r}: set it to "
-            "one such as 5000, or unset it, and try again."
-        )
-    return int(value)
-
-
-def free_port() -> int:
-    """Return a free port on 127.0.0.1 above the preferred one, four digits long like 5000
-    when one is free.
-
-    Same-width addresses keep docker's table columns aligned as in the stored outputs.
-    """
-    for port in range(preferred_port() + 1, 10000):
-        if port_is_free(port):
-            return port
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Registry:
@@ -129,7 +75,7 @@ class Registry:
         for attempt in range(START_ATTEMPTS):
             if not self.port_is_fixed:
                 had = self.port if attempt == 0 else None
-                self.port = had if had is not None and port_is_free(had) else _pick_port()
+                self.port = had if had is not None and ports.is_free(had) else ports.pick()
             try:
                 self._run(image)
                 break
@@ -153,7 +99,7 @@ class Registry:
                 "REGISTRY_STORAGE_DELETE_ENABLED": "true",
             },
         )
-        self.container.put_archive("/", auth_tar())
+        self.container.put_archive("/", registry_auth.auth_tar())
         self.container.start()
 
     def _wait_until_ready(self) -> None:
@@ -223,11 +169,6 @@ class Registry:
         self.stop()
 
 
-def _pick_port() -> int:
-    port = preferred_port()
-    return port if port_is_free(port) else free_port()
-
-
 def remove_container(container: docker.models.containers.Container) -> None:
     """Remove a registry container with its volume, and return once its port is free again.
 
@@ -237,14 +178,10 @@ def remove_container(container: docker.models.containers.Container) -> None:
     with contextlib.suppress(docker.errors.NotFound):
         container.reload()  # the ports it really holds (none if it never started)
     published = (container.attrs.get("NetworkSettings") or {}).get("Ports") or {}
-    ports = {int(b["HostPort"]) for found in published.values() for b in found or []}
+    published_ports = {int(b["HostPort"]) for found in published.values() for b in found or []}
     with contextlib.suppress(docker.errors.NotFound):
         container.remove(force=True, v=True)
-
-    def released() -> bool:
-        return all(port_is_free(port) for port in ports)
-
-    waiting.until(released, timeout=PORT_RELEASE_TIMEOUT, interval=POLL_INTERVAL)
+    ports.wait_until_released(published_ports, interval=POLL_INTERVAL)
 
 
 def _port_taken(error: docker.errors.APIError) -> bool:
@@ -255,17 +192,6 @@ def _start_failure(port: int | None, error: docker.errors.APIError) -> str:
     if _port_taken(error):
         return f"Port {port} on 127.0.0.1 is taken; free it or choose another port."
     return f"The registry container could not start: {error.explanation or error}"
-
-
-def auth_tar() -> bytes:
-    """Return a tar holding ``/auth/htpasswd`` with the demo login, to put into a container."""
-    line = htpasswd_line(settings.DEMO_USER, settings.DEMO_PASSWORD)
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        info = tarfile.TarInfo("auth/htpasswd")
-        info.size, info.mode = len(line), 0o644
-        tar.addfile(info, io.BytesIO(line))
-    return buffer.getvalue()
 
 
 def _session_containers(session: str | None) -> list[docker.models.containers.Container]:

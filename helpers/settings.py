@@ -32,3 +32,11 @@ DEMO_IMAGE = "learner/hello-world:latest"
 """The learner's own image, as built on their machine before it is shared."""
 
 DEMO_REPOSITORY = "learner/hello-world"
+
+DEMO_TAGS = ("0.1.0", "latest")
+"""The tags of the demo image the steps push."""
+
+
+def remote_name(tag: str, repository: str = DEMO_REPOSITORY) -> str:
+    """Return the name the guide types for a repository in the kit's registry."""
+    return f"{GUIDE_ADDRESS}/{repository}:{tag}"

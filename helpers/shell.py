@@ -4,13 +4,10 @@ A reader types each command into a terminal, and what they see when it ends is t
 final screen: progress bars redrawn to their last state, the CLI's terminal styling, tabs drawn
 as spaces. ``run`` shows the same: it runs the command in a pseudo-terminal of its own (stdout
 and stderr both, stdin empty so that nothing waits at a prompt), in a fixed environment that
-uses the kit's own Docker config, and renders what it wrote with a terminal emulator (pyte).
-Unlike IPython's own ``!``, it fails the cell when the command fails. ``install`` makes ``!``
-use it.
-
-The containerd image store prints a push's layers in the order they finish, which changes
-from run to run. ``run`` puts them in the image's layer order, as the classic store prints
-them: top layer first for a push, bottom layer first for a pull.
+uses the kit's own Docker config, and shows what it wrote as a terminal's final screen
+(``helpers.screen``, which also puts a push's or pull's layer lines in the image's layer
+order). Unlike IPython's own ``!``, it fails the cell when the command fails. ``install``
+makes ``!`` use it.
 
 Commands run with ``$HOME`` set to the session's home and no ``$DOCKER_CONFIG``, so they type
 ``~/.docker/config.json`` as the guide does; the home's absolute path is printed back as ``~``.
@@ -25,9 +22,7 @@ import contextlib
 import fcntl
 import os
 import pty
-import re
 import select
-import shlex
 import signal
 import struct
 import subprocess
@@ -38,18 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import docker.errors
-import pyte
-
-from helpers import engine, journal, settings
+from helpers import engine, journal, screen, settings
 from helpers.errors import CommandFailed, KitError
 from helpers.paths import session_home
 from helpers.tools import tools_dir
-
-SCREEN_COLUMNS, SCREEN_LINES = 250, 1000
-"""The pseudo-terminal's size: wide enough that no output line wraps, tall enough that
-nothing scrolls away."""
-_LAYER_LINE = re.compile(r"^([0-9a-f]{12}): (.*?)\s*$")
 
 _registry_address = settings.GUIDE_ADDRESS
 
@@ -96,26 +83,13 @@ def environment() -> dict[str, str]:
     return env
 
 
-def final_screen(written: bytes) -> str:
-    """Return what a terminal shows once ``written`` has been drawn: each line as it ended up,
-    without trailing spaces or colours, and no empty lines after the last one."""
-    # As many lines as it wrote line feeds, so nothing scrolls away (drawing a screen costs
-    # time in proportion to its size: the pty's 1000 lines took 85 ms a command).
-    screen = pyte.Screen(SCREEN_COLUMNS, written.count(b"\n") + 1)
-    pyte.ByteStream(screen).feed(written)
-    lines = [line.rstrip() for line in screen.display]
-    while lines and not lines[-1]:
-        lines.pop()
-    return "".join(f"{line}\n" for line in lines)
-
-
 def _in_a_terminal(command: str, cwd: Path, timeout: float) -> tuple[bytes, int]:
     """Run a shell command with a pseudo-terminal as its stdout and stderr; return all it
     wrote and its exit status. Should it outlast ``timeout`` seconds, or the reader interrupt
     it, stop it and everything it started (it leads a process group of its own)."""
     controller, terminal = pty.openpty()
     try:
-        size = struct.pack("HHHH", SCREEN_LINES, SCREEN_COLUMNS, 0, 0)
+        size = struct.pack("HHHH", screen.SCREEN_LINES, screen.SCREEN_COLUMNS, 0, 0)
         fcntl.ioctl(terminal, termios.TIOCSWINSZ, size)
         process = subprocess.Popen(
             command,
@@ -157,62 +131,6 @@ def _read(controller: int, deadline: float) -> bytes:
         return b""
 
 
-def image_named_by(command: str) -> tuple[str, str] | None:
-    """Return the verb (``push``, ``pull``, ``run``) and image of a docker command, if any."""
-    try:
-        words = shlex.split(command, comments=True)
-    except ValueError:
-        return None
-    if len(words) < 3 or words[0] != "docker" or words[1] not in ("push", "pull", "run"):
-        return None
-    names = [word for word in words[2:] if not word.startswith("-")]
-    if not names:
-        return None
-    return words[1], names[-1] if words[1] != "run" else names[0]
-
-
-def layer_order(command: str) -> list[str]:
-    """Return the short layer IDs of the command's image in the order the classic store
-    prints them (none if the command names no local image)."""
-    named = image_named_by(command)
-    if named is None:
-        return []
-    verb, name = named
-    try:
-        layers = engine.client().images.get(name).attrs["RootFS"]["Layers"]
-    except (docker.errors.DockerException, KeyError):
-        return []
-    short = [layer.removeprefix("sha256:")[:12] for layer in layers]
-    return short[::-1] if verb == "push" else short
-
-
-def in_layer_order(text: str, order: list[str]) -> str:
-    """Put each block of per-layer lines of ``text`` (``docker push --all-tags`` prints one
-    per tag, ended by the tag's digest line) in ``order``; leave the text as it is unless
-    ``order`` knows every layer."""
-    lines = text.splitlines(keepends=True)
-    layers = {lines[i][:12] for i, line in enumerate(lines) if _LAYER_LINE.match(line)}
-    if not layers or not layers <= set(order):
-        return text
-    start = 0
-    while start < len(lines):
-        if not _LAYER_LINE.match(lines[start]):
-            start += 1
-            continue
-        end = start
-        while end < len(lines) and _LAYER_LINE.match(lines[end]):
-            end += 1
-        lines[start:end] = sorted(lines[start:end], key=lambda line: order.index(line[:12]))
-        start = end
-    return "".join(lines)
-
-
-def without_home(text: str, home: Path) -> str:
-    """Return ``text`` with the home folder's absolute path written as ``~`` (only where the
-    path ends: ``<home>-2`` is another folder)."""
-    return re.sub(re.escape(str(home)) + r"(?![\w-])", "~", text)
-
-
 SUCCEEDS, FAILS, EITHER = journal.SUCCEEDS, journal.FAILS, journal.EITHER
 """How a command must end (the journal, which notes them, defines them)."""
 
@@ -237,9 +155,9 @@ def run(
         raise CommandFailed(
             f"This command did not finish within {timeout:.0f} s, so it was stopped: {command}"
         ) from None
-    output = without_home(final_screen(written), home)
-    if any(_LAYER_LINE.match(line) for line in output.splitlines()):
-        output = in_layer_order(output, layer_order(command))
+    output = screen.without_home(screen.final_screen(written), home)
+    if any(screen.LAYER_LINE.match(line) for line in output.splitlines()):
+        output = screen.in_layer_order(output, screen.layer_order(command))
     result = Result(command, output, returncode)
     if echo:
         sys.stdout.write(result.output)

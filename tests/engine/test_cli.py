@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import settings, steps
+from helpers import settings, step_setups
 from helpers.paths import PROJECT_ROOT, session_name
 from helpers.registry import running_registry
 
@@ -56,7 +56,7 @@ def test_each_verb_prints_one_line_and_exits_0(verb, cli, demo_images, empty_ses
 
 def test_status_after_up_names_the_registry_and_images(cli, demo_images, empty_sessions):
     """After `up`, `status` reports the same registry address, logged out, images loaded."""
-    steps.logout()  # an earlier test in this session may have logged in
+    step_setups.logout()  # an earlier test in this session may have logged in
     up = cli("up")
     address = re.search(r"localhost:\d+", up.stdout).group(0)
     status = cli("status")

@@ -12,7 +12,7 @@ from io import BytesIO
 import docker.errors
 import pytest
 
-from helpers import archive, registry_image, settings, state, steps
+from helpers import archive, registry_image, settings, state, step_setups
 from helpers.elf import MESSAGE, hello_program
 from helpers.images import base_spec, hello_spec
 from helpers.registry import Registry
@@ -76,7 +76,7 @@ def test_push_mounts_the_base_and_pull_reuses_its_layers(
     """Pushing onto the published base shows ``Mounted from library/tinybase`` for its four
     layers; pulling after removal shows ``Already exists`` for them and ``Pull complete`` for
     the top layer."""
-    steps.base_published(guide_registry)
+    step_setups.base_published(guide_registry)
     run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}")
     pushed = run(f"docker push {REMOTE}").output
     assert pushed.count(": Mounted from library/tinybase\n") == 4

@@ -12,10 +12,10 @@ import time
 import pytest
 import requests
 
-from helpers import kit_registry, running_registry, settings
+from helpers import kit_registry, ports, running_registry, settings
 from helpers.errors import RegistryError
 from helpers.paths import session_name
-from helpers.registry import Registry, free_port, port_is_free, preferred_port
+from helpers.registry import Registry
 
 KILLED_RUN = (
     "import os, signal\n"
@@ -53,11 +53,11 @@ def test_falls_back_to_a_free_port_when_5000_is_taken(empty_sessions):
         # Recently closed connections (TIME_WAIT) must not keep the test from holding it.
         holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         with contextlib.suppress(OSError):  # already held by something else: fine too
-            holder.bind(("127.0.0.1", preferred_port()))
+            holder.bind(("127.0.0.1", ports.preferred()))
             holder.listen()
-        assert not port_is_free(preferred_port())
+        assert not ports.is_free(ports.preferred())
         registry = stack.enter_context(Registry(session_name()))
-        assert registry.port != preferred_port()
+        assert registry.port != ports.preferred()
         assert registry.answers()
 
 
@@ -65,17 +65,17 @@ def test_the_preferred_port_is_5000_unless_set(monkeypatch):
     """Registries prefer the guide's port 5000; $KIT_REGISTRY_PORT moves that, and a value that
     is no port gets a sentence."""
     monkeypatch.delenv("KIT_REGISTRY_PORT", raising=False)
-    assert preferred_port() == settings.PREFERRED_PORT == 5000
+    assert ports.preferred() == settings.PREFERRED_PORT == 5000
     monkeypatch.setenv("KIT_REGISTRY_PORT", "5100")
-    assert preferred_port() == 5100
+    assert ports.preferred() == 5100
     monkeypatch.setenv("KIT_REGISTRY_PORT", "http")
     with pytest.raises(RegistryError, match="KIT_REGISTRY_PORT must be a port"):
-        preferred_port()
+        ports.preferred()
 
 
 def test_an_explicit_free_port_is_used_as_given(empty_sessions):
     """Registry(port=N) publishes the registry on exactly 127.0.0.1:N."""
-    port = free_port()
+    port = ports.free()
     with Registry(session_name(), port=port) as registry:
         assert registry.address == f"localhost:{port}"
         assert registry.answers()

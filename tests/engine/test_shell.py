@@ -11,7 +11,17 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
-from helpers import CommandFailed, archive, final_screen, settings, shell, state, steps, waiting
+from helpers import (
+    CommandFailed,
+    archive,
+    final_screen,
+    screen,
+    settings,
+    shell,
+    state,
+    step_setups,
+    waiting,
+)
 from helpers.images import hello_spec
 from helpers.shell import run
 
@@ -73,7 +83,7 @@ def test_final_screen_is_what_a_terminal_shows_at_the_end(written, screen):
 )
 def test_image_named_by_finds_the_image_of_push_pull_and_run(command, named):
     """The runner knows which image a push, pull or run is about, comment or not."""
-    assert shell.image_named_by(command) == named
+    assert screen.image_named_by(command) == named
 
 
 COMPLETION_ORDER = (
@@ -100,7 +110,7 @@ COMPLETION_ORDER = (
 def test_layer_lines_take_the_images_layer_order(order, expected):
     """The containerd store prints layers as they finish; the runner puts them in the image's
     order, only when it knows every layer, and leaves the other lines where they were."""
-    assert shell.in_layer_order(COMPLETION_ORDER, order) == expected
+    assert screen.in_layer_order(COMPLETION_ORDER, order) == expected
 
 
 def _manifest(registry) -> tuple[list[str], str, int]:
@@ -115,7 +125,7 @@ def test_real_push_and_pull_show_final_lines_in_layer_order(
 ):
     """A real multi-layer push, a second push, and a pull after removal each print exactly one
     final line per layer (push: top layer first; pull: base layer first)."""
-    steps.base_published(guide_registry)
+    step_setups.base_published(guide_registry)
     run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}")
     pushed = run(f"docker push {REMOTE}").output
     blobs, digest, size = _manifest(guide_registry)

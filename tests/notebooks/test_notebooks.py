@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from nbval_process import run_nbval
 
-from helpers import engine, expected, image_store, lesson, registry, steps
+from helpers import engine, expected, image_store, lesson, registry, step_checks, steps
 from helpers.errors import StepIncomplete
 from helpers.expected import NOTEBOOKS
 from helpers.paths import PROJECT_ROOT
@@ -214,7 +214,7 @@ def test_a_check_fails_when_the_steps_commands_were_skipped(
 def test_every_step_has_a_check_that_can_fail() -> None:
     assert (
         set(MISSING)
-        == set(steps.CHECK)
+        == set(step_checks.CHECK)
         == {lesson.step_of(nbformat.read(p, as_version=4)) for p in NOTEBOOK_PATHS}
     )
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 from tmux_terminal import PROMPTS, Terminal, missing
 
-from helpers import cli, engine, expected, settings, shell
+from helpers import cli, engine, expected, screen, settings
 from helpers.paths import PROJECT_ROOT, session_home
 from tests.site.site_support import build_once, notebook_paths, notebook_url, page_blocks
 
@@ -59,12 +59,12 @@ def sanitized(text: str, rules: list[tuple[re.Pattern[str], str]]) -> str:
     return text
 
 
-def as_the_page_writes_it(screen: str, address: str, home: Path, page_text: str) -> str:
-    """Return a screen's output as the page writes it (see the module's docstring)."""
-    text = "".join(line.rstrip() + "\n" for line in screen.splitlines())
-    text = shell.without_home(text.replace(address, settings.GUIDE_ADDRESS), home)
+def as_the_page_writes_it(shown: str, address: str, home: Path, page_text: str) -> str:
+    """Return what a screen shows as the page writes it (see the module's docstring)."""
+    text = "".join(line.rstrip() + "\n" for line in shown.splitlines())
+    text = screen.without_home(text.replace(address, settings.GUIDE_ADDRESS), home)
     order = [line[:12] for line in page_text.splitlines() if re.match(r"[0-9a-f]{12}: ", line)]
-    return shell.in_layer_order(text, order)
+    return screen.in_layer_order(text, order)
 
 
 def indented_blocks(printed: str) -> list[list[str]]:
@@ -141,8 +141,8 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
                 if following is not None and following.kind == "output":
                     texts = dict(following.texts)
                     wanted = texts.get("*", texts.get(setup.profile, ""))
-                screen = terminal.type(block.text.replace(settings.GUIDE_ADDRESS, address))
-                got = as_the_page_writes_it(screen, address, home, wanted)
+                shown = terminal.type(block.text.replace(settings.GUIDE_ADDRESS, address))
+                got = as_the_page_writes_it(shown, address, home, wanted)
                 drawn = wanted.expandtabs()  # a terminal draws a tab as spaces to the next stop
                 if sanitized(got, rules) != sanitized(drawn, rules):
                     differences.append(

@@ -1,0 +1,72 @@
+"""Ports on 127.0.0.1 for the kit's registries: 5000 as in the guide, else a free one."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable
+
+from helpers import settings, waiting
+from helpers.errors import RegistryError
+
+RELEASE_TIMEOUT = 5.0
+"""How long a removed registry's port may take to be free again."""
+
+
+def is_free(port: int) -> bool:
+    """Tell whether nothing listens on 127.0.0.1:port right now."""
+    with socket.socket() as probe:
+        # As servers do (docker-proxy too): connections closed a moment ago, still in
+        # TIME_WAIT, do not make the port unusable; only a listener does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def preferred() -> int:
+    """Return the port a registry tries first: 5000, as in the guide, or ``$KIT_REGISTRY_PORT``.
+
+    Test workers running side by side each prefer their own, so that one worker's registry
+    restarting on its port never finds the other's there.
+    """
+    value = os.environ.get("KIT_REGISTRY_PORT") or str(settings.PREFERRED_PORT)
+    if not value.isdigit() or not 1024 <= int(value) <= 9999:
+        raise RegistryError(
+            f"KIT_REGISTRY_PORT must be a port from 1024 to 9999, not {value!r}: set it to "
+            "one such as 5000, or unset it, and try again."
+        )
+    return int(value)
+
+
+def free() -> int:
+    """Return a free port on 127.0.0.1 above the preferred one, four digits long like 5000
+    when one is free.
+
+    Same-width addresses keep docker's table columns aligned as in the stored outputs.
+    """
+    for port in range(preferred() + 1, 10000):
+        if is_free(port):
+            return port
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def pick() -> int:
+    """Return the preferred port when it is free, else the next free one."""
+    port = preferred()
+    return port if is_free(port) else free()
+
+
+def wait_until_released(ports: Iterable[int], interval: float) -> None:
+    """Return once nothing listens on the ports any more (or ``RELEASE_TIMEOUT`` has passed).
+
+    The engine releases a published port a moment after it removed the container; waiting
+    means the next start sees port 5000 as it really is, instead of falling back to another.
+    """
+    waiting.until(
+        lambda: all(is_free(port) for port in ports), timeout=RELEASE_TIMEOUT, interval=interval
+    )

@@ -1,0 +1,39 @@
+"""Processes and mounts a private engine leaves, read through psutil."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from pathlib import Path
+
+import psutil
+
+from helpers import waiting
+
+
+def terminate(pid: int, timeout: float) -> None:
+    """Ask dockerd to shut down (it stops its containers and containerd), then insist."""
+    os.kill(pid, signal.SIGTERM)
+
+    def gone() -> bool:
+        return not psutil.pid_exists(pid) or is_zombie(pid)
+
+    if waiting.until(gone, timeout=timeout, interval=0.05):
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)  # it leads its own process group (start_new_session)
+
+
+def is_zombie(pid: int) -> bool:
+    try:
+        return bool(psutil.Process(pid).status() == psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return False
+
+
+def mounts_under(*roots: Path) -> list[str]:
+    """Return the mount points below the given folders, deepest first."""
+    points = [partition.mountpoint for partition in psutil.disk_partitions(all=True)]
+    under = [p for p in points if any(p == str(r) or p.startswith(f"{r}/") for r in roots)]
+    return sorted(under, key=len, reverse=True)

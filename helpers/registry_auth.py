@@ -1,0 +1,27 @@
+"""The demo login of the kit's registries, as the htpasswd file the registry reads."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+
+import bcrypt
+
+from helpers import settings
+
+
+def htpasswd_line(user: str, password: str) -> bytes:
+    """Return one bcrypt htpasswd entry, the only kind the registry accepts."""
+    hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=5))
+    return user.encode() + b":" + hashed + b"\n"
+
+
+def auth_tar() -> bytes:
+    """Return a tar holding ``/auth/htpasswd`` with the demo login, to put into a container."""
+    line = htpasswd_line(settings.DEMO_USER, settings.DEMO_PASSWORD)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        info = tarfile.TarInfo("auth/htpasswd")
+        info.size, info.mode = len(line), 0o644
+        tar.addfile(info, io.BytesIO(line))
+    return buffer.getvalue()

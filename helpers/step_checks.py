@@ -1,0 +1,155 @@
+"""Check what a tutorial step did, and show it as a terminal would.
+
+A check shows what it looks at (the ``docker`` or ``curl`` commands it runs, after ``$ ``,
+and what they print), then returns what it confirmed, or raises one sentence saying what is
+missing. It never starts a registry.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from helpers import lesson, settings, shell, state
+from helpers.errors import StepIncomplete
+from helpers.registry import Registry
+from helpers.settings import DEMO_TAGS as TAGS
+from helpers.settings import GUIDE_ADDRESS as ADDRESS
+from helpers.settings import remote_name
+
+
+def _require(condition: bool, sentence: str) -> None:
+    if not condition:
+        raise StepIncomplete(sentence)
+
+
+def _show(command: str) -> str:
+    """Run one of a check's commands and show it, and what it printed, as a terminal would."""
+    result = shell.run(command, expect=shell.EITHER)
+    sys.stdout.write(f"{lesson.PROMPT}{command}\n{result.output}")
+    sys.stdout.flush()
+    return result.output
+
+
+def _short(image_id: str | None) -> str:
+    return (image_id or "").removeprefix("sha256:")[:12]
+
+
+def _digest_command(repository: str, tag: str) -> str:
+    return (
+        f"curl -s -I -u {settings.DEMO_USER}:{settings.DEMO_PASSWORD} "
+        f"-H 'Accept: {state.DOCKER_MANIFEST}' -H 'Accept: {state.OCI_MANIFEST}' "
+        f"http://{ADDRESS}/v2/{repository}/manifests/{tag} | grep Docker-Content-Digest"
+    )
+
+
+def _check_concepts(registry: Registry) -> str:
+    for name in (settings.BASE_IMAGE, settings.DEMO_IMAGE):
+        _show(f"docker image ls --format '{{{{.Repository}}}}:{{{{.Tag}}}} {{{{.ID}}}}' {name}")
+    for name in (settings.BASE_IMAGE, settings.DEMO_IMAGE):
+        _require(
+            state.local_image_id(name) is not None,
+            f"The image {name} is not on this machine: run the `docker load` cells.",
+        )
+    return f"{settings.DEMO_IMAGE} and {settings.BASE_IMAGE} are on this machine"
+
+
+def _check_login(registry: Registry) -> str:
+    _show(f"grep -o '\"{ADDRESS}\"' ~/.docker/config.json")
+    _require(
+        state.logged_in(registry),
+        f"No credentials for {ADDRESS} are stored: run the `docker login` cell.",
+    )
+    return f"credentials for {ADDRESS} are stored in ~/.docker/config.json"
+
+
+def _check_tag(registry: Registry) -> str:
+    _show(
+        "docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' "
+        f"{ADDRESS}/{settings.DEMO_REPOSITORY}"
+    )
+    source = state.local_image_id(settings.DEMO_IMAGE)
+    for tag in TAGS:
+        _require(
+            state.local_image_id(shell.mapped(remote_name(tag))) == source,
+            f"{remote_name(tag)} does not name the demo image: run its `docker tag` cell.",
+        )
+    return f"{' and '.join(TAGS)} both name {_short(source)}, the image of {settings.DEMO_IMAGE}"
+
+
+def _check_push(registry: Registry) -> str:
+    _show(_digest_command(settings.BASE_REPOSITORY, "latest"))
+    _require(
+        state.remote_tags(registry, settings.BASE_REPOSITORY) == ["latest"],
+        f"The registry has no {settings.BASE_REPOSITORY}: run the cells that tag and push it.",
+    )
+    digests = {}
+    for tag in TAGS:
+        _show(_digest_command(settings.DEMO_REPOSITORY, tag))
+        digests[tag] = state.remote_digest(registry, settings.DEMO_REPOSITORY, tag)
+        _require(
+            digests[tag] is not None,
+            f"The registry has no tag {tag}: run the `docker push` cell for {tag}.",
+        )
+    _require(
+        len(set(digests.values())) == 1,
+        "The two tags point at different images: tag and push latest again.",
+    )
+    return f"{' and '.join(TAGS)} share {digests[TAGS[0]]}, and {settings.BASE_REPOSITORY} is there"
+
+
+def _check_pull(registry: Registry) -> str:
+    name = shell.mapped(remote_name("0.1.0"))
+    _show(f"docker image ls -q {settings.DEMO_IMAGE}")
+    _show(
+        "docker image ls --digests --format '{{.Repository}}:{{.Tag}} {{.Digest}}' "
+        f"{ADDRESS}/{settings.DEMO_REPOSITORY}"
+    )
+    _require(
+        state.local_image_id(settings.DEMO_IMAGE) is None,
+        f"{settings.DEMO_IMAGE} is still on this machine: run the `docker image rm` cell.",
+    )
+    remote = state.remote_digest(registry, settings.DEMO_REPOSITORY, "0.1.0")
+    pulled = [d.split("@", 1)[1] for d in state.local_repo_digests(name)]
+    _require(
+        bool(pulled),
+        f"{remote_name('0.1.0')} is not on this machine: run the `docker run` cell.",
+    )
+    _require(remote in pulled, "The local image does not match the registry's: pull it again.")
+    return f"0.1.0 came back from the registry as {remote}"
+
+
+def _check_logout(registry: Registry) -> str:
+    _show("cat ~/.docker/config.json")
+    _require(
+        not state.logged_in(registry),
+        f"Credentials for {ADDRESS} are still stored: run the `docker logout` cell.",
+    )
+    return f"no credentials for {ADDRESS} are stored"
+
+
+def _check_mistakes(registry: Registry) -> str:
+    _show(_digest_command(settings.DEMO_REPOSITORY, "0.2.0"))
+    fixed = state.remote_digest(registry, settings.DEMO_REPOSITORY, "0.2.0")
+    first = state.remote_digest(registry, settings.DEMO_REPOSITORY, "0.1.0")
+    _require(
+        fixed is not None and fixed == first,
+        "The registry has no tag 0.2.0 of the demo image: run the cells that tag and push it.",
+    )
+    _show("cat ~/.docker/config.json")
+    _require(
+        not state.logged_in(registry),
+        f"Credentials for {ADDRESS} are still stored: run the last `docker logout` cell.",
+    )
+    return "0.2.0 is in the registry as the same image as 0.1.0, and you are logged out"
+
+
+CHECK: dict[str, Callable[[Registry], str]] = {
+    "concepts": _check_concepts,
+    "login": _check_login,
+    "tag": _check_tag,
+    "push": _check_push,
+    "pull": _check_pull,
+    "logout": _check_logout,
+    "mistakes": _check_mistakes,
+}

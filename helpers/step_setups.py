@@ -1,0 +1,157 @@
+"""Put the world in the state each tutorial step starts from.
+
+A step's set-up restores what the earlier steps left, so that running a notebook twice, alone
+or after the others, starts it from the same place. It restores only what earlier steps did
+in front of the reader: the commands a step teaches stay in the notebook, and the state a
+step's check looks for is never made by its own set-up. What a set-up changes, it notes in
+the journal as the commands a learner would type (``helpers.journal``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+
+from helpers import engine, images, journal, settings, shell, state
+from helpers.paths import docker_config_dir, session_home
+from helpers.registry import Registry
+from helpers.settings import DEMO_TAGS as TAGS
+from helpers.settings import GUIDE_ADDRESS as ADDRESS
+from helpers.settings import remote_name
+
+
+def logout() -> None:
+    """Forget every stored credential (the kit's own config only)."""
+    shutil.rmtree(docker_config_dir(), ignore_errors=True)
+    journal.note("rm -rf ~/.docker")
+
+
+def login() -> None:
+    """Store the demo credentials for the kit's registry."""
+    shell.run(
+        f"echo {settings.DEMO_PASSWORD} | docker login {ADDRESS} "
+        f"-u {settings.DEMO_USER} --password-stdin"
+    )
+
+
+def untag_remote_names(tags: tuple[str, ...] = TAGS) -> None:
+    """Remove registry-qualified names of the demo image, keeping the image itself."""
+    client = engine.client()
+    for tag in tags:
+        name = shell.mapped(remote_name(tag))
+        if state.local_image_id(name) is not None:
+            client.images.remove(name, noprune=True)
+            journal.note(f"docker image rm --no-prune {remote_name(tag)}")
+
+
+def tag_remote_names() -> None:
+    """Give the demo image both names the push step pushes."""
+    for tag in TAGS:
+        shell.run(f"docker tag {settings.DEMO_IMAGE} {remote_name(tag)}")
+
+
+def publish_base() -> None:
+    """Push the base image to ``library/tinybase``, as the push step has the learner do."""
+    name = remote_name("latest", settings.BASE_REPOSITORY)
+    shell.run(f"docker tag {settings.BASE_IMAGE} {name}")
+    shell.run(f"docker push {name}")
+
+
+def empty_registry(registry: Registry) -> None:
+    """Leave the registry holding nothing, as before the push step."""
+    if state.remote_repositories(registry):  # a registry never pushed to is empty already
+        registry.restart_empty()
+
+
+def base_published(registry: Registry) -> None:
+    """Leave the registry holding only the published base, and the learner logged in."""
+    empty_registry(registry)
+    login()
+    publish_base()
+
+
+def push_both(registry: Registry) -> None:
+    """Redo the push step: an empty registry, then the base and both tags of the demo image
+    pushed (the local image then knows its digest, as after the learner's push)."""
+    base_published(registry)
+    tag_remote_names()
+    for tag in TAGS:
+        shell.run(f"docker push {remote_name(tag)}")
+
+
+def pushed(registry: Registry) -> None:
+    """Make sure the registry holds what the push step left (the base, and exactly both tags
+    with one digest), pushing again only if it does not."""
+    tags = set(state.remote_tags(registry, settings.DEMO_REPOSITORY))
+    digests = {state.remote_digest(registry, settings.DEMO_REPOSITORY, tag) for tag in TAGS}
+    base = state.remote_tags(registry, settings.BASE_REPOSITORY)
+    if tags != set(TAGS) or None in digests or len(digests) != 1 or base != ["latest"]:
+        push_both(registry)
+    else:
+        tag_remote_names()
+
+
+PASSWORD_FILE = "registry-password.txt"
+
+
+def materials() -> None:
+    """Give the learner's home what the steps start from: the demo images' archives (as if
+    pulled and built) and the demo password in a file only its owner may read."""
+    home = session_home()
+    images.write_archives(home)
+    password = home / PASSWORD_FILE
+    password.write_text(f"{settings.DEMO_PASSWORD}\n")
+    password.chmod(0o600)
+
+
+def _prepare_concepts(registry: Registry) -> None:
+    images.remove_kit_images()
+
+
+def _prepare_login(registry: Registry) -> None:
+    images.load_demo_images()
+    logout()
+
+
+def _prepare_tag(registry: Registry) -> None:
+    images.load_demo_images()
+    untag_remote_names()
+
+
+def _prepare_push(registry: Registry) -> None:
+    images.load_demo_images()
+    untag_remote_names(("0.2.0",))  # the mistakes step's tag: `--all-tags` would push it
+    empty_registry(registry)
+    login()
+    tag_remote_names()
+
+
+def _prepare_pull(registry: Registry) -> None:
+    images.reload_demo_image()
+    push_both(registry)
+
+
+def _prepare_logout(registry: Registry) -> None:
+    images.load_demo_images()
+    pushed(registry)
+    login()
+
+
+def _prepare_mistakes(registry: Registry) -> None:
+    images.load_demo_images()
+    untag_remote_names(("0.2.0",))
+    pushed(registry)
+    logout()  # then log in and out, to leave config.json as `docker logout` writes it
+    login()
+    shell.run(f"docker logout {ADDRESS}")
+
+
+PREPARE: dict[str, Callable[[Registry], None]] = {
+    "concepts": _prepare_concepts,
+    "login": _prepare_login,
+    "tag": _prepare_tag,
+    "push": _prepare_push,
+    "pull": _prepare_pull,
+    "logout": _prepare_logout,
+    "mistakes": _prepare_mistakes,
+}
