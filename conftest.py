@@ -225,11 +225,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     global _demo_images_were_loaded
     if _engine is not None or not any(area(item) != SITE for item in session.items):
         return
-    from helpers import settings, state
+    from helpers import local_state, settings
     from helpers.errors import KitError
 
     with contextlib.suppress(KitError):
-        _demo_images_were_loaded = state.local_image_id(settings.DEMO_IMAGE) is not None
+        _demo_images_were_loaded = local_state.local_image_id(settings.DEMO_IMAGE) is not None
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

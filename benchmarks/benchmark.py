@@ -34,8 +34,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import requests
-
 from benchmarks.floor import FLOOR
 from helpers import (
     debian_engine,
@@ -49,8 +47,10 @@ from helpers import (
     settings,
     shell,
     step_setups,
+    waiting,
 )
 from helpers.paths import session_home
+from helpers.registry_api import RegistryAPI
 from helpers.registry_image import registry_image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,18 +127,11 @@ def bare_ready(image: str, htpasswd: Path) -> float:
     command += ["-v", f"{htpasswd}:/auth/htpasswd:ro", image]
     container = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
     try:
-        while not _answers_401(port):
-            time.sleep(0.02)
+        api = RegistryAPI(f"http://127.0.0.1:{port}")
+        waiting.until(api.ready, timeout=registry.READY_TIMEOUT, interval=registry.POLL_INTERVAL)
         return time.perf_counter() - start
     finally:
         subprocess.run(["docker", "rm", "-f", "-v", container], capture_output=True)
-
-
-def _answers_401(port: int) -> bool:
-    try:
-        return requests.get(f"http://127.0.0.1:{port}/v2/", timeout=1).status_code == 401
-    except requests.exceptions.ConnectionError:
-        return False
 
 
 def testcontainers_ready(image: str) -> float:

@@ -24,7 +24,7 @@ import nbformat
 from helpers import debian_engine, expected, image_store, private_engine
 from helpers.errors import KitError
 from helpers.paths import PROJECT_ROOT
-from helpers.record import execute
+from helpers.regenerate import execute
 
 SESSION = "canary"
 

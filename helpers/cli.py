@@ -19,11 +19,11 @@ from helpers import (
     engine,
     image_store,
     images,
+    local_state,
     private_engine,
     registry,
     registry_image,
     settings,
-    state,
     step_setups,
 )
 from helpers.errors import KitError
@@ -76,7 +76,7 @@ def terminal() -> str:
     step_setups.materials()  # first: should the home not be writable, no registry is left running
     registry_image.registry_image(progress)
     found = registry.kit_registry()
-    if state.remote_repositories(found):
+    if found.api.repositories():
         found.restart_empty()
     images.remove_kit_images()
     host = engine.engine_host()
@@ -141,8 +141,8 @@ def status() -> str:
     version = engine.client().version().get("Version", "?")
     found = registry.running_registry()
     where = f"registry at {found.address}" if found else "no registry running"
-    who = "logged in" if found and state.logged_in(found) else "logged out"
-    loaded = "loaded" if state.local_image_id(settings.DEMO_IMAGE) else "not loaded"
+    who = "logged in" if found and local_state.logged_in(found) else "logged out"
+    loaded = "loaded" if local_state.local_image_id(settings.DEMO_IMAGE) else "not loaded"
     return f"Engine {version}; {where}; {who}; demo images {loaded}."
 
 

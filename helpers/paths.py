@@ -1,6 +1,6 @@
 """Where the kit keeps its state: one folder, never the user's ``~/.docker``.
 
-Every session (``main`` for a person, one per pytest-xdist worker) gets its own home folder
+Every session (``main`` for a person, one per test worker) gets its own home folder
 with its own ``.docker`` config, so parallel runs never share credentials.
 """
 
@@ -21,8 +21,9 @@ def state_dir() -> Path:
 
 
 def session_name() -> str:
-    """Return this process's session: ``$KIT_SESSION``, the xdist worker id, or ``main``."""
-    name = os.environ.get("KIT_SESSION") or os.environ.get("PYTEST_XDIST_WORKER") or "main"
+    """Return this process's session: ``$KIT_SESSION``, or ``main`` (the test run gives each
+    of its workers a session of its own, in the root ``conftest.py``)."""
+    name = os.environ.get("KIT_SESSION") or "main"
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name in (".", ".."):
         raise KitError(
             f"KIT_SESSION may hold letters, digits, '.', '_' and '-' only, not {name!r}: "

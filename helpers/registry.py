@@ -13,11 +13,11 @@ from types import TracebackType
 
 import docker
 import docker.errors
-import requests
 
 from helpers import engine, journal, ports, registry_auth, settings, waiting
 from helpers.errors import RegistryError
 from helpers.paths import session_name
+from helpers.registry_api import RegistryAPI
 from helpers.registry_image import registry_image
 
 READY_TIMEOUT = 30.0
@@ -128,12 +128,14 @@ class Registry:
             return False
         return str(self.container.status) != "exited"
 
+    @property
+    def api(self) -> RegistryAPI:
+        """Return the client of this registry's HTTP API, with the demo login."""
+        return RegistryAPI(self.url)
+
     def answers(self) -> bool:
-        """Tell whether ``GET /v2/`` answers 401, the sign of a ready registry with auth."""
-        try:
-            return requests.get(f"{self.url}/v2/", timeout=1).status_code == 401
-        except requests.exceptions.RequestException:
-            return False
+        """Tell whether the registry answers as a ready one with auth does."""
+        return self.api.ready()
 
     def logs(self) -> str:
         """Return the container's log, or an empty string if there is no container."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from helpers import lesson, settings, shell, state
+from helpers import lesson, local_state, registry_api, settings, shell
 from helpers.errors import StepIncomplete
 from helpers.registry import Registry
 from helpers.settings import DEMO_TAGS as TAGS
@@ -38,7 +38,7 @@ def _short(image_id: str | None) -> str:
 def _digest_command(repository: str, tag: str) -> str:
     return (
         f"curl -s -I -u {settings.DEMO_USER}:{settings.DEMO_PASSWORD} "
-        f"-H 'Accept: {state.DOCKER_MANIFEST}' -H 'Accept: {state.OCI_MANIFEST}' "
+        f"-H 'Accept: {registry_api.DOCKER_MANIFEST}' -H 'Accept: {registry_api.OCI_MANIFEST}' "
         f"http://{ADDRESS}/v2/{repository}/manifests/{tag} | grep Docker-Content-Digest"
     )
 
@@ -48,7 +48,7 @@ def _check_concepts(registry: Registry) -> str:
         _show(f"docker image ls --format '{{{{.Repository}}}}:{{{{.Tag}}}} {{{{.ID}}}}' {name}")
     for name in (settings.BASE_IMAGE, settings.DEMO_IMAGE):
         _require(
-            state.local_image_id(name) is not None,
+            local_state.local_image_id(name) is not None,
             f"The image {name} is not on this machine: run the `docker load` cells.",
         )
     return f"{settings.DEMO_IMAGE} and {settings.BASE_IMAGE} are on this machine"
@@ -57,7 +57,7 @@ def _check_concepts(registry: Registry) -> str:
 def _check_login(registry: Registry) -> str:
     _show(f"grep -o '\"{ADDRESS}\"' ~/.docker/config.json")
     _require(
-        state.logged_in(registry),
+        local_state.logged_in(registry),
         f"No credentials for {ADDRESS} are stored: run the `docker login` cell.",
     )
     return f"credentials for {ADDRESS} are stored in ~/.docker/config.json"
@@ -68,10 +68,10 @@ def _check_tag(registry: Registry) -> str:
         "docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' "
         f"{ADDRESS}/{settings.DEMO_REPOSITORY}"
     )
-    source = state.local_image_id(settings.DEMO_IMAGE)
+    source = local_state.local_image_id(settings.DEMO_IMAGE)
     for tag in TAGS:
         _require(
-            state.local_image_id(shell.mapped(remote_name(tag))) == source,
+            local_state.local_image_id(shell.mapped(remote_name(tag))) == source,
             f"{remote_name(tag)} does not name the demo image: run its `docker tag` cell.",
         )
     return f"{' and '.join(TAGS)} both name {_short(source)}, the image of {settings.DEMO_IMAGE}"
@@ -80,13 +80,13 @@ def _check_tag(registry: Registry) -> str:
 def _check_push(registry: Registry) -> str:
     _show(_digest_command(settings.BASE_REPOSITORY, "latest"))
     _require(
-        state.remote_tags(registry, settings.BASE_REPOSITORY) == ["latest"],
+        registry.api.tags(settings.BASE_REPOSITORY) == ["latest"],
         f"The registry has no {settings.BASE_REPOSITORY}: run the cells that tag and push it.",
     )
     digests = {}
     for tag in TAGS:
         _show(_digest_command(settings.DEMO_REPOSITORY, tag))
-        digests[tag] = state.remote_digest(registry, settings.DEMO_REPOSITORY, tag)
+        digests[tag] = registry.api.digest(settings.DEMO_REPOSITORY, tag)
         _require(
             digests[tag] is not None,
             f"The registry has no tag {tag}: run the `docker push` cell for {tag}.",
@@ -106,11 +106,11 @@ def _check_pull(registry: Registry) -> str:
         f"{ADDRESS}/{settings.DEMO_REPOSITORY}"
     )
     _require(
-        state.local_image_id(settings.DEMO_IMAGE) is None,
+        local_state.local_image_id(settings.DEMO_IMAGE) is None,
         f"{settings.DEMO_IMAGE} is still on this machine: run the `docker image rm` cell.",
     )
-    remote = state.remote_digest(registry, settings.DEMO_REPOSITORY, "0.1.0")
-    pulled = [d.split("@", 1)[1] for d in state.local_repo_digests(name)]
+    remote = registry.api.digest(settings.DEMO_REPOSITORY, "0.1.0")
+    pulled = [d.split("@", 1)[1] for d in local_state.local_repo_digests(name)]
     _require(
         bool(pulled),
         f"{remote_name('0.1.0')} is not on this machine: run the `docker run` cell.",
@@ -122,7 +122,7 @@ def _check_pull(registry: Registry) -> str:
 def _check_logout(registry: Registry) -> str:
     _show("cat ~/.docker/config.json")
     _require(
-        not state.logged_in(registry),
+        not local_state.logged_in(registry),
         f"Credentials for {ADDRESS} are still stored: run the `docker logout` cell.",
     )
     return f"no credentials for {ADDRESS} are stored"
@@ -130,15 +130,15 @@ def _check_logout(registry: Registry) -> str:
 
 def _check_mistakes(registry: Registry) -> str:
     _show(_digest_command(settings.DEMO_REPOSITORY, "0.2.0"))
-    fixed = state.remote_digest(registry, settings.DEMO_REPOSITORY, "0.2.0")
-    first = state.remote_digest(registry, settings.DEMO_REPOSITORY, "0.1.0")
+    fixed = registry.api.digest(settings.DEMO_REPOSITORY, "0.2.0")
+    first = registry.api.digest(settings.DEMO_REPOSITORY, "0.1.0")
     _require(
         fixed is not None and fixed == first,
         "The registry has no tag 0.2.0 of the demo image: run the cells that tag and push it.",
     )
     _show("cat ~/.docker/config.json")
     _require(
-        not state.logged_in(registry),
+        not local_state.logged_in(registry),
         f"Credentials for {ADDRESS} are still stored: run the last `docker logout` cell.",
     )
     return "0.2.0 is in the registry as the same image as 0.1.0, and you are logged out"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
-from helpers import engine, images, journal, settings, shell, state
+from helpers import engine, images, journal, local_state, settings, shell
 from helpers.paths import docker_config_dir, session_home
 from helpers.registry import Registry
 from helpers.settings import DEMO_TAGS as TAGS
@@ -39,7 +39,7 @@ def untag_remote_names(tags: tuple[str, ...] = TAGS) -> None:
     client = engine.client()
     for tag in tags:
         name = shell.mapped(remote_name(tag))
-        if state.local_image_id(name) is not None:
+        if local_state.local_image_id(name) is not None:
             client.images.remove(name, noprune=True)
             journal.note(f"docker image rm --no-prune {remote_name(tag)}")
 
@@ -59,7 +59,7 @@ def publish_base() -> None:
 
 def empty_registry(registry: Registry) -> None:
     """Leave the registry holding nothing, as before the push step."""
-    if state.remote_repositories(registry):  # a registry never pushed to is empty already
+    if registry.api.repositories():  # a registry never pushed to is empty already
         registry.restart_empty()
 
 
@@ -82,9 +82,9 @@ def push_both(registry: Registry) -> None:
 def pushed(registry: Registry) -> None:
     """Make sure the registry holds what the push step left (the base, and exactly both tags
     with one digest), pushing again only if it does not."""
-    tags = set(state.remote_tags(registry, settings.DEMO_REPOSITORY))
-    digests = {state.remote_digest(registry, settings.DEMO_REPOSITORY, tag) for tag in TAGS}
-    base = state.remote_tags(registry, settings.BASE_REPOSITORY)
+    tags = set(registry.api.tags(settings.DEMO_REPOSITORY))
+    digests = {registry.api.digest(settings.DEMO_REPOSITORY, tag) for tag in TAGS}
+    base = registry.api.tags(settings.BASE_REPOSITORY)
     if tags != set(TAGS) or None in digests or len(digests) != 1 or base != ["latest"]:
         push_both(registry)
     else:

@@ -12,7 +12,7 @@ from io import BytesIO
 import docker.errors
 import pytest
 
-from helpers import archive, registry_image, settings, state, step_setups
+from helpers import archive, registry_image, settings, step_setups
 from helpers.elf import MESSAGE, hello_program
 from helpers.images import base_spec, hello_spec
 from helpers.registry import Registry
@@ -59,7 +59,7 @@ def test_pushes_to_two_fresh_registries_give_the_same_digest(registry, other_reg
     digests = set()
     for target in (registry, other_registry):
         printed = _login_and_push(target)
-        served = state.remote_digest(target, settings.DEMO_REPOSITORY, "0.1.0")
+        served = target.api.digest(settings.DEMO_REPOSITORY, "0.1.0")
         assert served == printed
         digests.add(served)
     assert len(digests) == 1

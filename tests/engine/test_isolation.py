@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from helpers import lesson, settings, shell, state
+from helpers import lesson, local_state, settings, shell
 from helpers.paths import docker_config_dir, session_home, state_dir
 from helpers.shell import run
 
@@ -65,7 +65,7 @@ def test_credentials_are_stored_under_the_state_folder(guide_registry):
 
     run(LOGIN)
     assert guide_registry.address in json.loads(config.read_text())["auths"]
-    assert state.logged_in(guide_registry)
+    assert local_state.logged_in(guide_registry)
     run(f"docker logout {settings.GUIDE_ADDRESS}")
     assert guide_registry.address not in json.loads(config.read_text())["auths"]
 
@@ -82,11 +82,11 @@ def test_commands_run_in_the_session_home_with_no_docker_config(monkeypatch):
 def test_sessions_do_not_share_credentials(guide_registry, other_session, monkeypatch):
     """A login in one session is not seen by another session of the same machine."""
     run(LOGIN)
-    assert state.logged_in(guide_registry)
+    assert local_state.logged_in(guide_registry)
     mine = docker_config_dir()
     monkeypatch.setenv("KIT_SESSION", other_session)
     assert docker_config_dir() != mine
-    assert not state.logged_in(guide_registry)
+    assert not local_state.logged_in(guide_registry)
 
 
 def test_step_one_never_runs_an_image_from_docker_hub(demo_images, docker_client):

@@ -10,7 +10,6 @@ import sys
 import time
 
 import pytest
-import requests
 
 from helpers import kit_registry, ports, running_registry, settings
 from helpers.errors import RegistryError
@@ -37,12 +36,11 @@ def test_start_returns_once_ready_within_the_timeout(empty_sessions):
 
 def test_right_password_gives_200_and_wrong_gives_401(registry):
     """GET /v2/ answers 200 with the demo login, 401 with a wrong password or none."""
-    url = f"{registry.url}/v2/"
     right = (settings.DEMO_USER, settings.DEMO_PASSWORD)
     wrong = (settings.DEMO_USER, "not-the-password")
-    assert requests.get(url, auth=right, timeout=5).status_code == 200
-    assert requests.get(url, auth=wrong, timeout=5).status_code == 401
-    assert requests.get(url, timeout=5).status_code == 401
+    assert registry.api.status("/v2/", right) == 200
+    assert registry.api.status("/v2/", wrong) == 401
+    assert registry.api.status("/v2/", None) == 401
 
 
 def test_falls_back_to_a_free_port_when_5000_is_taken(empty_sessions):

@@ -18,7 +18,6 @@ from helpers import (
     screen,
     settings,
     shell,
-    state,
     step_setups,
     waiting,
 )
@@ -115,7 +114,7 @@ def test_layer_lines_take_the_images_layer_order(order, expected):
 
 def _manifest(registry) -> tuple[list[str], str, int]:
     """Return the short blob digests, the digest and the size of the pushed manifest."""
-    response = state.remote_manifest(registry, settings.DEMO_REPOSITORY, "0.1.0")
+    response = registry.api.manifest(settings.DEMO_REPOSITORY, "0.1.0")
     blobs = [layer["digest"].removeprefix("sha256:")[:12] for layer in response.json()["layers"]]
     return blobs, response.headers["Docker-Content-Digest"], len(response.content)
 

@@ -1,6 +1,6 @@
 """Re-execute notebooks and store their outputs for both image-store profiles.
 
-``python -m helpers.record notebooks/*.ipynb`` (or ``scripts/regenerate``) runs each notebook
+``python -m helpers.regenerate notebooks/*.ipynb`` (or ``scripts/regenerate``) runs each notebook
 top to bottom in a fresh kernel, once per profile, and writes the outputs back; the change is
 then reviewed as a diff. The classic store's outputs come from the main engine when it uses
 that store; the containerd store's from a private engine of Debian 13's docker.io (Linux, as

@@ -1,0 +1,45 @@
+"""Read the learner's real state on this machine: stored credentials and local images.
+
+The step checks and the notebook set-up both ask these questions; nothing here changes state.
+What the registry holds, they ask its API (``registry.api``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import docker.errors
+
+from helpers import engine
+from helpers.paths import docker_config_dir
+from helpers.registry import Registry
+
+
+def stored_auths() -> dict[str, object]:
+    """Return the ``auths`` section of the kit's ``config.json`` (empty if there is none)."""
+    path = docker_config_dir() / "config.json"
+    if not path.exists():
+        return {}
+    auths = json.loads(path.read_text()).get("auths") or {}
+    return dict(auths)
+
+
+def logged_in(registry: Registry) -> bool:
+    """Tell whether credentials for the registry are stored in the kit's config."""
+    return registry.address in stored_auths()
+
+
+def local_image_id(name: str) -> str | None:
+    """Return the ID of a local image by name, or ``None`` if the engine has no such name."""
+    try:
+        return str(engine.client().images.get(name).id)
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def local_repo_digests(name: str) -> list[str]:
+    """Return the ``repo@sha256:...`` digests the engine recorded for a local image."""
+    try:
+        return list(engine.client().images.get(name).attrs.get("RepoDigests") or [])
+    except docker.errors.ImageNotFound:
+        return []

@@ -1,0 +1,74 @@
+"""A registry's HTTP API (Docker Registry HTTP API V2), as the kit asks it.
+
+One client for everything that talks to a registry over HTTP: the readiness probe, the steps'
+set-ups and checks, the tests and the benchmark. A push stores a Docker or an OCI manifest,
+depending on the engine's image store and version, so every manifest request accepts both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import requests
+
+from helpers import settings
+
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+MANIFEST_TYPES = f"{DOCKER_MANIFEST}, {OCI_MANIFEST}"
+DEMO_LOGIN = (settings.DEMO_USER, settings.DEMO_PASSWORD)
+
+
+@dataclass(frozen=True)
+class RegistryAPI:
+    """The API of the registry at ``url`` (``http://127.0.0.1:PORT``), asked with a login."""
+
+    url: str
+    login: tuple[str, str] = DEMO_LOGIN
+    timeout: float = 5.0
+
+    def ready(self) -> bool:
+        """Tell whether ``GET /v2/`` without a login answers 401: the server is up, and
+        its htpasswd auth too."""
+        try:
+            return requests.get(f"{self.url}/v2/", timeout=1).status_code == 401
+        except requests.exceptions.RequestException:
+            return False
+
+    def status(self, path: str, login: tuple[str, str] | None) -> int:
+        """Return the status ``GET path`` answers with the given login (or none)."""
+        return requests.get(f"{self.url}{path}", auth=login, timeout=self.timeout).status_code
+
+    def _get(self, path: str, method: str = "GET") -> requests.Response:
+        headers = {"Accept": MANIFEST_TYPES}
+        return requests.request(
+            method, f"{self.url}{path}", auth=self.login, headers=headers, timeout=self.timeout
+        )
+
+    def repositories(self) -> list[str]:
+        """Return the repositories the registry has ever been pushed to (its catalog)."""
+        response = self._get("/v2/_catalog")
+        response.raise_for_status()
+        return sorted(response.json().get("repositories") or [])
+
+    def tags(self, repository: str) -> list[str]:
+        """Return the tags the registry holds for a repository (none if it does not exist)."""
+        response = self._get(f"/v2/{repository}/tags/list")
+        if response.status_code == 404:
+            return []
+        response.raise_for_status()
+        return sorted(response.json().get("tags") or [])
+
+    def manifest(self, repository: str, tag: str) -> requests.Response:
+        """Return the registry's answer for ``repository:tag``'s manifest."""
+        response = self._get(f"/v2/{repository}/manifests/{tag}")
+        response.raise_for_status()
+        return response
+
+    def digest(self, repository: str, tag: str) -> str | None:
+        """Return the manifest digest the registry serves for ``repository:tag``, if any."""
+        response = self._get(f"/v2/{repository}/manifests/{tag}", method="HEAD")
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        return response.headers.get("Docker-Content-Digest")
