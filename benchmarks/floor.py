@@ -73,14 +73,14 @@ def journal_of_the_steps() -> list[Section]:
         for path in lesson.notebook_paths():
             notebook = lesson.read(path)
             step = lesson.step_of(notebook)
-            steps.start(step)
+            registry = steps.start(step)
             take(f"{path.name}: the set-up")
             for cell in notebook.cells:
                 if lesson.is_setup(cell) or lesson.is_check(cell):
                     continue
                 expect = shell.FAILS if lesson.fails_on_purpose(cell) else shell.SUCCEEDS
                 for command in lesson.commands(cell):
-                    shell.run(command, expect=expect)
+                    shell.run(command, address=registry.address, expect=expect)
             take(f"{path.name}: the notebook's commands")
             steps.check(step)
             take(f"{path.name}: the check's commands")

@@ -38,8 +38,6 @@ from helpers.errors import CommandFailed, KitError
 from helpers.paths import session_home
 from helpers.tools import tools_dir
 
-_registry_address = settings.GUIDE_ADDRESS
-
 
 @dataclass(frozen=True)
 class Result:
@@ -50,15 +48,10 @@ class Result:
     returncode: int
 
 
-def use_registry(address: str) -> None:
-    """Map the guide's ``localhost:5000`` in commands to the registry's real address."""
-    global _registry_address
-    _registry_address = address
-
-
-def mapped(text: str) -> str:
-    """Return ``text`` with the guide's registry address replaced by the real one."""
-    return text.replace(settings.GUIDE_ADDRESS, _registry_address)
+def mapped(text: str, address: str) -> str:
+    """Return ``text`` with the guide's ``localhost:5000`` written as the registry's real
+    address (the same unless port 5000 was taken)."""
+    return text.replace(settings.GUIDE_ADDRESS, address)
 
 
 def environment() -> dict[str, str]:
@@ -140,13 +133,19 @@ must not hang a notebook cell for ever."""
 
 
 def run(
-    command: str, *, expect: str = SUCCEEDS, echo: bool = False, timeout: float = COMMAND_TIMEOUT
+    command: str,
+    *,
+    address: str = settings.GUIDE_ADDRESS,
+    expect: str = SUCCEEDS,
+    echo: bool = False,
+    timeout: float = COMMAND_TIMEOUT,
 ) -> Result:
-    """Run one shell command in the kit's environment; raise unless its outcome is the one
-    ``expect`` names (a step check's commands may go ``EITHER`` way: it judges them itself),
-    or if it outlasts ``timeout`` seconds."""
+    """Run one shell command in the kit's environment, with the guide's registry address
+    mapped to ``address``; raise unless its outcome is the one ``expect`` names (a step
+    check's commands may go ``EITHER`` way: it judges them itself), or if it outlasts
+    ``timeout`` seconds."""
     journal.note(command, expect)
-    command = mapped(command)
+    command = mapped(command, address)
     home = session_home()
     home.mkdir(parents=True, exist_ok=True)
     try:
@@ -184,11 +183,15 @@ class _CellWatch:
         self.expect = FAILS if source in self.failing else SUCCEEDS
 
 
-def install(ip: Any | None = None, failing: frozenset[str] = frozenset()) -> None:
+def install(
+    ip: Any | None = None,
+    failing: frozenset[str] = frozenset(),
+    address: str = settings.GUIDE_ADDRESS,
+) -> None:
     """Make ``!command`` in this IPython session use ``run``, with the command exactly as typed
     (IPython would first expand ``$name`` and ``{expression}`` from Python, which a terminal
     does not: ``echo '{"credsStore": ...}'`` must stay JSON). ``failing`` holds the sources of
-    the cells whose commands fail on purpose."""
+    the cells whose commands fail on purpose; ``address`` is the registry's real address."""
     if ip is None:
         from IPython import get_ipython
 
@@ -202,7 +205,7 @@ def install(ip: Any | None = None, failing: frozenset[str] = frozenset()) -> Non
     ip.events.register("pre_run_cell", watch.before_cell)
 
     def system(command: str) -> None:
-        run(command, expect=watch.expect, echo=True)
+        run(command, address=address, expect=watch.expect, echo=True)
 
     def explain(
         shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None

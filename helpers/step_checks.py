@@ -23,9 +23,9 @@ def _require(condition: bool, sentence: str) -> None:
         raise StepIncomplete(sentence)
 
 
-def _show(command: str) -> str:
+def _show(registry: Registry, command: str) -> str:
     """Run one of a check's commands and show it, and what it printed, as a terminal would."""
-    result = shell.run(command, expect=shell.EITHER)
+    result = shell.run(command, address=registry.address, expect=shell.EITHER)
     sys.stdout.write(f"{lesson.PROMPT}{command}\n{result.output}")
     sys.stdout.flush()
     return result.output
@@ -45,7 +45,10 @@ def _digest_command(repository: str, tag: str) -> str:
 
 def _check_concepts(registry: Registry) -> str:
     for name in (settings.BASE_IMAGE, settings.DEMO_IMAGE):
-        _show(f"docker image ls --format '{{{{.Repository}}}}:{{{{.Tag}}}} {{{{.ID}}}}' {name}")
+        _show(
+            registry,
+            f"docker image ls --format '{{{{.Repository}}}}:{{{{.Tag}}}} {{{{.ID}}}}' {name}",
+        )
     for name in (settings.BASE_IMAGE, settings.DEMO_IMAGE):
         _require(
             local_state.local_image_id(name) is not None,
@@ -55,7 +58,7 @@ def _check_concepts(registry: Registry) -> str:
 
 
 def _check_login(registry: Registry) -> str:
-    _show(f"grep -o '\"{ADDRESS}\"' ~/.docker/config.json")
+    _show(registry, f"grep -o '\"{ADDRESS}\"' ~/.docker/config.json")
     _require(
         local_state.logged_in(registry),
         f"No credentials for {ADDRESS} are stored: run the `docker login` cell.",
@@ -65,27 +68,28 @@ def _check_login(registry: Registry) -> str:
 
 def _check_tag(registry: Registry) -> str:
     _show(
+        registry,
         "docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' "
-        f"{ADDRESS}/{settings.DEMO_REPOSITORY}"
+        f"{ADDRESS}/{settings.DEMO_REPOSITORY}",
     )
     source = local_state.local_image_id(settings.DEMO_IMAGE)
     for tag in TAGS:
         _require(
-            local_state.local_image_id(shell.mapped(remote_name(tag))) == source,
+            local_state.local_image_id(shell.mapped(remote_name(tag), registry.address)) == source,
             f"{remote_name(tag)} does not name the demo image: run its `docker tag` cell.",
         )
     return f"{' and '.join(TAGS)} both name {_short(source)}, the image of {settings.DEMO_IMAGE}"
 
 
 def _check_push(registry: Registry) -> str:
-    _show(_digest_command(settings.BASE_REPOSITORY, "latest"))
+    _show(registry, _digest_command(settings.BASE_REPOSITORY, "latest"))
     _require(
         registry.api.tags(settings.BASE_REPOSITORY) == ["latest"],
         f"The registry has no {settings.BASE_REPOSITORY}: run the cells that tag and push it.",
     )
     digests = {}
     for tag in TAGS:
-        _show(_digest_command(settings.DEMO_REPOSITORY, tag))
+        _show(registry, _digest_command(settings.DEMO_REPOSITORY, tag))
         digests[tag] = registry.api.digest(settings.DEMO_REPOSITORY, tag)
         _require(
             digests[tag] is not None,
@@ -99,11 +103,12 @@ def _check_push(registry: Registry) -> str:
 
 
 def _check_pull(registry: Registry) -> str:
-    name = shell.mapped(remote_name("0.1.0"))
-    _show(f"docker image ls -q {settings.DEMO_IMAGE}")
+    name = shell.mapped(remote_name("0.1.0"), registry.address)
+    _show(registry, f"docker image ls -q {settings.DEMO_IMAGE}")
     _show(
+        registry,
         "docker image ls --digests --format '{{.Repository}}:{{.Tag}} {{.Digest}}' "
-        f"{ADDRESS}/{settings.DEMO_REPOSITORY}"
+        f"{ADDRESS}/{settings.DEMO_REPOSITORY}",
     )
     _require(
         local_state.local_image_id(settings.DEMO_IMAGE) is None,
@@ -120,7 +125,7 @@ def _check_pull(registry: Registry) -> str:
 
 
 def _check_logout(registry: Registry) -> str:
-    _show("cat ~/.docker/config.json")
+    _show(registry, "cat ~/.docker/config.json")
     _require(
         not local_state.logged_in(registry),
         f"Credentials for {ADDRESS} are still stored: run the `docker logout` cell.",
@@ -129,14 +134,14 @@ def _check_logout(registry: Registry) -> str:
 
 
 def _check_mistakes(registry: Registry) -> str:
-    _show(_digest_command(settings.DEMO_REPOSITORY, "0.2.0"))
+    _show(registry, _digest_command(settings.DEMO_REPOSITORY, "0.2.0"))
     fixed = registry.api.digest(settings.DEMO_REPOSITORY, "0.2.0")
     first = registry.api.digest(settings.DEMO_REPOSITORY, "0.1.0")
     _require(
         fixed is not None and fixed == first,
         "The registry has no tag 0.2.0 of the demo image: run the cells that tag and push it.",
     )
-    _show("cat ~/.docker/config.json")
+    _show(registry, "cat ~/.docker/config.json")
     _require(
         not local_state.logged_in(registry),
         f"Credentials for {ADDRESS} are still stored: run the last `docker logout` cell.",

@@ -26,35 +26,36 @@ def logout() -> None:
     journal.note("rm -rf ~/.docker")
 
 
-def login() -> None:
+def login(registry: Registry) -> None:
     """Store the demo credentials for the kit's registry."""
     shell.run(
         f"echo {settings.DEMO_PASSWORD} | docker login {ADDRESS} "
-        f"-u {settings.DEMO_USER} --password-stdin"
+        f"-u {settings.DEMO_USER} --password-stdin",
+        address=registry.address,
     )
 
 
-def untag_remote_names(tags: tuple[str, ...] = TAGS) -> None:
+def untag_remote_names(registry: Registry, tags: tuple[str, ...] = TAGS) -> None:
     """Remove registry-qualified names of the demo image, keeping the image itself."""
     client = engine.client()
     for tag in tags:
-        name = shell.mapped(remote_name(tag))
+        name = shell.mapped(remote_name(tag), registry.address)
         if local_state.local_image_id(name) is not None:
             client.images.remove(name, noprune=True)
             journal.note(f"docker image rm --no-prune {remote_name(tag)}")
 
 
-def tag_remote_names() -> None:
+def tag_remote_names(registry: Registry) -> None:
     """Give the demo image both names the push step pushes."""
     for tag in TAGS:
-        shell.run(f"docker tag {settings.DEMO_IMAGE} {remote_name(tag)}")
+        shell.run(f"docker tag {settings.DEMO_IMAGE} {remote_name(tag)}", address=registry.address)
 
 
-def publish_base() -> None:
+def publish_base(registry: Registry) -> None:
     """Push the base image to ``library/tinybase``, as the push step has the learner do."""
     name = remote_name("latest", settings.BASE_REPOSITORY)
-    shell.run(f"docker tag {settings.BASE_IMAGE} {name}")
-    shell.run(f"docker push {name}")
+    shell.run(f"docker tag {settings.BASE_IMAGE} {name}", address=registry.address)
+    shell.run(f"docker push {name}", address=registry.address)
 
 
 def empty_registry(registry: Registry) -> None:
@@ -66,17 +67,17 @@ def empty_registry(registry: Registry) -> None:
 def base_published(registry: Registry) -> None:
     """Leave the registry holding only the published base, and the learner logged in."""
     empty_registry(registry)
-    login()
-    publish_base()
+    login(registry)
+    publish_base(registry)
 
 
 def push_both(registry: Registry) -> None:
     """Redo the push step: an empty registry, then the base and both tags of the demo image
     pushed (the local image then knows its digest, as after the learner's push)."""
     base_published(registry)
-    tag_remote_names()
+    tag_remote_names(registry)
     for tag in TAGS:
-        shell.run(f"docker push {remote_name(tag)}")
+        shell.run(f"docker push {remote_name(tag)}", address=registry.address)
 
 
 def pushed(registry: Registry) -> None:
@@ -88,7 +89,7 @@ def pushed(registry: Registry) -> None:
     if tags != set(TAGS) or None in digests or len(digests) != 1 or base != ["latest"]:
         push_both(registry)
     else:
-        tag_remote_names()
+        tag_remote_names(registry)
 
 
 PASSWORD_FILE = "registry-password.txt"
@@ -115,15 +116,15 @@ def _prepare_login(registry: Registry) -> None:
 
 def _prepare_tag(registry: Registry) -> None:
     images.load_demo_images()
-    untag_remote_names()
+    untag_remote_names(registry)
 
 
 def _prepare_push(registry: Registry) -> None:
     images.load_demo_images()
-    untag_remote_names(("0.2.0",))  # the mistakes step's tag: `--all-tags` would push it
+    untag_remote_names(registry, ("0.2.0",))  # the mistakes step's tag: `--all-tags` would push it
     empty_registry(registry)
-    login()
-    tag_remote_names()
+    login(registry)
+    tag_remote_names(registry)
 
 
 def _prepare_pull(registry: Registry) -> None:
@@ -134,16 +135,16 @@ def _prepare_pull(registry: Registry) -> None:
 def _prepare_logout(registry: Registry) -> None:
     images.load_demo_images()
     pushed(registry)
-    login()
+    login(registry)
 
 
 def _prepare_mistakes(registry: Registry) -> None:
     images.load_demo_images()
-    untag_remote_names(("0.2.0",))
+    untag_remote_names(registry, ("0.2.0",))
     pushed(registry)
     logout()  # then log in and out, to leave config.json as `docker logout` writes it
-    login()
-    shell.run(f"docker logout {ADDRESS}")
+    login(registry)
+    shell.run(f"docker logout {ADDRESS}", address=registry.address)
 
 
 PREPARE: dict[str, Callable[[Registry], None]] = {

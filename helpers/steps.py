@@ -16,9 +16,9 @@ from helpers.registry import Registry, kit_registry, running_registry
 def start(step: str) -> Registry:
     """Get the kit's registry, route ``!`` through the shell runner, and prepare ``step``."""
     shell.install()  # first: should the rest fail, `!` still never waits at a prompt
-    shell.install(failing=lesson.failing_cells(lesson.notebook_for(step)))
+    failing = lesson.failing_cells(lesson.notebook_for(step))
     registry = kit_registry()
-    shell.use_registry(registry.address)
+    shell.install(failing=failing, address=registry.address)
     step_setups.materials()
     step_setups.PREPARE[step](registry)
     return registry
@@ -30,5 +30,4 @@ def check(step: str) -> None:
     registry = running_registry()
     if registry is None:
         raise StepIncomplete("The kit's registry is not running: run this notebook's first cell.")
-    shell.use_registry(registry.address)
     print(f"ok: {step_checks.CHECK[step](registry)}")

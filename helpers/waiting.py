@@ -22,7 +22,10 @@ class GiveUp(Exception):
 
 def until(condition: Callable[[], T], *, timeout: float, interval: float) -> T | None:
     """Ask ``condition`` every ``interval`` seconds until it returns something true, and
-    return that; return None once ``timeout`` seconds have passed, or it raised ``GiveUp``."""
+    return that; return None once ``timeout`` seconds have passed (at once, without asking,
+    if ``timeout`` is not positive), or it raised ``GiveUp``."""
+    if timeout <= 0:
+        return None
     retrying = Retrying(
         stop=stop_after_delay(timeout),
         wait=wait_fixed(interval),

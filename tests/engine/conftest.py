@@ -26,7 +26,7 @@ import pytest
 from docker.models.containers import Container
 from docker.utils import parse_repository_tag
 
-from helpers import archive, engine, images, settings, shell
+from helpers import archive, engine, images, settings
 from helpers.archive import Entry, ImageSpec, Layer
 from helpers.paths import session_home
 from helpers.registry import Registry, remove_leftovers
@@ -107,14 +107,6 @@ def remove_session_folders() -> Iterator[None]:
         shutil.rmtree(session_home(session).parent, ignore_errors=True)
 
 
-@pytest.fixture(autouse=True)
-def guide_address_unmapped() -> Iterator[None]:
-    """Start and end every test with the shell runner's address mapping switched off."""
-    shell.use_registry(settings.GUIDE_ADDRESS)
-    yield
-    shell.use_registry(settings.GUIDE_ADDRESS)
-
-
 @pytest.fixture
 def empty_sessions(docker_client: docker.DockerClient) -> Iterator[None]:
     """Start and end the test with no kit registry in the tests' two sessions (other tests may
@@ -146,8 +138,8 @@ def other_registry(empty_sessions: None) -> Iterator[Registry]:
 
 @pytest.fixture
 def guide_registry(registry: Registry) -> Registry:
-    """Return the test's registry, with the guide's ``localhost:5000`` mapped to it."""
-    shell.use_registry(registry.address)
+    """Return the test's registry, to run the guide's ``localhost:5000`` commands against
+    (``run(command, address=guide_registry.address)``)."""
     return registry
 
 

@@ -77,13 +77,13 @@ def test_push_mounts_the_base_and_pull_reuses_its_layers(
     layers; pulling after removal shows ``Already exists`` for them and ``Pull complete`` for
     the top layer."""
     step_setups.base_published(guide_registry)
-    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}")
-    pushed = run(f"docker push {REMOTE}").output
+    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
+    pushed = run(f"docker push {REMOTE}", address=guide_registry.address).output
     assert pushed.count(": Mounted from library/tinybase\n") == 4
     assert pushed.count(": Pushed\n") == 1
 
     docker_client.images.remove(demo_images[settings.DEMO_IMAGE], force=True)
-    pulled = run(f"docker pull {REMOTE}").output
+    pulled = run(f"docker pull {REMOTE}", address=guide_registry.address).output
     assert pulled.count(": Already exists\n") == 4
     assert pulled.count(": Pull complete\n") == 1
 

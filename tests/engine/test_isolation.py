@@ -45,10 +45,10 @@ def test_the_kit_leaves_the_users_docker_config_byte_identical(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("DOCKER_CONFIG", str(home / ".docker"))
 
-    run(LOGIN)
-    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}")
-    run(f"docker push {REMOTE}")
-    run(f"docker logout {settings.GUIDE_ADDRESS}")
+    run(LOGIN, address=guide_registry.address)
+    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
+    run(f"docker push {REMOTE}", address=guide_registry.address)
+    run(f"docker logout {settings.GUIDE_ADDRESS}", address=guide_registry.address)
     for verb in ("engine", "up", "status", "reset", "down"):
         done = cli(verb)
         assert done.returncode == 0, done.stderr
@@ -63,10 +63,10 @@ def test_credentials_are_stored_under_the_state_folder(guide_registry):
     assert config.is_relative_to(state_dir())
     assert docker_config_dir() == session_home() / ".docker"
 
-    run(LOGIN)
+    run(LOGIN, address=guide_registry.address)
     assert guide_registry.address in json.loads(config.read_text())["auths"]
     assert local_state.logged_in(guide_registry)
-    run(f"docker logout {settings.GUIDE_ADDRESS}")
+    run(f"docker logout {settings.GUIDE_ADDRESS}", address=guide_registry.address)
     assert guide_registry.address not in json.loads(config.read_text())["auths"]
 
 
@@ -81,7 +81,7 @@ def test_commands_run_in_the_session_home_with_no_docker_config(monkeypatch):
 
 def test_sessions_do_not_share_credentials(guide_registry, other_session, monkeypatch):
     """A login in one session is not seen by another session of the same machine."""
-    run(LOGIN)
+    run(LOGIN, address=guide_registry.address)
     assert local_state.logged_in(guide_registry)
     mine = docker_config_dir()
     monkeypatch.setenv("KIT_SESSION", other_session)
@@ -117,7 +117,7 @@ def test_no_credential_helper_on_the_users_path_is_ever_called(
         program.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake}:{os.environ['PATH']}")
 
-    run(LOGIN)
+    run(LOGIN, address=guide_registry.address)
     assert not calls.exists(), calls.read_text()
     config = json.loads((docker_config_dir() / "config.json").read_text())
     assert "credsStore" not in config

@@ -125,8 +125,8 @@ def test_real_push_and_pull_show_final_lines_in_layer_order(
     """A real multi-layer push, a second push, and a pull after removal each print exactly one
     final line per layer (push: top layer first; pull: base layer first)."""
     step_setups.base_published(guide_registry)
-    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}")
-    pushed = run(f"docker push {REMOTE}").output
+    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
+    pushed = run(f"docker push {REMOTE}", address=guide_registry.address).output
     blobs, digest, size = _manifest(guide_registry)
     layers = [archive.layer_tar(layer) for layer in hello_spec(architecture).layers]
     top, *base = reversed([hashlib.sha256(tar).hexdigest()[:12] for tar in layers])
@@ -137,14 +137,14 @@ def test_real_push_and_pull_show_final_lines_in_layer_order(
         + "".join(f"{layer}: Mounted from library/tinybase\n" for layer in base)
         + f"0.1.0: digest: {digest} size: {size}\n"
     )
-    again = run(f"docker push {REMOTE}").output
+    again = run(f"docker push {REMOTE}", address=guide_registry.address).output
     assert again == (
         f"The push refers to repository [{repository}]\n"
         + "".join(f"{layer}: Layer already exists\n" for layer in [top, *base])
         + f"0.1.0: digest: {digest} size: {size}\n"
     )
     docker_client.images.remove(demo_images[settings.DEMO_IMAGE], force=True)
-    pulled = run(f"docker pull {REMOTE}").output
+    pulled = run(f"docker pull {REMOTE}", address=guide_registry.address).output
     assert pulled == (
         f"0.1.0: Pulling from {settings.DEMO_REPOSITORY}\n"
         + "".join(f"{blob}: Already exists\n" for blob in blobs[:-1])
@@ -192,8 +192,7 @@ def test_output_merges_stdout_and_stderr_in_order():
 
 def test_the_guide_address_maps_to_the_real_registry():
     """``localhost:5000`` in a command becomes the registry's real address."""
-    shell.use_registry("localhost:40000")
-    assert run("echo localhost:5000/learner/hello-world").output == (
+    assert run("echo localhost:5000/learner/hello-world", address="localhost:40000").output == (
         "localhost:40000/learner/hello-world\n"
     )
 
