@@ -15,6 +15,7 @@ import base64
 import binascii
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from functools import cache
@@ -456,3 +457,28 @@ def test_docker_hub_page_compares_real_commands() -> None:
         assert hub == to_docker_hub(here), (
             f"docker-hub.md: `{hub}` should be `{to_docker_hub(here)}`"
         )
+
+
+def test_the_same_pages_build_with_zensical(site: Path, tmp_path: Path) -> None:
+    """Material's successor, Zensical, builds the site from the same ``mkdocs.yml`` and the
+    same pages, in strict mode, and every step's page holds each of its commands. (What still
+    differs from the MkDocs build is in the README; the other site tests check MkDocs' build.)"""
+    shutil.copytree(DOCS_DIR, tmp_path / "docs")  # with the pages scripts/site wrote
+    (tmp_path / "mkdocs.yml").write_bytes((PROJECT_ROOT / "mkdocs.yml").read_bytes())
+    zensical = Path(sys.executable).parent / "zensical"
+    done = subprocess.run(
+        [str(zensical), "build", "--strict", "-f", "mkdocs.yml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    built = tmp_path / "site"
+    for path in notebook_paths():
+        page = built / notebook_url(path)
+        assert page.exists(), f"Zensical made no {notebook_url(path)}"
+        shown = normalize(text_content(page.read_text(encoding="utf-8")))
+        for cell in lesson.read(path).cells:
+            for command in lesson.commands(cell):
+                assert normalize(command) in shown, f"{page.name} lacks `{command}`"

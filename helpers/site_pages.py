@@ -1,9 +1,11 @@
-"""Make each step notebook a page of the site, as Markdown, without moving or copying it.
+"""Make each step notebook a page of the site, as Markdown: the site's build step.
 
-The notebooks live in ``notebooks/`` beside ``mkdocs.yml``, where JupyterLab, nbval and
-``scripts/regenerate`` use them. This hook turns each ``notebooks/NN-name.ipynb`` into the page
-``notebooks/NN-name.md`` (generated in memory) and adds the notebook itself beside it, for
-download. The page is what a reader at a terminal needs:
+The notebooks live in ``notebooks/``, where JupyterLab, nbval and ``scripts/regenerate`` use
+them. ``python -m helpers.site_pages`` (which ``scripts/site`` runs before building) writes
+each ``notebooks/NN-name.ipynb`` as the page ``docs/notebooks/NN-name.md``, with the notebook
+beside it for download; that folder is made, never edited (git ignores it). Being plain
+Markdown files, the pages build with MkDocs and with Zensical alike. A page is what a reader at
+a terminal needs:
 
 - markdown cells as they are, with links between notebooks pointed at their pages and links to
   ``../docs/PAGE.md`` (which JupyterLab opens) pointed at the site's page;
@@ -24,15 +26,13 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
-import nbformat
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
-
 from helpers import expected, image_store, lesson
+from helpers.errors import KitError
+from helpers.paths import PROJECT_ROOT
 
 SECTION = "notebooks"
 """The project folder the notebooks live in; also their site folder."""
@@ -44,25 +44,29 @@ _SIBLING_LINK = re.compile(r"\]\((?:\./)?(\d\d-[\w.-]+)\.ipynb(#[^)]*)?\)")
 _DOCS_LINK = re.compile(r"\]\(\.\./docs/([\w.-]+\.md)(#[^)]*)?\)")
 
 
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add a generated page, and the notebook for download, for every step notebook."""
-    root = Path(config.config_file_path).absolute().parent
+def write_pages(root: Path = PROJECT_ROOT) -> list[Path]:
+    """Write the page of every step notebook, and the notebook beside it, into
+    ``docs/notebooks/``; remove pages whose notebook is gone. Return the pages written."""
     found = sorted((root / SECTION).glob("*.ipynb"))
     if not found:
-        raise PluginError(f"No notebooks in {SECTION}/ next to mkdocs.yml: nothing to render.")
+        raise KitError(f"No notebooks in {SECTION}/: the site has no steps to show.")
+    folder = root / "docs" / SECTION
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.iterdir():
+        if stale.is_file() and not (root / SECTION / f"{stale.stem}.ipynb").exists():
+            stale.unlink()
+    pages = []
     for path in found:
-        page_uri = f"{SECTION}/{path.stem}.md"
-        for uri in (page_uri, f"{SECTION}/{path.name}"):
-            if files.get_file_from_path(uri) is not None:
-                raise PluginError(f"docs/{uri} would hide {SECTION}/{path.name}: remove it.")
-        files.append(File.generated(config, page_uri, content=page_markdown(path)))
-        files.append(File(f"{SECTION}/{path.name}", str(root), config.site_dir, False))
-    return files
+        page = folder / f"{path.stem}.md"
+        page.write_text(page_markdown(path), encoding="utf-8")
+        (folder / path.name).write_bytes(path.read_bytes())
+        pages.append(page)
+    return pages
 
 
 def page_markdown(path: Path) -> str:
     """Return the Markdown page of one step notebook."""
-    notebook = nbformat.read(path, as_version=4)
+    notebook = lesson.read(path)
     parts = [f"---\nnotebook: {path.name}\n---\n"]
     tabs = _TabNumbers()
     for cell in notebook.cells:
@@ -76,7 +80,7 @@ def page_markdown(path: Path) -> str:
         elif lesson.commands(cell):
             parts.append(_commands(cell, tabs))
         else:
-            raise PluginError(f"{path.name}: a code cell the site cannot show: {cell.source!r}")
+            raise KitError(f"{path.name}: a code cell the site cannot show: {cell.source!r}")
     return "\n\n".join(parts) + "\n"
 
 
@@ -108,7 +112,7 @@ def _check(cell: Any, tabs: _TabNumbers) -> str:
     runs = {p: lesson.check_transcript(_text(expected.cell_outputs(cell, p))) for p in TAB_ORDER}
     commands = [[typed.command for typed in runs[p][0]] for p in TAB_ORDER]
     if commands[0] != commands[1]:
-        raise PluginError(f"The check {cell.source!r} ran other commands on the two stores.")
+        raise KitError(f"The check {cell.source!r} ran other commands on the two stores.")
     blocks = ['<div class="kit-check"><p class="kit-check-title">What the check looks at</p>']
     for index, command in enumerate(commands[0]):
         blocks.append(_command_block(command))
@@ -162,3 +166,18 @@ def _output(by_profile: dict[str, str], tabs: _TabNumbers, css: str = "kit-outpu
         f'data-tabs="{name.rsplit("_", 1)[1]}:2">{inputs}<div class="tabbed-labels">{labels}'
         f'</div><div class="tabbed-content">{blocks}</div></div>'
     )
+
+
+def main() -> int:
+    """Write the pages; say how many, or what is wrong in one sentence."""
+    try:
+        pages = write_pages()
+    except KitError as error:
+        print(f"site pages: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(pages)} step pages into docs/{SECTION}/.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
