@@ -20,17 +20,15 @@ the engine at hand.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TextIO
 
 import pytest
 
 from helpers import debian_engine, image_store, private_engine
+from tests import run_lock
 
 pytest_plugins = ["tests.kernel_pool", "tests.nbval_profiles"]
 
@@ -104,31 +102,18 @@ def is_notebook_cell(item: pytest.Item) -> bool:
 
 def _refuse_a_second_run(config: pytest.Config) -> None:
     """Two runs with one session name would share (and stop) each other's engines and
-    registries: the second one stops at once, naming the first. The lock lives as long as
-    this process; its file holds the pid of the run that holds it."""
+    registries: the second one stops at once, naming the first (``tests/run_lock.py``)."""
     global _run_lock
     if hasattr(config, "workerinput") or not _wants_the_engine(config):
         return  # a worker belongs to its controller's run
-    # In the machine's temporary folder, not the checkout's: engines and registry names are
-    # the machine's, so two checkouts running at once collide just the same.
-    path = Path(tempfile.gettempdir()) / f"docker-share-kit-{_base}.lock"
-    lock = open(path, "a+")  # noqa: SIM115 (held until the process ends)
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock.seek(0)
-        holder = lock.read().strip() or "unknown"
-        lock.close()
+        _run_lock = run_lock.take(_base)
+    except run_lock.Held as held:
         pytest.exit(
-            f"Another test run (pid {holder}) uses the test session {_base!r}: wait for it to "
-            "end, or stop it, and run again (or give this run its own KIT_SESSION).",
+            f"Another test run (pid {held.holder}) uses the test session {_base!r}: wait for it "
+            "to end, or stop it, and run again (or give this run its own KIT_SESSION).",
             returncode=3,
         )
-    lock.seek(0)
-    lock.truncate()
-    lock.write(str(os.getpid()))
-    lock.flush()
-    _run_lock = lock
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ import pytest
 from helpers import settings, step_setups
 from helpers.paths import PROJECT_ROOT, session_name
 from helpers.registry import running_registry
+from tests import run_lock
 
 SESSION = session_name()
 ONE_LINE = {
@@ -128,13 +127,7 @@ def test_a_second_test_run_of_the_same_session_refuses_in_one_sentence(tmp_path)
     """While a run of the session ``concurrent`` is going (here: this test holds its lock, as
     that run would), another run of it stops at once, naming the first run's pid, and starts
     no engine."""
-    lock_path = Path(tempfile.gettempdir()) / "docker-share-kit-concurrent.lock"
-    with open(lock_path, "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        lock.seek(0)
-        lock.truncate()
-        lock.write(str(os.getpid()))
-        lock.flush()
+    with run_lock.take("concurrent"):
         done = _nested_run("concurrent", tmp_path, "tests/engine/test_api.py")
     assert done.returncode == 3, done.stdout[-2000:]
     assert f"Another test run (pid {os.getpid()}) uses the test session 'concurrent'" in (

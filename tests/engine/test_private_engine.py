@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import docker
+import psutil
 import pytest
 
-from helpers import engine, private_engine
+from helpers import engine, private_engine, processes
 from helpers.errors import KitError
 from helpers.paths import session_name
 from helpers.private_engine import PrivateEngine
@@ -26,11 +26,8 @@ def _traces(engine: PrivateEngine) -> list[str]:
     link = subprocess.run(["ip", "link", "show", engine.bridge], capture_output=True)
     if link.returncode == 0:
         left.append(f"bridge {engine.bridge}")
-    mounts = Path("/proc/self/mountinfo").read_text()
     left += [
-        f"mount under {root}"
-        for root in (engine.exec_root, engine.data_root)
-        if f" {root}/" in mounts or f" {root} " in mounts
+        f"mount {point}" for point in processes.mounts_under(engine.exec_root, engine.data_root)
     ]
     return left
 
@@ -54,7 +51,7 @@ def test_down_all_stops_the_engine_of_a_killed_run_and_it_leaves_nothing(cli):
         done = cli("down", "--all")
         assert done.returncode == 0, done.stderr
         assert done.stdout.endswith(", and 1 private engine(s) of killed test runs.\n")
-        assert not Path(f"/proc/{pid}").exists() or " Z " in Path(f"/proc/{pid}/stat").read_text()
+        assert not psutil.pid_exists(pid) or processes.is_zombie(pid)
         assert _traces(orphan) == []
         assert engine.client().ping()
     finally:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
+import psutil
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
@@ -255,15 +255,9 @@ def test_a_command_that_hangs_is_stopped_with_a_sentence():
     with pytest.raises(CommandFailed, match=r"did not finish within 1 s, so it was stopped"):
         run(f"{sleeper} & {sleeper}; wait", timeout=1)
 
-    def started() -> list[Path]:
-        return [p for p in Path("/proc").glob("[0-9]*/cmdline") if marker in _cmdline(p)]
+    def started() -> list[int]:
+        running = psutil.process_iter(["cmdline"])
+        return [p.pid for p in running if marker in " ".join(p.info["cmdline"] or [])]
 
     waiting.until(lambda: not started(), timeout=5, interval=0.05)  # SIGKILLed: a moment
     assert not (left := started()), f"a process the command started still runs: {left}"
-
-
-def _cmdline(path: Path) -> str:
-    try:
-        return path.read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import nbformat
+import psutil
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from helpers.paths import PROJECT_ROOT
@@ -34,12 +35,10 @@ def _notebook(path: Path, cells: list[tuple[str, str]]) -> None:
 def _processes_with(marker: str) -> list[int]:
     """Return the processes whose environment holds the marker."""
     found = []
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            if marker.encode() in environ.read_bytes():
-                found.append(int(environ.parent.name))
-        except OSError:  # gone meanwhile, or not ours to read
-            continue
+    for process in psutil.process_iter(["environ"]):
+        environ = process.info["environ"] or {}  # None: gone meanwhile, or not ours to read
+        if any(marker in f"{key}={value}" for key, value in environ.items()):
+            found.append(process.pid)
     return found
 
 

@@ -8,16 +8,17 @@ until both engines run a registry, and interrupts it. What "nothing" means is ch
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import docker
 import docker.errors
+import psutil
 import pytest
 
 from helpers import private_engine, settings, waiting
@@ -80,19 +81,16 @@ def _wait_until_registries_run(name: str, run: subprocess.Popen[bytes]) -> None:
 
 
 def _processes_of(name: str) -> list[str]:
-    """Return the processes whose environment or command line names the run's session."""
+    """Return the processes whose session (``KIT_SESSION``, a worker's included) or command
+    line names the run's session."""
     found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+    for process in psutil.process_iter(["environ", "cmdline"]):
+        if process.pid == os.getpid():
             continue
-        try:
-            environ = (proc / "environ").read_bytes()
-            command = (proc / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if f"KIT_SESSION={name}".encode() in environ or name.encode() in command:
-            words = command.replace(b"\0", b" ").decode(errors="replace")
-            found.append(f"{proc.name}: {words}")
+        session = (process.info["environ"] or {}).get("KIT_SESSION", "")
+        command = " ".join(process.info["cmdline"] or [])
+        if session.startswith(name) or name in command:
+            found.append(f"{process.pid}: {command}")
     return found
 
 
@@ -104,8 +102,8 @@ def leftovers(name: str) -> list[str]:
         left += [str(p) for p in (engine.exec_root, engine.data_root) if p.exists()]
         bridge = subprocess.run(["ip", "link", "show", engine.bridge], capture_output=True)
         left += [f"bridge {engine.bridge}"] if bridge.returncode == 0 else []
-        mounts = Path("/proc/self/mountinfo").read_text()
-        left += [f"mount {line.split()[4]}" for line in mounts.splitlines() if name in line]
+        mounts = [part.mountpoint for part in psutil.disk_partitions(all=True)]
+        left += [f"mount {point}" for point in mounts if name in point]
     return left + _processes_of(name)
 
 
@@ -122,14 +120,11 @@ def _wait_until_dead(group: int) -> None:
 
     def dead() -> bool:
         states = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == group:
-                states.append(fields[0])
-        return all(state == "Z" for state in states)
+        for process in psutil.process_iter():
+            with contextlib.suppress(psutil.Error, ProcessLookupError):
+                if os.getpgid(process.pid) == group:
+                    states.append(process.status())
+        return all(state == psutil.STATUS_ZOMBIE for state in states)
 
     waiting.until(dead, timeout=10, interval=0.1)
 
