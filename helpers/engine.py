@@ -20,7 +20,7 @@ import psutil
 import requests
 from docker.context import ContextAPI
 
-from helpers import waiting
+from helpers import apt, waiting
 from helpers.errors import EngineUnavailable
 from helpers.paths import state_dir
 
@@ -112,57 +112,6 @@ def can_bootstrap() -> bool:
     )
 
 
-APT_OPTIONS = [
-    "-q",
-    "-o",
-    "DPkg::Lock::Timeout=120",  # wait for another apt (an unattended upgrade) to finish
-    "-o",
-    "Dpkg::Options::=--force-confdef",
-    "-o",
-    "Dpkg::Options::=--force-confold",  # keep the user's changed config files, never ask
-]
-
-
-def apt_commands(packages: list[str]) -> list[list[str]]:
-    """Return the apt-get commands that install ``packages``: nothing recommended alongside,
-    and never at the cost of a package the user has (``--no-remove`` stops instead, as
-    installing Debian's docker.io would remove Docker's ``containerd.io``)."""
-    return [
-        ["apt-get", *APT_OPTIONS, "update"],
-        ["apt-get", *APT_OPTIONS, "install", "-y", "--no-install-recommends", "--no-remove",
-         *packages],
-    ]  # fmt: skip
-
-
-def apt_install(
-    packages: list[str], why: str, progress: Callable[[str], None] = lambda line: None
-) -> None:
-    """Install Debian packages that are missing, quietly and without a prompt, after telling
-    ``progress`` which and ``why``; say which if it fails."""
-    missing = [p for p in packages if not _dpkg_installed(p)]
-    if not missing:
-        return
-    progress(f"installing {', '.join(missing)} with apt-get: {why}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    log = state_dir() / "apt.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("ab") as out:
-        for step in apt_commands(missing):
-            run = subprocess.run(
-                step, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env
-            )
-            if run.returncode:
-                raise EngineUnavailable(
-                    f"Installing {', '.join(missing)} with apt-get failed; see {log}."
-                )
-
-
-def _dpkg_installed(package: str) -> bool:
-    query = ["dpkg-query", "-W", "-f=${Status}", package]
-    done = subprocess.run(query, capture_output=True, text=True)
-    return done.returncode == 0 and "install ok installed" in done.stdout
-
-
 def _dockerd_running() -> bool:
     try:
         return bool(psutil.Process(int(DOCKERD_PID_FILE.read_text().strip())).name() == "dockerd")
@@ -218,7 +167,7 @@ def ensure_engine(progress: Callable[[str], None] = lambda line: None) -> str:
     if _permission_denied(found) or not can_bootstrap():
         raise _no_engine(found)  # an engine this user may not use is not started again
     if shutil.which("dockerd") is None:
-        apt_install(ENGINE_PACKAGES, "no Docker engine answers, and the kit needs one", progress)
+        apt.install(ENGINE_PACKAGES, "no Docker engine answers, and the kit needs one", progress)
     process, how = None, "started"
     if _systemd_owns_docker():
         progress(f"starting Docker's engine with `systemctl start {SYSTEMD_UNIT}`")

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from helpers.engine import apt_commands
+from helpers import apt
 
 pytestmark = pytest.mark.skipif(
     shutil.which("apt-get") is None
@@ -35,7 +35,7 @@ def _simulated(command: list[str]) -> subprocess.CompletedProcess[str]:
 def test_an_install_that_would_remove_a_users_package_stops_instead():
     """Without ``--no-remove`` apt would remove docker.io to install podman-docker; the kit's
     command stops and removes nothing."""
-    command = apt_commands(["podman-docker"])[1]
+    command = apt.commands(["podman-docker"])[1]
     assert "--no-install-recommends" in command and "Dpkg::Options::=--force-confold" in command
     careless = _simulated([word for word in command if word != "--no-remove"])
     assert "Remv docker.io" in careless.stdout, careless.stdout + careless.stderr
