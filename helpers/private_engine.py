@@ -4,8 +4,9 @@ The demo images belong to an engine, not to a session, and the pull step deletes
 workers on one engine would change each other's outputs. So on Linux, as root, each
 pytest-xdist worker starts a ``dockerd`` of its own: its own data and exec roots, socket,
 containerd and bridge, with no iptables rules (``docker-proxy`` publishes ports on 127.0.0.1).
-The registry image is copied in from the main engine. ``stop`` removes the engine with all
-it holds, and ``start`` first clears what a killed run left under the same name.
+The registry image is copied in from the main engine, unless the engine is to start bare (a
+test worker's does, to verify a learner's first run). ``stop`` removes the engine with all it
+holds, and ``start`` first clears what a killed run left under the same name.
 """
 
 from __future__ import annotations
