@@ -3,8 +3,8 @@
 ``python -m helpers.canary`` (or ``scripts/canary``) fetches the newest docker.io from Debian
 testing, starts it as a private engine once per image store, runs every notebook on it, and
 prints, per cell, a diff of what it printed against the outputs stored for that profile (after
-the port and CLI-wording rules every run applies). Then it runs nbval as the test command does,
-with the masks for another version of that store, and says whether that passes. It never
+the port and CLI-wording rules every run applies). The same nbval run (``helpers.notebook_run``,
+with the masks for another version of that store) says whether the check passes. It never
 fails: a diff is news for the maintainers, not a broken kit. Linux, as root.
 """
 
@@ -14,17 +14,12 @@ import configparser
 import difflib
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
-from helpers import debian_engine, expected, image_store, private_engine
+from helpers import debian_engine, expected, image_store, lesson, notebook_run, private_engine
 from helpers.errors import KitError
-from helpers.paths import PROJECT_ROOT
-from helpers.regenerate import execute
 
 SESSION = "canary"
 
@@ -47,20 +42,21 @@ def _text(outputs: list[Any]) -> str:
     return "".join(output.get("text", "") for output in outputs)
 
 
-def diff_profile(host: str, profile: str) -> int:
-    """Run every notebook on the engine and print how its outputs differ from the stored
-    ones; return the number of cells that differ."""
+def diff_profile(host: str, profile: str) -> tuple[int, str]:
+    """Run nbval on every notebook on the engine, with the masks for another version of that
+    store, and print how each cell's outputs differ from the stored ones; return the number
+    of cells that differ, and what nbval said last."""
     rules = substitutions(expected.SANITIZE / "common.cfg")
     env = {**os.environ, "DOCKER_HOST": host, "KIT_SESSION": SESSION}
+    paths = sorted(expected.NOTEBOOKS.glob("*.ipynb"))
+    ran = notebook_run.run(paths, env, compare=True)
     differing = 0
-    for path in sorted(expected.NOTEBOOKS.glob("*.ipynb")):
-        ran = execute(path, env)
-        stored = nbformat.read(path, as_version=4)
-        pairs = zip(stored.cells, ran.cells, strict=True)
-        code = [(cell, fresh) for cell, fresh in pairs if cell.cell_type == "code"]
-        for number, (cell, fresh) in enumerate(code):
+    for path in paths:
+        code = [cell for cell in lesson.read(path).cells if cell.cell_type == "code"]
+        printed_by_cell = ran.cells(path, len(code))
+        for number, (cell, printed) in enumerate(zip(code, printed_by_cell, strict=True)):
             before = sanitized(_text(expected.cell_outputs(cell, profile)), rules)
-            after = sanitized(_text(fresh.outputs), rules)
+            after = sanitized(_text(printed), rules)
             if before != after:
                 differing += 1
                 name = f"{path.name} Cell {number}"
@@ -71,24 +67,9 @@ def diff_profile(host: str, profile: str) -> int:
                     f"{name} (newest Docker)",
                 )
                 sys.stdout.writelines(lines)
-    return differing
-
-
-def nbval_verdict(host: str) -> str:
-    """Run nbval on the notebooks as the test command does; return its last line."""
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"),
-            *("--nbval", "--nbval-current-env", str(expected.NOTEBOOKS)),
-        ],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DOCKER_HOST": host, "KIT_SESSION": SESSION},
-        capture_output=True,
-        text=True,
-    )
-    lines = done.stdout.strip().splitlines()
-    failed = [line for line in lines if line.startswith("FAILED")]
-    return "\n".join([*failed, lines[-1] if lines else "nbval printed nothing"])
+    failed = [line for line in ran.said.splitlines() if line.startswith("FAILED")]
+    last = ran.said.splitlines()[-1] if ran.said else "nbval printed nothing"
+    return differing, "\n".join([*failed, last])
 
 
 def _say(line: str) -> None:
@@ -109,10 +90,10 @@ def main() -> int:
         try:
             host = engine.start()
             print(f"\n== {profile} image store: outputs against the stored ones ==")
-            count = diff_profile(host, profile)
+            count, verdict = diff_profile(host, profile)
             print(f"{count} cell(s) differ" if count else "no cell differs")
             print(f"== {profile} image store: nbval with this version's masks ==")
-            print(nbval_verdict(host))
+            print(verdict)
         except KitError as error:
             print(f"canary ({profile} image store): {error}", file=sys.stderr)
         finally:

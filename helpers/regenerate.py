@@ -1,15 +1,17 @@
 """Re-execute notebooks and store their outputs for both image-store profiles.
 
-``python -m helpers.regenerate notebooks/*.ipynb`` (or ``scripts/regenerate``) runs each notebook
-top to bottom in a fresh kernel, once per profile, and writes the outputs back; the change is
-then reviewed as a diff. The classic store's outputs come from the main engine when it uses
-that store; the containerd store's from a private engine of Debian 13's docker.io (Linux, as
-root), or from the main engine when it is the one using containerd's store. Timing metadata and
-version churn are dropped so that only real output changes show.
+``python -m helpers.regenerate notebooks/*.ipynb`` (or ``scripts/regenerate``) runs the
+notebooks once per profile, through nbval as the check does (``helpers.notebook_run``), and
+writes back what each cell printed; the change is then reviewed as a diff. The classic
+store's outputs come from the main engine when it uses that store; the containerd store's
+from a private engine of Debian 13's docker.io (Linux, as root), or from the main engine when
+it is the one using containerd's store. Timing metadata and version churn are dropped so that
+only real output changes show.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,13 +19,21 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import docker
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
-from helpers import debian_engine, engine, expected, image_store, lesson, private_engine, settings
+from helpers import (
+    debian_engine,
+    engine,
+    expected,
+    image_store,
+    lesson,
+    notebook_run,
+    private_engine,
+    settings,
+)
 from helpers.errors import KitError
 from helpers.paths import session_home
 from helpers.registry import remove_leftovers
@@ -33,23 +43,6 @@ SESSION = "record"
 """The kit session recording runs in, so a learner's ``main`` registry and login stay."""
 
 _OTHER_ADDRESS = re.compile(rf"localhost:(?!{settings.PREFERRED_PORT}\b)\d+")
-
-
-def execute(path: Path, env: dict[str, str]) -> nbformat.NotebookNode:
-    """Run a notebook in a fresh kernel from its own folder and return it with outputs."""
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=300,
-        kernel_name="python3",
-        record_timing=False,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    try:
-        client.execute(env=env)
-    except CellExecutionError as error:
-        raise KitError(f"{path.name} failed: {error.ename}: {error.evalue}") from None
-    return notebook
 
 
 def normalize(notebook: nbformat.NotebookNode) -> None:
@@ -62,11 +55,10 @@ def normalize(notebook: nbformat.NotebookNode) -> None:
         cell.metadata.pop("execution", None)
 
 
-def record(path: Path, profile: str, env: dict[str, str]) -> None:
-    """Execute a notebook on one profile's engine and store that profile's outputs, refusing
-    outputs from a registry on another port than 5000."""
-    ran = execute(path, env)
-    other = _OTHER_ADDRESS.search(nbformat.writes(ran))
+def store(path: Path, profile: str, outputs: list[list[Any]]) -> None:
+    """Store one profile's outputs (one list per code cell) in a notebook, refusing outputs
+    from a registry on another port than 5000."""
+    other = _OTHER_ADDRESS.search(json.dumps(outputs))
     if other:
         raise KitError(
             f"{path.name} ran against a registry at {other.group(0)}, not on port "
@@ -76,10 +68,10 @@ def record(path: Path, profile: str, env: dict[str, str]) -> None:
             "and try again."
         )
     stored = nbformat.read(path, as_version=4)
-    for cell, fresh in zip(stored.cells, ran.cells, strict=True):
-        if cell.cell_type == "code":
-            expected.set_cell_outputs(cell, profile, fresh.outputs)
-            cell.execution_count = fresh.execution_count  # nbval skips a cell never run
+    code = [cell for cell in stored.cells if cell.cell_type == "code"]
+    for number, (cell, printed) in enumerate(zip(code, outputs, strict=True), start=1):
+        expected.set_cell_outputs(cell, profile, [nbformat.from_dict(o) for o in printed])
+        cell.execution_count = number  # as a fresh kernel counts (nbval skips a cell never run)
     normalize(stored)
     text = nbformat.writes(stored)
     path.write_text(text + ("" if text.endswith("\n") else "\n"))
@@ -114,8 +106,12 @@ def record_profile(paths: list[Path], profile: str) -> None:
     shutil.rmtree(session_home(SESSION).parent, ignore_errors=True)  # a failed run's leftovers
     with profile_engine(profile) as host:
         env = {**os.environ, "KIT_SESSION": SESSION, "DOCKER_HOST": host}
+        ran = notebook_run.run(paths, env, compare=False)
+        if ran.returncode != 0:
+            raise KitError(f"a notebook failed, so nothing was stored. nbval said:\n{ran.said}")
         for path in paths:
-            record(path, profile, env)
+            count = sum(cell.cell_type == "code" for cell in lesson.read(path).cells)
+            store(path, profile, ran.cells(path, count))
             print(f"recorded {path} ({profile} image store)")
         client = docker.DockerClient(base_url=host, timeout=30)
         expected.write_recorded_with(expected.current_setup(client))

@@ -87,6 +87,6 @@ def test_lock_installs_with_debians_own_python() -> None:
         text=True,
     )
     assert checked.returncode == 0, checked.stdout
-    imports = "import helpers, nbval, nbclient, mkdocs, material, pytest, playwright"
+    imports = "import helpers, nbval, mkdocs, material, zensical, pytest, playwright"
     ran = subprocess.run([str(python), "-c", imports], cwd=venv, capture_output=True, text=True)
     assert ran.returncode == 0, ran.stderr

@@ -1,0 +1,43 @@
+"""A pytest plugin that keeps what each notebook cell printed when nbval ran it.
+
+With ``--kit-capture=FILE``, the run ends by writing a JSON object there: for each notebook
+(its file name), the outputs of each code cell that ran, by the cell's number among the code
+cells, as nbval received and compared them (its public ``IPyNbCell.test_outputs``, streams
+joined). ``helpers.notebook_run`` loads it, so that regenerating and the canary run the
+notebooks exactly as the check does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+OPTION = "--kit-capture"
+_outputs: dict[str, dict[int, list[Any]]] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--kit-capture=FILE``."""
+    parser.addoption(OPTION, default=None, help="write each notebook cell's outputs to FILE")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """Keep a cell's outputs once nbval has run it, whether or not it passed."""
+    try:
+        return (yield)
+    finally:
+        outputs = getattr(item, "test_outputs", None)
+        if outputs is not None and item.config.getoption(OPTION):
+            _outputs.setdefault(item.path.name, {})[item.cell_num] = list(outputs)  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write what was kept, if asked to."""
+    target = session.config.getoption(OPTION)
+    if target:
+        Path(target).write_text(json.dumps(_outputs), encoding="utf-8")

@@ -1,0 +1,28 @@
+"""Regenerating and the canary run the notebooks as the check does, and keep every output."""
+
+from __future__ import annotations
+
+import os
+
+from helpers import expected, image_store, lesson, notebook_run
+from helpers.paths import session_name
+
+
+def test_a_run_keeps_what_each_cell_printed_as_nbval_compared_it(docker_client) -> None:
+    """One nbval run of a notebook, through ``helpers.notebook_run``, passes the comparison
+    with the stored outputs and hands back what every code cell printed: the same text as
+    stored, once the engine's port is written as the guide's."""
+    path = lesson.notebook_for("login")
+    env = {**os.environ, "KIT_SESSION": f"{session_name()}-capture"}
+    ran = notebook_run.run([path], env, compare=True)
+    assert ran.returncode == 0, ran.said
+    profile = image_store.detect(docker_client)
+    code = [cell for cell in lesson.read(path).cells if cell.cell_type == "code"]
+    printed = ran.cells(path, len(code))
+    port = os.environ.get("KIT_REGISTRY_PORT", "5000")
+    for number, (cell, outputs) in enumerate(zip(code, printed, strict=True)):
+        stored = "".join(o.get("text", "") for o in expected.cell_outputs(cell, profile))
+        got = "".join(o.get("text", "") for o in outputs).replace(
+            f"localhost:{port}", "localhost:5000"
+        )
+        assert got == stored, f"Cell {number}"
