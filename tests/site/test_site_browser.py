@@ -43,12 +43,10 @@ from playwright.sync_api import (
 from site_support import (
     NOTEBOOKS_DIR,
     PROJECT_ROOT,
-    build_once,
     notebook_url,
     once_per_run,
     page_name,
     page_urls,
-    require_clean,
     serve,
 )
 
@@ -71,12 +69,6 @@ DARK_SCREENSHOTS = {"index.html", "docker-hub.html", PUSH_PAGE}
 tables, and a step with its outputs."""
 SEARCH_INDEX = "search/search_index.json"
 """Material's search asks for this on every page, after the page itself has loaded."""
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return the folder of this run's successful build of the site."""
-    return require_clean(build_once(tmp_path_factory)).site
 
 
 @pytest.fixture(scope="session")

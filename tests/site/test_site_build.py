@@ -31,7 +31,6 @@ from site_support import (
     Block,
     Build,
     Reference,
-    build_once,
     cell_source,
     is_setup,
     load_notebook,
@@ -55,18 +54,6 @@ TERMINAL_CODES = re.compile(r"\x1b|\\u001b|&#27;|&#x1b;|class=\"ansi-|\[\d{1,3}(
 HOST_PATH = re.compile(r"(?<![\w.~/-])/(?:root|work|tmp)\b")
 BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])")
 CREDENTIAL = re.compile(r"[^\s:]{1,64}:\S{1,128}")
-
-
-@pytest.fixture(scope="session")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """Return the one strict build of the site for this test run."""
-    return build_once(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def site(build: Build) -> Path:
-    """Return the folder of a successful build."""
-    return require_clean(build).site
 
 
 def html_pages(site: Path) -> list[Path]:
