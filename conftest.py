@@ -136,7 +136,6 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["DOCKER_HOST"] = _engine.start(copy_registry_image=False)
     except KitError as error:
         raise pytest.UsageError(str(error)) from None
-    engine.client.cache_clear()
     config.stash[ENGINE_WAS_BARE] = not engine.client().images.list(all=True)
 
 

@@ -90,10 +90,16 @@ def _no_engine(error: Exception) -> EngineUnavailable:
     )
 
 
-@functools.cache
 def client() -> docker.DockerClient:
-    """Return one engine client for this process, or explain in a sentence why no engine
-    answers (none runs, or this user may not use its socket)."""
+    """Return the client of the engine the kit finds now (``engine_host``), made once per
+    engine; or explain in a sentence why no engine answers (none runs, or this user may not
+    use its socket). A process pointed at another engine since (a test worker at its private
+    one) gets that engine's client: nothing is cleared by hand."""
+    return _client_of(engine_host())
+
+
+@functools.cache
+def _client_of(host: str) -> docker.DockerClient:
     found = _reach()
     if isinstance(found, Exception):
         raise _no_engine(found)
@@ -184,7 +190,6 @@ def ensure_engine(progress: Callable[[str], None] = lambda line: None) -> str:
         return False
 
     if waiting.until(answering, timeout=START_TIMEOUT, interval=0.2):
-        client.cache_clear()
         return how
     raise EngineUnavailable(
         f"dockerd did not answer within {START_TIMEOUT:.0f} s; its log is "
