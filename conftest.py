@@ -233,7 +233,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     from helpers import images
     from helpers.errors import KitError
-    from helpers.registry import remove_leftovers
+    from helpers.session_registries import remove_leftovers
 
     with contextlib.suppress(KitError):
         remove_leftovers(os.environ["KIT_SESSION"])

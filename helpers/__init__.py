@@ -12,8 +12,9 @@ from helpers.errors import (
     StepIncomplete,
 )
 from helpers.images import load_demo_images, remove_kit_images
-from helpers.registry import Registry, kit_registry, remove_leftovers, running_registry
+from helpers.registry import Registry
 from helpers.screen import final_screen
+from helpers.session_registries import kit_registry, remove_leftovers, running_registry
 from helpers.shell import Result, install, run
 from helpers.steps import check, start
 

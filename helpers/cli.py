@@ -21,8 +21,8 @@ from helpers import (
     images,
     local_state,
     private_engine,
-    registry,
     registry_image,
+    session_registries,
     settings,
     step_setups,
 )
@@ -59,7 +59,7 @@ def up() -> str:
     """Start (or find) this session's registry and load the demo images."""
     engine.client()
     registry_image.registry_image(progress)
-    found = registry.kit_registry()
+    found = session_registries.kit_registry()
     images.load_demo_images()
     return (
         f"Registry ready at {found.address} (user {settings.DEMO_USER}, password "
@@ -75,7 +75,7 @@ def terminal() -> str:
     shutil.rmtree(session_home(), ignore_errors=True)
     step_setups.materials()  # first: should the home not be writable, no registry is left running
     registry_image.registry_image(progress)
-    found = registry.kit_registry()
+    found = session_registries.kit_registry()
     if found.api.repositories():
         found.restart_empty()
     images.remove_kit_images()
@@ -127,7 +127,7 @@ GO_BACK = (
 def down(every_session: bool = False) -> str:
     """Remove this session's registry container and volume (or those of every session, and
     the private engines of test runs that were killed)."""
-    count = registry.remove_leftovers(None if every_session else session_name())
+    count = session_registries.remove_leftovers(None if every_session else session_name())
     scope = "every session" if every_session else f"session {session_name()}"
     done = f"Removed {count} kit registry container(s) of {scope}, with their volumes"
     engines = private_engine.stop_orphans() if every_session else 0
@@ -139,7 +139,7 @@ def down(every_session: bool = False) -> str:
 def status() -> str:
     """Say whether the engine, the registry and the demo images are there."""
     version = engine.client().version().get("Version", "?")
-    found = registry.running_registry()
+    found = session_registries.running_registry()
     where = f"registry at {found.address}" if found else "no registry running"
     who = "logged in" if found and local_state.logged_in(found) else "logged out"
     loaded = "loaded" if local_state.local_image_id(settings.DEMO_IMAGE) else "not loaded"
@@ -148,7 +148,7 @@ def status() -> str:
 
 def reset() -> str:
     """Empty the registry, remove the kit's demo images and forget stored credentials."""
-    found = registry.running_registry()
+    found = session_registries.running_registry()
     if found is not None:
         found.restart_empty()
     removed = images.remove_kit_images()

@@ -36,7 +36,7 @@ from helpers import (
 )
 from helpers.errors import KitError
 from helpers.paths import session_home
-from helpers.registry import remove_leftovers
+from helpers.session_registries import remove_leftovers
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 SESSION = "record"

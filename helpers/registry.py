@@ -2,8 +2,8 @@
 
 ``Registry(...).start()`` runs the container, published on 127.0.0.1 (port 5000 when free),
 and returns once ``GET /v2/`` answers 401, which proves both the server and its htpasswd
-auth are up. ``kit_registry()`` returns the session's running registry instead of starting a
-second one, and clears containers a crashed run left behind.
+auth are up. ``session_registries.kit_registry()`` returns the session's running registry
+instead of starting a second one, and clears containers a crashed run left behind.
 """
 
 from __future__ import annotations
@@ -194,46 +194,3 @@ def _start_failure(port: int | None, error: docker.errors.APIError) -> str:
     if _port_taken(error):
         return f"Port {port} on 127.0.0.1 is taken; free it or choose another port."
     return f"The registry container could not start: {error.explanation or error}"
-
-
-def _session_containers(session: str | None) -> list[docker.models.containers.Container]:
-    label = f"{settings.SESSION_LABEL}={session}" if session else settings.SESSION_LABEL
-    found: list[docker.models.containers.Container] = engine.client().containers.list(
-        all=True, filters={"label": label}
-    )
-    return found
-
-
-def running_registry(session: str | None = None) -> Registry | None:
-    """Return the session's registry if it is running and answers, else ``None``."""
-    session = session or session_name()
-    for container in _session_containers(session):
-        if container.status != "running":
-            continue
-        bindings = container.attrs["NetworkSettings"]["Ports"].get("5000/tcp") or []
-        if not bindings:
-            continue
-        found = Registry(session)  # its port is the one the kit chose, not a fixed one
-        found.port = int(bindings[0]["HostPort"])
-        found.container = container
-        if found.answers():
-            return found
-    return None
-
-
-def remove_leftovers(session: str | None = None) -> int:
-    """Remove kit registry containers (and volumes) of a session, or of all sessions."""
-    containers = _session_containers(session)
-    for container in containers:
-        remove_container(container)
-    return len(containers)
-
-
-def kit_registry(session: str | None = None) -> Registry:
-    """Return the session's running registry, or clear leftovers and start a fresh one."""
-    session = session or session_name()
-    found = running_registry(session)
-    if found is not None:
-        return found
-    remove_leftovers(session)
-    return Registry(session).start()

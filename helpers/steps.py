@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from helpers import lesson, shell, step_checks, step_setups
 from helpers.errors import StepIncomplete
-from helpers.registry import Registry, kit_registry, running_registry
+from helpers.registry import Registry
+from helpers.session_registries import kit_registry, running_registry
 
 
 def start(step: str) -> Registry:

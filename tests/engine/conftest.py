@@ -29,7 +29,8 @@ from docker.utils import parse_repository_tag
 from helpers import archive, engine, images, settings
 from helpers.archive import Entry, ImageSpec, Layer
 from helpers.paths import session_home
-from helpers.registry import Registry, remove_leftovers
+from helpers.registry import Registry
+from helpers.session_registries import remove_leftovers
 
 os.environ.setdefault("KIT_SESSION", "t-tests")
 SESSION = os.environ["KIT_SESSION"]

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import settings, step_setups
 from helpers.paths import PROJECT_ROOT, session_name
-from helpers.registry import running_registry
+from helpers.session_registries import running_registry
 from tests import run_lock
 
 SESSION = session_name()

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from nbval_process import run_nbval
 
-from helpers import engine, expected, image_store, lesson, registry, step_checks, steps
+from helpers import engine, expected, image_store, lesson, session_registries, step_checks, steps
 from helpers.errors import StepIncomplete
 from helpers.expected import NOTEBOOKS
 from helpers.paths import PROJECT_ROOT
@@ -224,4 +224,4 @@ def test_a_check_never_starts_a_registry(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("KIT_SESSION", "check-without-registry")
     with pytest.raises(StepIncomplete, match="registry is not running"):
         steps.check("login")
-    assert registry.running_registry() is None
+    assert session_registries.running_registry() is None
