@@ -96,10 +96,8 @@ def run(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT)
 def floor(image: str, htpasswd: Path) -> float:
     """Time the floor (``benchmarks/floor.sh``): the same commands a verification runs, bare,
     in the kit's environment, from where ``python -m helpers terminal`` leaves a learner."""
+    step_setups.fresh_start()
     home = session_home()
-    shutil.rmtree(home, ignore_errors=True)
-    step_setups.materials()
-    images.remove_kit_images()
     port = ports.free()
     script = home.parent / "floor.sh"  # its registry's address mapped, as the shell runner maps
     script.write_text(FLOOR.read_text().replace(settings.GUIDE_ADDRESS, f"localhost:{port}"))

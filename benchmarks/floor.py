@@ -20,7 +20,7 @@ import io
 import shutil
 from pathlib import Path
 
-from helpers import cli, journal, lesson, settings, shell, steps
+from helpers import cli, journal, lesson, settings, shell, step_setups, steps
 from helpers.journal import Entry
 from helpers.paths import session_home
 
@@ -62,7 +62,7 @@ Section = tuple[str, list[Entry]]
 def journal_of_the_steps() -> list[Section]:
     """Run every step as a verification run does, from a learner's fresh start; return what
     each part of each step did, as commands."""
-    cli.terminal()
+    step_setups.fresh_start()
     sections: list[Section] = []
     with journal.recording() as entries, contextlib.redirect_stdout(io.StringIO()):
 

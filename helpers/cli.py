@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import shutil
 import sys
 
 import docker.errors
@@ -72,13 +71,8 @@ def terminal() -> str:
     """Start the kit's registry empty, with the demo images removed and a fresh home holding
     the steps' materials, and say what to paste into a terminal to follow the steps there."""
     engine.client()
-    shutil.rmtree(session_home(), ignore_errors=True)
-    step_setups.materials()  # first: should the home not be writable, no registry is left running
-    registry_image.registry_image(progress)
-    found = session_registries.kit_registry()
-    if found.api.repositories():
-        found.restart_empty()
-    images.remove_kit_images()
+    registry_image.registry_image(progress)  # what takes long, with a line of progress
+    found = step_setups.fresh_start()
     host = engine.engine_host()
     from_context = "DOCKER_HOST" not in os.environ and host != engine.DEFAULT_HOST
     return terminal_instructions(found.address, str(session_home()), host if from_context else None)

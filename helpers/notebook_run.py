@@ -22,7 +22,7 @@ from helpers.paths import PROJECT_ROOT
 
 @dataclass(frozen=True)
 class Run:
-    """How a run of nbval ended, what it said last, and what each code cell printed."""
+    """How a run of nbval ended, what it printed, and what each code cell printed."""
 
     returncode: int
     said: str
@@ -56,4 +56,4 @@ def run(paths: list[Path], env: dict[str, str], *, compare: bool) -> Run:
         )
         found = json.loads(capture.read_text(encoding="utf-8")) if capture.exists() else {}
     outputs = {name: {int(n): outs for n, outs in cells.items()} for name, cells in found.items()}
-    return Run(done.returncode, done.stdout.strip()[-3000:], outputs)
+    return Run(done.returncode, done.stdout.strip(), outputs)

@@ -108,7 +108,9 @@ def record_profile(paths: list[Path], profile: str) -> None:
         env = {**os.environ, "KIT_SESSION": SESSION, "DOCKER_HOST": host}
         ran = notebook_run.run(paths, env, compare=False)
         if ran.returncode != 0:
-            raise KitError(f"a notebook failed, so nothing was stored. nbval said:\n{ran.said}")
+            raise KitError(
+                f"a notebook failed, so nothing was stored. nbval said:\n{ran.said[-3000:]}"
+            )
         for path in paths:
             count = sum(cell.cell_type == "code" for cell in lesson.read(path).cells)
             store(path, profile, ran.cells(path, count))

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from helpers import engine, images, journal, local_state, settings, shell
 from helpers.paths import docker_config_dir, session_home
 from helpers.registry import Registry
+from helpers.session_registries import kit_registry
 from helpers.settings import DEMO_TAGS as TAGS
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
 from helpers.settings import remote_name
@@ -103,6 +104,18 @@ def materials() -> None:
     password = home / PASSWORD_FILE
     password.write_text(f"{settings.DEMO_PASSWORD}\n")
     password.chmod(0o600)
+
+
+def fresh_start() -> Registry:
+    """Put the world where a learner starts step 1, and return the session's registry: a
+    fresh home with the materials, the registry empty, the demo images removed (``python -m
+    helpers terminal`` leaves it so, and the benchmark's floor starts from it)."""
+    shutil.rmtree(session_home(), ignore_errors=True)
+    materials()  # first: should the home not be writable, no registry is left running
+    registry = kit_registry()
+    empty_registry(registry)
+    images.remove_kit_images()
+    return registry
 
 
 def _prepare_concepts(registry: Registry) -> None:
