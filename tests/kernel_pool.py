@@ -9,6 +9,11 @@ kernel of its own, started in the same folder and with the same environment it w
 otherwise get; a spare that no longer fits (another folder, a changed environment) is
 stopped and a kernel started as usual.
 
+Now and then a kernel never answers after it was started (seen once in CI: nbval's 60 s ran
+out; others report kernels that start "in under a second, or never"). The pool therefore
+splits nbval's startup timeout into three attempts and starts a hung kernel again; the run's
+warnings name each retry, so a retry is never silent.
+
 Loaded by the root ``conftest.py`` and, with ``-p tests.kernel_pool``, by the mutation run.
 """
 
@@ -17,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import warnings
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +35,9 @@ from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel, start_new_kerne
 PRELOAD = "import helpers"
 """Run by each kernel as it starts (IPython's ``exec_lines``), before any cell."""
 
+ATTEMPTS = 3
+"""Kernel starts tried within nbval's startup timeout, each given a third of it."""
+
 _stopper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kernel-stop")
 
 
@@ -40,6 +49,7 @@ class Launch:
     cwd: str | None
     startup_timeout: float
     env: tuple[tuple[str, str], ...]
+    preload: str = PRELOAD
 
     @classmethod
     def now(cls, kernel_name: str, cwd: str | None, startup_timeout: float) -> Launch:
@@ -51,20 +61,46 @@ class Launch:
         return cls(kernel_name, cwd, startup_timeout, tuple(env))
 
 
+class KernelHung(RuntimeError):
+    """No kernel answered in any attempt."""
+
+
+class KernelStartRetried(UserWarning):
+    """A kernel start hung and was tried again: shown in the run's warnings summary."""
+
+
+retried_starts = 0
+"""Kernel starts that hung and were tried again in this process (in any thread)."""
+
+
 class FreshKernel(RunningKernel):
-    """nbval's kernel, started from a ``Launch`` so that any thread can start it, and
-    stopped in the background."""
+    """nbval's kernel, started from a ``Launch`` so that any thread can start it, started
+    again if it hangs, and stopped in the background.
+
+    jupyter_client's ``wait_for_ready`` (run by ``start_new_kernel``) waits for the shell and
+    the IOPub channel both, so nbval's own IOPub check is not needed.
+    """
 
     def __init__(self, launch: Launch) -> None:
-        self.km, self.kc = start_new_kernel(
-            startup_timeout=launch.startup_timeout,
-            kernel_name=launch.kernel_name,
-            stderr=subprocess.DEVNULL,
-            cwd=launch.cwd,
-            env=dict(launch.env),
-            extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"],
+        global retried_starts
+        timeout = launch.startup_timeout / ATTEMPTS
+        for attempt in range(ATTEMPTS):
+            try:
+                self.km, self.kc = start_new_kernel(
+                    startup_timeout=timeout,
+                    kernel_name=launch.kernel_name,
+                    stderr=subprocess.DEVNULL,
+                    cwd=launch.cwd,
+                    env=dict(launch.env),
+                    extra_arguments=[f"--IPKernelApp.exec_lines={launch.preload}"],
+                )
+                return
+            except RuntimeError:  # start_new_kernel has shut the hung kernel down
+                if attempt + 1 < ATTEMPTS:
+                    retried_starts += 1
+        raise KernelHung(
+            f"No Jupyter kernel answered within {timeout:g} s, in {ATTEMPTS} attempts."
         )
-        self._ensure_iopub_up()
 
     def stop(self) -> None:
         """Stop the kernel without making the next notebook wait for it."""
@@ -82,6 +118,7 @@ class KernelPool:
     def __init__(self) -> None:
         self._starter = ThreadPoolExecutor(self.SPARES, thread_name_prefix="spare-kernel")
         self._spares: deque[tuple[Launch, Future[FreshKernel]]] = deque()
+        self._retries_told = 0
         self.notebooks_left = self.SPARES
         """Notebooks still to run, at most; no more spares than that are started."""
 
@@ -102,7 +139,20 @@ class KernelPool:
             kernel = FreshKernel(launch)
         self.notebooks_left -= 1
         self.start_spares(launch)
+        self._tell_retries()
         return kernel
+
+    def _tell_retries(self) -> None:
+        """Warn, in the thread that runs the tests (where pytest, and xdist's controller,
+        see warnings), of the starts retried since the last notebook."""
+        if retried_starts > self._retries_told:
+            warnings.warn(
+                f"{retried_starts - self._retries_told} Jupyter kernel start(s) hung and "
+                "were tried again",
+                KernelStartRetried,
+                stacklevel=2,
+            )
+            self._retries_told = retried_starts
 
     def start_spares(self, launch: Launch) -> None:
         """Start spares for the notebooks to come."""

@@ -1,5 +1,6 @@
 """The kernel pool (``tests/kernel_pool.py``) changes only when kernels start and stop: each
-notebook still gets a kernel of its own, in its own folder, and no kernel outlives the run."""
+notebook still gets a kernel of its own, in its own folder, and no kernel outlives the run; a
+kernel that hangs as it starts is replaced."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from pathlib import Path
 import nbformat
 import psutil
 from nbformat.v4 import new_code_cell, new_notebook, new_output
+from nbval.kernel import CURRENT_ENV_KERNEL_NAME
 
 from helpers.paths import PROJECT_ROOT
+from tests import kernel_pool
 
 
 def _notebook(path: Path, cells: list[tuple[str, str]]) -> None:
@@ -67,4 +70,32 @@ def test_each_notebook_gets_its_own_kernel_in_its_folder_and_none_outlives_the_r
     )
     assert done.returncode == 0, done.stdout[-3000:]
     assert "3 passed" in done.stdout  # a cell of a.ipynb, two of b.ipynb
+    assert _processes_with(marker) == []
+
+
+HANG_THE_FIRST_START = (
+    "import pathlib, time; tried = pathlib.Path('tried'); first = not tried.exists(); "
+    "tried.touch(); first and time.sleep(600)"
+)
+"""A kernel preload that never lets the first kernel started in its folder answer."""
+
+
+def test_a_kernel_that_hangs_as_it_starts_is_replaced_and_stopped(tmp_path: Path) -> None:
+    """The first kernel never answers; the second start gives a kernel that runs code, one
+    retry is counted (the pool warns of it), and the hung kernel is not left running."""
+    marker = f"KIT_POOL_TEST={uuid.uuid4()}"
+    env = (*kernel_pool.Launch.now(CURRENT_ENV_KERNEL_NAME, None, 0).env, tuple(marker.split("=")))
+    launch = kernel_pool.Launch(
+        CURRENT_ENV_KERNEL_NAME, str(tmp_path), 15, tuple(sorted(env)), HANG_THE_FIRST_START
+    )
+    retried = kernel_pool.retried_starts
+    kernel = kernel_pool.FreshKernel(launch)
+    try:
+        assert kernel_pool.retried_starts == retried + 1
+        reply = kernel.kc.execute_interactive("print(6 * 7)", timeout=30)
+        assert reply["content"]["status"] == "ok"
+        assert len(_processes_with(marker)) == 1  # the hung kernel is gone
+    finally:
+        kernel.km.shutdown_kernel(now=True)
+        kernel.kc.stop_channels()
     assert _processes_with(marker) == []
