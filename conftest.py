@@ -28,15 +28,14 @@ from typing import TextIO
 import pytest
 
 from helpers import debian_engine, image_store, private_engine
+from helpers.kit import MAIN_SESSION, Kit
 from tests import run_lock
 
 pytest_plugins = ["tests.kernel_pool", "tests.nbval_profiles"]
 
-# xdist workers inherit the controller's environment, so each adds its own id to the name.
-_base = os.environ.setdefault("KIT_SESSION", "test")
+_base = os.environ.get("KIT_SESSION") or "test"
+"""The run's session: each xdist worker's is ``<base>-gwN``."""
 _worker = os.environ.get("PYTEST_XDIST_WORKER")
-if _worker and not _base.endswith(f"-{_worker}"):
-    os.environ["KIT_SESSION"] = f"{_base}-{_worker}"
 
 ENGINE, INSTALL, NOTEBOOKS, RUNS, SITE, TERMINAL = (
     "engine",
@@ -120,6 +119,15 @@ def pytest_configure(config: pytest.Config) -> None:
     """Refuse a second run of the same session; on a worker with a private engine, start it
     before anything asks the engine."""
     global _engine
+    # The one channel to the notebooks' kernels and the commands the tests start, which make
+    # their kit from it. xdist workers inherit the controller's environment.
+    # (A pytest that a test starts inherits a worker's name, and keeps it.)
+    suffix = f"-{_worker}" if _worker and not _base.endswith(f"-{_worker}") else ""
+    os.environ["KIT_SESSION"] = _base + suffix
+    if _base == MAIN_SESSION:
+        raise pytest.UsageError(
+            "KIT_SESSION=main is a person's session: unset it to run the tests."
+        )
     _refuse_a_second_run(config)
     if _role is None or not _PRIVATE_ENGINES or not _wants_the_engine(config):
         return
@@ -137,6 +145,14 @@ def pytest_configure(config: pytest.Config) -> None:
     except KitError as error:
         raise pytest.UsageError(str(error)) from None
     config.stash[ENGINE_WAS_BARE] = not engine.client().images.list(all=True)
+
+
+@pytest.fixture(scope="session")
+def kit() -> Kit:
+    """Return this worker's kit: its session (``test-gwN``) on the engine it verifies, made
+    once; the notebooks' kernels and the commands the tests start make their own from the
+    same ``$KIT_SESSION`` and ``$DOCKER_HOST``."""
+    return Kit.from_environment()
 
 
 @pytest.fixture
@@ -172,11 +188,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     controller = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
     if controller and private_engine.available() and _wants_the_engine(config):
-        from helpers import registry_image, settings
+        from helpers import engine, registry_image, settings
         from helpers.errors import KitError
 
         with contextlib.suppress(KitError):  # the workers say what is wrong, if it matters
-            if registry_image.registry_image() != settings.UPSTREAM_REGISTRY_IMAGE:
+            found = registry_image.registry_image(engine.client())
+            if found != settings.UPSTREAM_REGISTRY_IMAGE:
                 registry_image.unpacked_registry()
 
 
@@ -209,11 +226,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     global _demo_images_were_loaded
     if _engine is not None or not any(area(item) != SITE for item in session.items):
         return
-    from helpers import local_state, settings
+    from helpers import engine, local_state, settings
     from helpers.errors import KitError
 
     with contextlib.suppress(KitError):
-        _demo_images_were_loaded = local_state.local_image_id(settings.DEMO_IMAGE) is not None
+        demo = local_state.local_image_id(engine.client(), settings.DEMO_IMAGE)
+        _demo_images_were_loaded = demo is not None
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -223,11 +241,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
     A run of the site tests alone never touches the engine, so it leaves it alone too.
     """
-    from helpers.paths import session_home
-
+    kit = Kit.from_environment()
     if _engine is not None:
         _engine.stop()
-        shutil.rmtree(session_home().parent, ignore_errors=True)
+        shutil.rmtree(kit.folder, ignore_errors=True)
         return
     if _demo_images_were_loaded is None:
         return
@@ -236,7 +253,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     from helpers.session_registries import remove_leftovers
 
     with contextlib.suppress(KitError):
-        remove_leftovers(os.environ["KIT_SESSION"])
+        remove_leftovers(kit)
         if not _demo_images_were_loaded:
-            images.remove_kit_images()
-    shutil.rmtree(session_home().parent, ignore_errors=True)
+            images.remove_kit_images(kit.client())
+    shutil.rmtree(kit.folder, ignore_errors=True)

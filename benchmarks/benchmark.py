@@ -49,7 +49,7 @@ from helpers import (
     step_setups,
     waiting,
 )
-from helpers.paths import session_home
+from helpers.kit import Kit
 from helpers.registry_api import RegistryAPI
 from helpers.registry_image import registry_image
 
@@ -96,19 +96,20 @@ def run(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT)
 def floor(image: str, htpasswd: Path) -> float:
     """Time the floor (``benchmarks/floor.sh``): the same commands a verification runs, bare,
     in the kit's environment, from where ``python -m helpers terminal`` leaves a learner."""
-    step_setups.fresh_start()
-    home = session_home()
+    kit = Kit.from_environment()
+    step_setups.fresh_start(kit)
+    home = kit.home
     port = ports.free()
     script = home.parent / "floor.sh"  # its registry's address mapped, as the shell runner maps
     script.write_text(FLOOR.read_text().replace(settings.GUIDE_ADDRESS, f"localhost:{port}"))
     command = [BASH, str(script), image, str(htpasswd), str(port)]
-    return wall_time(lambda: run(command, env=shell.environment(), cwd=home))()
+    return wall_time(lambda: run(command, env=shell.environment(kit), cwd=home))()
 
 
 def kit_ready(image: str) -> float:
     """Time the kit's registry from start to ready."""
     start = time.perf_counter()
-    started = registry.Registry("bench", image=image).start()
+    started = registry.Registry(Kit.from_environment("bench"), image=image).start()
     seconds = time.perf_counter() - start
     started.stop()
     return seconds
@@ -262,8 +263,8 @@ def main() -> None:
     args = parser.parse_args()
 
     client = engine.client()
-    image = registry_image()
-    images.load_demo_images()
+    image = registry_image(client)
+    images.load_demo_images(client)
     htpasswd = Path(tempfile.mkdtemp()) / "htpasswd"
     htpasswd.write_bytes(registry_auth.htpasswd_line(settings.DEMO_USER, settings.DEMO_PASSWORD))
     htpasswd.chmod(0o644)

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from helpers import cli, journal, lesson, settings, shell, step_setups, steps
 from helpers.journal import Entry
-from helpers.paths import session_home
+from helpers.kit import Kit
+from helpers.session_registries import kit_registry
 
 FLOOR = Path(__file__).resolve().parent / "floor.sh"
 
@@ -59,10 +60,10 @@ cd ~
 Section = tuple[str, list[Entry]]
 
 
-def journal_of_the_steps() -> list[Section]:
+def journal_of_the_steps(kit: Kit) -> list[Section]:
     """Run every step as a verification run does, from a learner's fresh start; return what
     each part of each step did, as commands."""
-    step_setups.fresh_start()
+    step_setups.fresh_start(kit)
     sections: list[Section] = []
     with journal.recording() as entries, contextlib.redirect_stdout(io.StringIO()):
 
@@ -73,14 +74,14 @@ def journal_of_the_steps() -> list[Section]:
         for path in lesson.notebook_paths():
             notebook = lesson.read(path)
             step = lesson.step_of(notebook)
-            registry = steps.start(step)
+            address = kit_registry(steps.start(step)).address  # the registry it started
             take(f"{path.name}: the set-up")
             for cell in notebook.cells:
                 if lesson.is_setup(cell) or lesson.is_check(cell):
                     continue
                 expect = shell.FAILS if lesson.fails_on_purpose(cell) else shell.SUCCEEDS
                 for command in lesson.commands(cell):
-                    shell.run(command, address=registry.address, expect=expect)
+                    shell.run(kit, command, address=address, expect=expect)
             take(f"{path.name}: the notebook's commands")
             steps.check(step)
             take(f"{path.name}: the check's commands")
@@ -108,11 +109,12 @@ def script(sections: list[Section]) -> str:
 def main() -> None:
     """Run the steps on the engine at hand and write ``benchmarks/floor.sh``; then remove the
     session's registry and folder (``scripts/regenerate`` runs it in the ``record`` session)."""
+    kit = Kit.from_environment()
     try:
-        FLOOR.write_text(script(journal_of_the_steps()))
+        FLOOR.write_text(script(journal_of_the_steps(kit)))
     finally:
-        cli.down()
-        shutil.rmtree(session_home().parent, ignore_errors=True)
+        cli.down(kit)
+        shutil.rmtree(kit.folder, ignore_errors=True)
     print(f"Wrote {FLOOR}.")
 
 

@@ -1,6 +1,7 @@
 """The kit's helpers: a Docker engine, a throwaway registry, demo images and a shell runner.
 
-Notebooks use ``steps.start`` and ``steps.check``; tests and scripts use the rest.
+Notebooks use ``steps.start`` and ``steps.check``; tests and scripts make a ``Kit`` and pass it
+to the rest.
 """
 
 from helpers.errors import (
@@ -12,6 +13,7 @@ from helpers.errors import (
     StepIncomplete,
 )
 from helpers.images import load_demo_images, remove_kit_images
+from helpers.kit import Kit
 from helpers.registry import Registry
 from helpers.screen import final_screen
 from helpers.session_registries import kit_registry, remove_leftovers, running_registry
@@ -22,6 +24,7 @@ __all__ = [
     "CommandFailed",
     "EngineUnavailable",
     "ImageError",
+    "Kit",
     "KitError",
     "Registry",
     "RegistryError",

@@ -26,7 +26,7 @@ from helpers import (
     step_setups,
 )
 from helpers.errors import KitError
-from helpers.paths import session_home, session_name
+from helpers.kit import Kit
 
 
 def progress(line: str) -> None:
@@ -34,18 +34,18 @@ def progress(line: str) -> None:
     print(f"docker-share-kit: {line}...", file=sys.stderr, flush=True)
 
 
-def engine_up() -> str:
+def engine_up(kit: Kit) -> str:
     """Make sure a Docker engine answers (installing one on bare Debian/Ubuntu as root) and
     holds a registry image, and where the test run gives each image store a private engine,
     that Debian 13's docker.io is unpacked for the containerd store's: everything that takes
     long, so that no notebook's set-up cell has to."""
     how = engine.ensure_engine(progress)
-    client = engine.client()
+    client = kit.client()
     version = client.version().get("Version", "?")
     store = image_store.detect(client)
-    image = registry_image.registry_image(progress)
+    image = registry_image.registry_image(client, progress)
     done = (
-        f"Docker engine {version} ({store} image store) is {how} at {engine.engine_host()}, "
+        f"Docker engine {version} ({store} image store) is {how} at {kit.engine_host}, "
         f"with the registry image {image}"
     )
     if private_engine.available() and debian_engine.supported():
@@ -54,12 +54,11 @@ def engine_up() -> str:
     return done + "."
 
 
-def up() -> str:
+def up(kit: Kit) -> str:
     """Start (or find) this session's registry and load the demo images."""
-    engine.client()
-    registry_image.registry_image(progress)
-    found = session_registries.kit_registry()
-    images.load_demo_images()
+    registry_image.registry_image(kit.client(), progress)
+    found = session_registries.kit_registry(kit)
+    images.load_demo_images(kit.client())
     return (
         f"Registry ready at {found.address} (user {settings.DEMO_USER}, password "
         f"{settings.DEMO_PASSWORD}); demo images {settings.DEMO_IMAGE} and "
@@ -67,15 +66,14 @@ def up() -> str:
     )
 
 
-def terminal() -> str:
+def terminal(kit: Kit) -> str:
     """Start the kit's registry empty, with the demo images removed and a fresh home holding
     the steps' materials, and say what to paste into a terminal to follow the steps there."""
-    engine.client()
-    registry_image.registry_image(progress)  # what takes long, with a line of progress
-    found = step_setups.fresh_start()
-    host = engine.engine_host()
+    registry_image.registry_image(kit.client(), progress)  # what takes long, with progress
+    found = step_setups.fresh_start(kit)
+    host = kit.engine_host
     from_context = "DOCKER_HOST" not in os.environ and host != engine.DEFAULT_HOST
-    return terminal_instructions(found.address, str(session_home()), host if from_context else None)
+    return terminal_instructions(found.address, str(kit.home), host if from_context else None)
 
 
 def terminal_instructions(address: str, home: str, context_host: str | None = None) -> str:
@@ -118,11 +116,11 @@ GO_BACK = (
 """What gives a terminal its own home back, and its own ``DOCKER_CONFIG`` if it had one."""
 
 
-def down(every_session: bool = False) -> str:
+def down(kit: Kit, every_session: bool = False) -> str:
     """Remove this session's registry container and volume (or those of every session, and
     the private engines of test runs that were killed)."""
-    count = session_registries.remove_leftovers(None if every_session else session_name())
-    scope = "every session" if every_session else f"session {session_name()}"
+    count = session_registries.remove_leftovers(kit, every_session)
+    scope = "every session" if every_session else f"session {kit.session}"
     done = f"Removed {count} kit registry container(s) of {scope}, with their volumes"
     engines = private_engine.stop_orphans() if every_session else 0
     if engines:
@@ -130,23 +128,24 @@ def down(every_session: bool = False) -> str:
     return done + "."
 
 
-def status() -> str:
+def status(kit: Kit) -> str:
     """Say whether the engine, the registry and the demo images are there."""
-    version = engine.client().version().get("Version", "?")
-    found = session_registries.running_registry()
+    version = kit.client().version().get("Version", "?")
+    found = session_registries.running_registry(kit)
     where = f"registry at {found.address}" if found else "no registry running"
     who = "logged in" if found and local_state.logged_in(found) else "logged out"
-    loaded = "loaded" if local_state.local_image_id(settings.DEMO_IMAGE) else "not loaded"
+    demo = local_state.local_image_id(kit.client(), settings.DEMO_IMAGE)
+    loaded = "loaded" if demo else "not loaded"
     return f"Engine {version}; {where}; {who}; demo images {loaded}."
 
 
-def reset() -> str:
+def reset(kit: Kit) -> str:
     """Empty the registry, remove the kit's demo images and forget stored credentials."""
-    found = session_registries.running_registry()
+    found = session_registries.running_registry(kit)
     if found is not None:
         found.restart_empty()
-    removed = images.remove_kit_images()
-    step_setups.logout()
+    removed = images.remove_kit_images(kit.client())
+    step_setups.logout(kit)
     emptied = f"registry at {found.address} emptied" if found else "no registry to empty"
     return f"Clean: {emptied}, {removed} kit image(s) removed, logged out."
 
@@ -161,11 +160,8 @@ VERBS = {
 }
 
 
-def _session_label() -> str:
-    try:
-        return f" (session {session_name()})"
-    except KitError:  # the session name itself is what is wrong
-        return ""
+def _session_label(kit: Kit | None) -> str:
+    return f" (session {kit.session})" if kit is not None else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,15 +173,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     verb = args.verb
+    kit = None
     try:
-        print(down(args.all) if verb == "down" else VERBS[verb]())
+        kit = Kit.from_environment()
+        print(down(kit, args.all) if verb == "down" else VERBS[verb](kit))
     except KitError as error:
-        print(f"docker-share-kit {verb}{_session_label()}: {error}", file=sys.stderr)
+        print(f"docker-share-kit {verb}{_session_label(kit)}: {error}", file=sys.stderr)
         return 1
     except (docker.errors.DockerException, requests.RequestException, OSError) as error:
         said = " ".join(str(error).split()) or type(error).__name__
         print(
-            f"docker-share-kit {verb}{_session_label()}: it failed: {said}. Fix what this names "
+            f"docker-share-kit {verb}{_session_label(kit)}: it failed: {said}. Fix what this names "
             "(a full disk, a permission, the engine) and run it again.",
             file=sys.stderr,
         )

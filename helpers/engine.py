@@ -53,10 +53,14 @@ def engine_host() -> str:
     return str(_settings()["base_url"])
 
 
-def _reach() -> docker.DockerClient | Exception:
-    """Return a client of the engine that answers, or the error that stopped it."""
+def _reach(host: str) -> docker.DockerClient | Exception:
+    """Return a client of the engine at ``host`` if it answers, else the error that stopped
+    it (TLS settings come with ``$DOCKER_HOST`` only when that is the host)."""
+    settings = _settings()
+    if settings["base_url"] != host:
+        settings = {"base_url": host}
     try:
-        client = docker.DockerClient(**_settings(), timeout=30)
+        client = docker.DockerClient(**settings, timeout=30)
         client.ping()
     except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as error:
         return error
@@ -95,12 +99,14 @@ def client() -> docker.DockerClient:
     engine; or explain in a sentence why no engine answers (none runs, or this user may not
     use its socket). A process pointed at another engine since (a test worker at its private
     one) gets that engine's client: nothing is cleared by hand."""
-    return _client_of(engine_host())
+    return client_of(engine_host())
 
 
 @functools.cache
-def _client_of(host: str) -> docker.DockerClient:
-    found = _reach()
+def client_of(host: str) -> docker.DockerClient:
+    """Return the client of the engine at ``host``, made once; or explain in a sentence why
+    it does not answer."""
+    found = _reach(host)
     if isinstance(found, Exception):
         raise _no_engine(found)
     return found
@@ -167,7 +173,7 @@ def ensure_engine(progress: Callable[[str], None] = lambda line: None) -> str:
 
     Where systemd has Docker's unit, systemd starts it; a bare ``dockerd`` is only for machines
     without systemd (containers, WSL without systemd)."""
-    found = _reach()
+    found = _reach(engine_host())
     if not isinstance(found, Exception):
         return "running"
     if _permission_denied(found) or not can_bootstrap():
@@ -183,7 +189,7 @@ def ensure_engine(progress: Callable[[str], None] = lambda line: None) -> str:
         process = _start_dockerd()
 
     def answering() -> bool:
-        if not isinstance(_reach(), Exception):
+        if not isinstance(_reach(engine_host()), Exception):
             return True
         if process is not None and process.poll() is not None:
             raise waiting.GiveUp  # the dockerd the kit started has exited

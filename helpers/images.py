@@ -14,7 +14,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from helpers import archive, engine, journal, settings
+from helpers import archive, journal, settings
 from helpers.archive import Entry, ImageSpec, Layer
 from helpers.elf import hello_program
 from helpers.errors import ImageError
@@ -109,10 +109,9 @@ ARCHIVES = {"tinybase.tar": base_spec, "hello-world.tar": hello_spec}
 """The files the learner loads in the first step, as if they had pulled and built them."""
 
 
-def load_demo_images() -> dict[str, str]:
+def load_demo_images(client: docker.DockerClient) -> dict[str, str]:
     """Load the base and hello-world images into the engine (those not loaded yet, as the
     learner's archives would); return name -> image ID."""
-    client = engine.client()
     architecture = engine_architecture(client)
     loaded = {}
     for archive_name, spec_of in ARCHIVES.items():
@@ -121,9 +120,9 @@ def load_demo_images() -> dict[str, str]:
     return loaded
 
 
-def write_archives(folder: Path) -> None:
+def write_archives(client: docker.DockerClient, folder: Path) -> None:
     """Put the demo images' ``docker load`` archives into a folder (the learner's home)."""
-    architecture = engine_architecture(engine.client())
+    architecture = engine_architecture(client)
     folder.mkdir(parents=True, exist_ok=True)
     for name, spec in ARCHIVES.items():
         data = archive.docker_archive(spec(architecture))[0]
@@ -132,16 +131,15 @@ def write_archives(folder: Path) -> None:
             path.write_bytes(data)
 
 
-def reload_demo_image() -> None:
+def reload_demo_image(client: docker.DockerClient) -> None:
     """Drop every name and digest reference of the demo image, then load it afresh.
 
     A pull step that removes the image must see it deleted; a name left by another
     session or an earlier run would keep it alive and change what ``docker image rm`` says.
     """
-    client = engine.client()
     spec = hello_spec(engine_architecture(client))
     named = _present(client, spec)
-    for image in kit_images():
+    for image in kit_images(client):
         if not _is_made_from(image, spec):
             continue
         with contextlib.suppress(docker.errors.ImageNotFound):
@@ -149,17 +147,16 @@ def reload_demo_image() -> None:
         # The journal names it as a learner would find it, the same on every architecture.
         found = f"$(docker image inspect --format '{{{{.Id}}}}' {settings.DEMO_IMAGE})"
         journal.note(f"docker image rm -f {found if named and named.id == image.id else image.id}")
-    load_demo_images()
+    load_demo_images(client)
 
 
-def kit_images() -> list[docker.models.images.Image]:
+def kit_images(client: docker.DockerClient) -> list[docker.models.images.Image]:
     """Return the demo images on the engine: those whose layers, labels and command are
     exactly a demo image's.
 
     The kit's label alone would not do: labels are inherited through ``FROM``, so an image a
     learner builds on ``learner/hello-world`` carries it too, and is not the kit's.
     """
-    client = engine.client()
     architecture = engine_architecture(client)
     specs = [base_spec(architecture), hello_spec(architecture)]
     labelled: list[docker.models.images.Image] = client.images.list(
@@ -201,12 +198,11 @@ def is_kit_name(reference: str) -> bool:
     return name in KIT_REPOSITORIES
 
 
-def remove_kit_images() -> int:
+def remove_kit_images(client: docker.DockerClient) -> int:
     """Take the kit's names off the demo images (untagging, never forcing): an image left
     with no name goes, one the user named too, or built on, stays. Return how many went."""
-    client = engine.client()
     removed = 0
-    for image in kit_images():
+    for image in kit_images(client):
         names = [*image.tags, *(image.attrs.get("RepoDigests") or [])]
         for name in (name for name in names if is_kit_name(name)):
             with contextlib.suppress(docker.errors.ImageNotFound, docker.errors.APIError):

@@ -10,14 +10,13 @@ import json
 
 import docker.errors
 
-from helpers import engine
-from helpers.paths import docker_config_dir
+from helpers.kit import Kit
 from helpers.registry import Registry
 
 
-def stored_auths() -> dict[str, object]:
-    """Return the ``auths`` section of the kit's ``config.json`` (empty if there is none)."""
-    path = docker_config_dir() / "config.json"
+def stored_auths(kit: Kit) -> dict[str, object]:
+    """Return the ``auths`` section of the session's ``config.json`` (empty if there is none)."""
+    path = kit.docker_config / "config.json"
     if not path.exists():
         return {}
     auths = json.loads(path.read_text()).get("auths") or {}
@@ -25,21 +24,21 @@ def stored_auths() -> dict[str, object]:
 
 
 def logged_in(registry: Registry) -> bool:
-    """Tell whether credentials for the registry are stored in the kit's config."""
-    return registry.address in stored_auths()
+    """Tell whether credentials for the registry are stored in its session's config."""
+    return registry.address in stored_auths(registry.kit)
 
 
-def local_image_id(name: str) -> str | None:
+def local_image_id(client: docker.DockerClient, name: str) -> str | None:
     """Return the ID of a local image by name, or ``None`` if the engine has no such name."""
     try:
-        return str(engine.client().images.get(name).id)
+        return str(client.images.get(name).id)
     except docker.errors.ImageNotFound:
         return None
 
 
-def local_repo_digests(name: str) -> list[str]:
+def local_repo_digests(client: docker.DockerClient, name: str) -> list[str]:
     """Return the ``repo@sha256:...`` digests the engine recorded for a local image."""
     try:
-        return list(engine.client().images.get(name).attrs.get("RepoDigests") or [])
+        return list(client.images.get(name).attrs.get("RepoDigests") or [])
     except docker.errors.ImageNotFound:
         return []

@@ -35,7 +35,7 @@ from helpers import (
     settings,
 )
 from helpers.errors import KitError
-from helpers.paths import session_home
+from helpers.kit import Kit
 from helpers.session_registries import remove_leftovers
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -86,7 +86,7 @@ def profile_engine(profile: str) -> Iterator[str]:
         try:
             yield engine.engine_host()
         finally:
-            remove_leftovers(SESSION)
+            remove_leftovers(Kit.from_environment(SESSION))
         return
     if not private_engine.supported():
         raise KitError(
@@ -103,7 +103,8 @@ def profile_engine(profile: str) -> Iterator[str]:
 
 def record_profile(paths: list[Path], profile: str) -> None:
     """Record every notebook on an engine of the profile, then note which engine that was."""
-    shutil.rmtree(session_home(SESSION).parent, ignore_errors=True)  # a failed run's leftovers
+    folder = Kit.from_environment(SESSION).folder
+    shutil.rmtree(folder, ignore_errors=True)  # a failed run's leftovers
     with profile_engine(profile) as host:
         env = {**os.environ, "KIT_SESSION": SESSION, "DOCKER_HOST": host}
         ran = notebook_run.run(paths, env, compare=False)
@@ -117,7 +118,7 @@ def record_profile(paths: list[Path], profile: str) -> None:
             print(f"recorded {path} ({profile} image store)")
         client = docker.DockerClient(base_url=host, timeout=30)
         expected.write_recorded_with(expected.current_setup(client))
-    shutil.rmtree(session_home(SESSION).parent, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv: list[str]) -> int:

@@ -14,9 +14,9 @@ from types import TracebackType
 import docker
 import docker.errors
 
-from helpers import engine, journal, ports, registry_auth, settings, waiting
+from helpers import journal, ports, registry_auth, settings, waiting
 from helpers.errors import RegistryError
-from helpers.paths import session_name
+from helpers.kit import Kit
 from helpers.registry_api import RegistryAPI
 from helpers.registry_image import registry_image
 
@@ -30,12 +30,13 @@ class Registry:
 
     def __init__(
         self,
-        session: str | None = None,
+        kit: Kit,
         port: int | None = None,
         image: str | None = None,
         ready_timeout: float = READY_TIMEOUT,
     ) -> None:
-        self.session = session or session_name()
+        self.kit = kit
+        self.session = kit.session
         self.port = port
         self.port_is_fixed = port is not None  # else the kit picks one, and may pick again
         self.image = image
@@ -59,7 +60,7 @@ class Registry:
 
     def start(self) -> Registry:
         """Run the container and wait until the registry answers; retry if the port is taken."""
-        self.image = self.image or registry_image()
+        self.image = self.image or registry_image(self.kit.client())
         try:
             self._start_on_a_port(self.image)
             self._wait_until_ready()
@@ -85,8 +86,7 @@ class Registry:
                     raise RegistryError(_start_failure(self.port, error)) from None
 
     def _run(self, image: str) -> None:
-        client = engine.client()
-        self.container = client.containers.create(
+        self.container = self.kit.client().containers.create(
             image,
             name=self.name,
             detach=True,

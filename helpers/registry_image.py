@@ -16,7 +16,7 @@ import docker
 import docker.errors
 import requests
 
-from helpers import archive, debian_engine, engine, images, settings
+from helpers import archive, debian_engine, images, settings
 from helpers.archive import Entry, ImageSpec, Layer
 from helpers.errors import ImageError, KitError
 from helpers.paths import state_dir
@@ -43,13 +43,15 @@ http:
 """
 
 
-def registry_image(progress: Callable[[str], None] = lambda line: None) -> str:
-    """Return the name of a usable registry image, pulling or building one if needed.
+def registry_image(
+    client: docker.DockerClient, progress: Callable[[str], None] = lambda line: None
+) -> str:
+    """Return the name of a registry image the engine holds, pulling or building one if
+    needed.
 
     ``progress`` hears a line before each long step; by default nothing is printed, so a
     notebook's set-up cell stays silent even on a first run.
     """
-    client = engine.client()
     for name in (settings.UPSTREAM_REGISTRY_IMAGE, settings.LOCAL_REGISTRY_IMAGE):
         if _present(client, name):
             return name
@@ -63,7 +65,7 @@ def registry_image(progress: Callable[[str], None] = lambda line: None) -> str:
         f"Docker Hub is out of reach: building {settings.LOCAL_REGISTRY_IMAGE} from Debian's "
         f"{DEBIAN_PACKAGE} package instead"
     )
-    build_local_registry_image(progress)
+    build_local_registry_image(client, progress)
     return settings.LOCAL_REGISTRY_IMAGE
 
 
@@ -131,10 +133,12 @@ def unpacked_registry(progress: Callable[[str], None] = lambda line: None) -> Pa
     return binary
 
 
-def build_local_registry_image(progress: Callable[[str], None] = lambda line: None) -> str:
-    """Build and load the registry image from Debian's package; return its image ID."""
+def build_local_registry_image(
+    client: docker.DockerClient, progress: Callable[[str], None] = lambda line: None
+) -> str:
+    """Build the registry image from Debian's package and load it into the engine; return its
+    image ID."""
     binary = DEBIAN_BINARY if DEBIAN_BINARY.exists() else unpacked_registry(progress)
-    client = engine.client()
     spec = registry_spec(images.engine_architecture(client), binary)
     data, image_id = archive.docker_archive(spec)
     client.images.load(data)

@@ -16,8 +16,6 @@ from pathlib import Path
 import docker.errors
 import pyte
 
-from helpers import engine
-
 SCREEN_COLUMNS, SCREEN_LINES = 250, 1000
 """The pseudo-terminal's size: wide enough that no output line wraps, tall enough that
 nothing scrolls away."""
@@ -51,15 +49,15 @@ def image_named_by(command: str) -> tuple[str, str] | None:
     return words[1], names[-1] if words[1] != "run" else names[0]
 
 
-def layer_order(command: str) -> list[str]:
+def layer_order(client: docker.DockerClient, command: str) -> list[str]:
     """Return the short layer IDs of the command's image in the order the classic store
-    prints them (none if the command names no local image)."""
+    prints them (none if the command names no local image on the client's engine)."""
     named = image_named_by(command)
     if named is None:
         return []
     verb, name = named
     try:
-        layers = engine.client().images.get(name).attrs["RootFS"]["Layers"]
+        layers = client.images.get(name).attrs["RootFS"]["Layers"]
     except (docker.errors.DockerException, KeyError):
         return []
     short = [layer.removeprefix("sha256:")[:12] for layer in layers]

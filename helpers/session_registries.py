@@ -9,29 +9,30 @@ from __future__ import annotations
 
 import docker
 
-from helpers import engine, settings
-from helpers.paths import session_name
+from helpers import settings
+from helpers.kit import Kit
 from helpers.registry import Registry, remove_container
 
 
-def _session_containers(session: str | None) -> list[docker.models.containers.Container]:
-    label = f"{settings.SESSION_LABEL}={session}" if session else settings.SESSION_LABEL
-    found: list[docker.models.containers.Container] = engine.client().containers.list(
+def _session_containers(
+    kit: Kit, every_session: bool = False
+) -> list[docker.models.containers.Container]:
+    label = settings.SESSION_LABEL if every_session else f"{settings.SESSION_LABEL}={kit.session}"
+    found: list[docker.models.containers.Container] = kit.client().containers.list(
         all=True, filters={"label": label}
     )
     return found
 
 
-def running_registry(session: str | None = None) -> Registry | None:
+def running_registry(kit: Kit) -> Registry | None:
     """Return the session's registry if it is running and answers, else ``None``."""
-    session = session or session_name()
-    for container in _session_containers(session):
+    for container in _session_containers(kit):
         if container.status != "running":
             continue
         bindings = container.attrs["NetworkSettings"]["Ports"].get("5000/tcp") or []
         if not bindings:
             continue
-        found = Registry(session)  # its port is the one the kit chose, not a fixed one
+        found = Registry(kit)  # its port is the one the kit chose, not a fixed one
         found.port = int(bindings[0]["HostPort"])
         found.container = container
         if found.answers():
@@ -39,19 +40,19 @@ def running_registry(session: str | None = None) -> Registry | None:
     return None
 
 
-def remove_leftovers(session: str | None = None) -> int:
-    """Remove kit registry containers (and volumes) of a session, or of all sessions."""
-    containers = _session_containers(session)
+def remove_leftovers(kit: Kit, every_session: bool = False) -> int:
+    """Remove the kit registry containers (and volumes) of the session, or of every session on
+    its engine; return how many there were."""
+    containers = _session_containers(kit, every_session)
     for container in containers:
         remove_container(container)
     return len(containers)
 
 
-def kit_registry(session: str | None = None) -> Registry:
+def kit_registry(kit: Kit) -> Registry:
     """Return the session's running registry, or clear leftovers and start a fresh one."""
-    session = session or session_name()
-    found = running_registry(session)
+    found = running_registry(kit)
     if found is not None:
         return found
-    remove_leftovers(session)
-    return Registry(session).start()
+    remove_leftovers(kit)
+    return Registry(kit).start()

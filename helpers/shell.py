@@ -30,12 +30,11 @@ import sys
 import termios
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from helpers import engine, journal, screen, settings
+from helpers import journal, screen, settings
 from helpers.errors import CommandFailed, KitError
-from helpers.paths import session_home
+from helpers.kit import Kit
 from helpers.tools import tools_dir
 
 
@@ -54,13 +53,13 @@ def mapped(text: str, address: str) -> str:
     return text.replace(settings.GUIDE_ADDRESS, address)
 
 
-def environment() -> dict[str, str]:
+def environment(kit: Kit) -> dict[str, str]:
     """Return the fixed environment commands run in: C locale, UTC, a terminal, the session's
     home (so ``~/.docker`` is the kit's, never the user's), and a ``PATH`` on which the docker
     CLI finds no credential helper (``helpers.tools``)."""
     env = {
         "PATH": str(tools_dir()),
-        "HOME": str(session_home()),
+        "HOME": str(kit.home),
         "LANG": "C",
         "LC_ALL": "C",
         "TZ": "UTC",
@@ -69,14 +68,14 @@ def environment() -> dict[str, str]:
     }
     # The engine the kit uses, named explicitly: with HOME set to the session's home, the
     # CLI would no longer see the user's docker context (Docker Desktop's socket, say).
-    env["DOCKER_HOST"] = engine.engine_host()
+    env["DOCKER_HOST"] = kit.engine_host
     for name in ("DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
         if name in os.environ:
             env[name] = os.environ[name]
     return env
 
 
-def _in_a_terminal(command: str, cwd: Path, timeout: float) -> tuple[bytes, int]:
+def _in_a_terminal(command: str, kit: Kit, timeout: float) -> tuple[bytes, int]:
     """Run a shell command with a pseudo-terminal as its stdout and stderr; return all it
     wrote and its exit status. Should it outlast ``timeout`` seconds, or the reader interrupt
     it, stop it and everything it started (it leads a process group of its own)."""
@@ -87,8 +86,8 @@ def _in_a_terminal(command: str, cwd: Path, timeout: float) -> tuple[bytes, int]
         process = subprocess.Popen(
             command,
             shell=True,
-            cwd=cwd,
-            env=environment(),
+            cwd=kit.home,
+            env=environment(kit),
             stdin=subprocess.DEVNULL,
             stdout=terminal,
             stderr=terminal,
@@ -133,6 +132,7 @@ must not hang a notebook cell for ever."""
 
 
 def run(
+    kit: Kit,
     command: str,
     *,
     address: str = settings.GUIDE_ADDRESS,
@@ -140,23 +140,23 @@ def run(
     echo: bool = False,
     timeout: float = COMMAND_TIMEOUT,
 ) -> Result:
-    """Run one shell command in the kit's environment, with the guide's registry address
+    """Run one shell command in the kit's session and engine, with the guide's registry address
     mapped to ``address``; raise unless its outcome is the one ``expect`` names (a step
     check's commands may go ``EITHER`` way: it judges them itself), or if it outlasts
     ``timeout`` seconds."""
     journal.note(command, expect)
     command = mapped(command, address)
-    home = session_home()
+    home = kit.home
     home.mkdir(parents=True, exist_ok=True)
     try:
-        written, returncode = _in_a_terminal(command, home, timeout)
+        written, returncode = _in_a_terminal(command, kit, timeout)
     except subprocess.TimeoutExpired:
         raise CommandFailed(
             f"This command did not finish within {timeout:.0f} s, so it was stopped: {command}"
         ) from None
     output = screen.without_home(screen.final_screen(written), home)
     if any(screen.LAYER_LINE.match(line) for line in output.splitlines()):
-        output = screen.in_layer_order(output, screen.layer_order(command))
+        output = screen.in_layer_order(output, screen.layer_order(kit.client(), command))
     result = Result(command, output, returncode)
     if echo:
         sys.stdout.write(result.output)
@@ -184,6 +184,7 @@ class _CellWatch:
 
 
 def install(
+    kit: Kit,
     ip: Any | None = None,
     failing: frozenset[str] = frozenset(),
     address: str = settings.GUIDE_ADDRESS,
@@ -205,7 +206,7 @@ def install(
     ip.events.register("pre_run_cell", watch.before_cell)
 
     def system(command: str) -> None:
-        run(command, address=address, expect=watch.expect, echo=True)
+        run(kit, command, address=address, expect=watch.expect, echo=True)
 
     def explain(
         shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None

@@ -25,7 +25,7 @@ def _require(condition: bool, sentence: str) -> None:
 
 def _show(registry: Registry, command: str) -> str:
     """Run one of a check's commands and show it, and what it printed, as a terminal would."""
-    result = shell.run(command, address=registry.address, expect=shell.EITHER)
+    result = shell.run(registry.kit, command, address=registry.address, expect=shell.EITHER)
     sys.stdout.write(f"{lesson.PROMPT}{command}\n{result.output}")
     sys.stdout.flush()
     return result.output
@@ -51,7 +51,7 @@ def _check_concepts(registry: Registry) -> str:
         )
     for name in (settings.BASE_IMAGE, settings.DEMO_IMAGE):
         _require(
-            local_state.local_image_id(name) is not None,
+            local_state.local_image_id(registry.kit.client(), name) is not None,
             f"The image {name} is not on this machine: run the `docker load` cells.",
         )
     return f"{settings.DEMO_IMAGE} and {settings.BASE_IMAGE} are on this machine"
@@ -72,10 +72,13 @@ def _check_tag(registry: Registry) -> str:
         "docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' "
         f"{ADDRESS}/{settings.DEMO_REPOSITORY}",
     )
-    source = local_state.local_image_id(settings.DEMO_IMAGE)
+    source = local_state.local_image_id(registry.kit.client(), settings.DEMO_IMAGE)
     for tag in TAGS:
         _require(
-            local_state.local_image_id(shell.mapped(remote_name(tag), registry.address)) == source,
+            local_state.local_image_id(
+                registry.kit.client(), shell.mapped(remote_name(tag), registry.address)
+            )
+            == source,
             f"{remote_name(tag)} does not name the demo image: run its `docker tag` cell.",
         )
     return f"{' and '.join(TAGS)} both name {_short(source)}, the image of {settings.DEMO_IMAGE}"
@@ -111,11 +114,13 @@ def _check_pull(registry: Registry) -> str:
         f"{ADDRESS}/{settings.DEMO_REPOSITORY}",
     )
     _require(
-        local_state.local_image_id(settings.DEMO_IMAGE) is None,
+        local_state.local_image_id(registry.kit.client(), settings.DEMO_IMAGE) is None,
         f"{settings.DEMO_IMAGE} is still on this machine: run the `docker image rm` cell.",
     )
     remote = registry.api.digest(settings.DEMO_REPOSITORY, "0.1.0")
-    pulled = [d.split("@", 1)[1] for d in local_state.local_repo_digests(name)]
+    pulled = [
+        d.split("@", 1)[1] for d in local_state.local_repo_digests(registry.kit.client(), name)
+    ]
     _require(
         bool(pulled),
         f"{remote_name('0.1.0')} is not on this machine: run the `docker run` cell.",

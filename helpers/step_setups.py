@@ -12,8 +12,8 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
-from helpers import engine, images, journal, local_state, settings, shell
-from helpers.paths import docker_config_dir, session_home
+from helpers import images, journal, local_state, settings, shell
+from helpers.kit import Kit
 from helpers.registry import Registry
 from helpers.session_registries import kit_registry
 from helpers.settings import DEMO_TAGS as TAGS
@@ -21,27 +21,32 @@ from helpers.settings import GUIDE_ADDRESS as ADDRESS
 from helpers.settings import remote_name
 
 
-def logout() -> None:
-    """Forget every stored credential (the kit's own config only)."""
-    shutil.rmtree(docker_config_dir(), ignore_errors=True)
+def _type(registry: Registry, command: str) -> None:
+    """Run a command as the learner types it, in the registry's session, at its address."""
+    shell.run(registry.kit, command, address=registry.address)
+
+
+def logout(kit: Kit) -> None:
+    """Forget every stored credential (the session's own config only)."""
+    shutil.rmtree(kit.docker_config, ignore_errors=True)
     journal.note("rm -rf ~/.docker")
 
 
 def login(registry: Registry) -> None:
     """Store the demo credentials for the kit's registry."""
-    shell.run(
+    _type(
+        registry,
         f"echo {settings.DEMO_PASSWORD} | docker login {ADDRESS} "
         f"-u {settings.DEMO_USER} --password-stdin",
-        address=registry.address,
     )
 
 
 def untag_remote_names(registry: Registry, tags: tuple[str, ...] = TAGS) -> None:
     """Remove registry-qualified names of the demo image, keeping the image itself."""
-    client = engine.client()
+    client = registry.kit.client()
     for tag in tags:
         name = shell.mapped(remote_name(tag), registry.address)
-        if local_state.local_image_id(name) is not None:
+        if local_state.local_image_id(client, name) is not None:
             client.images.remove(name, noprune=True)
             journal.note(f"docker image rm --no-prune {remote_name(tag)}")
 
@@ -49,14 +54,14 @@ def untag_remote_names(registry: Registry, tags: tuple[str, ...] = TAGS) -> None
 def tag_remote_names(registry: Registry) -> None:
     """Give the demo image both names the push step pushes."""
     for tag in TAGS:
-        shell.run(f"docker tag {settings.DEMO_IMAGE} {remote_name(tag)}", address=registry.address)
+        _type(registry, f"docker tag {settings.DEMO_IMAGE} {remote_name(tag)}")
 
 
 def publish_base(registry: Registry) -> None:
     """Push the base image to ``library/tinybase``, as the push step has the learner do."""
     name = remote_name("latest", settings.BASE_REPOSITORY)
-    shell.run(f"docker tag {settings.BASE_IMAGE} {name}", address=registry.address)
-    shell.run(f"docker push {name}", address=registry.address)
+    _type(registry, f"docker tag {settings.BASE_IMAGE} {name}")
+    _type(registry, f"docker push {name}")
 
 
 def empty_registry(registry: Registry) -> None:
@@ -78,7 +83,7 @@ def push_both(registry: Registry) -> None:
     base_published(registry)
     tag_remote_names(registry)
     for tag in TAGS:
-        shell.run(f"docker push {remote_name(tag)}", address=registry.address)
+        _type(registry, f"docker push {remote_name(tag)}")
 
 
 def pushed(registry: Registry) -> None:
@@ -96,44 +101,44 @@ def pushed(registry: Registry) -> None:
 PASSWORD_FILE = "registry-password.txt"
 
 
-def materials() -> None:
+def materials(kit: Kit) -> None:
     """Give the learner's home what the steps start from: the demo images' archives (as if
     pulled and built) and the demo password in a file only its owner may read."""
-    home = session_home()
-    images.write_archives(home)
+    home = kit.home
+    images.write_archives(kit.client(), home)
     password = home / PASSWORD_FILE
     password.write_text(f"{settings.DEMO_PASSWORD}\n")
     password.chmod(0o600)
 
 
-def fresh_start() -> Registry:
+def fresh_start(kit: Kit) -> Registry:
     """Put the world where a learner starts step 1, and return the session's registry: a
     fresh home with the materials, the registry empty, the demo images removed (``python -m
     helpers terminal`` leaves it so, and the benchmark's floor starts from it)."""
-    shutil.rmtree(session_home(), ignore_errors=True)
-    materials()  # first: should the home not be writable, no registry is left running
-    registry = kit_registry()
+    shutil.rmtree(kit.home, ignore_errors=True)
+    materials(kit)  # first: should the home not be writable, no registry is left running
+    registry = kit_registry(kit)
     empty_registry(registry)
-    images.remove_kit_images()
+    images.remove_kit_images(kit.client())
     return registry
 
 
 def _prepare_concepts(registry: Registry) -> None:
-    images.remove_kit_images()
+    images.remove_kit_images(registry.kit.client())
 
 
 def _prepare_login(registry: Registry) -> None:
-    images.load_demo_images()
-    logout()
+    images.load_demo_images(registry.kit.client())
+    logout(registry.kit)
 
 
 def _prepare_tag(registry: Registry) -> None:
-    images.load_demo_images()
+    images.load_demo_images(registry.kit.client())
     untag_remote_names(registry)
 
 
 def _prepare_push(registry: Registry) -> None:
-    images.load_demo_images()
+    images.load_demo_images(registry.kit.client())
     untag_remote_names(registry, ("0.2.0",))  # the mistakes step's tag: `--all-tags` would push it
     empty_registry(registry)
     login(registry)
@@ -141,23 +146,23 @@ def _prepare_push(registry: Registry) -> None:
 
 
 def _prepare_pull(registry: Registry) -> None:
-    images.reload_demo_image()
+    images.reload_demo_image(registry.kit.client())
     push_both(registry)
 
 
 def _prepare_logout(registry: Registry) -> None:
-    images.load_demo_images()
+    images.load_demo_images(registry.kit.client())
     pushed(registry)
     login(registry)
 
 
 def _prepare_mistakes(registry: Registry) -> None:
-    images.load_demo_images()
+    images.load_demo_images(registry.kit.client())
     untag_remote_names(registry, ("0.2.0",))
     pushed(registry)
-    logout()  # then log in and out, to leave config.json as `docker logout` writes it
+    logout(registry.kit)  # then log in and out, to leave config.json as `docker logout` writes it
     login(registry)
-    shell.run(f"docker logout {ADDRESS}", address=registry.address)
+    _type(registry, f"docker logout {ADDRESS}")
 
 
 PREPARE: dict[str, Callable[[Registry], None]] = {

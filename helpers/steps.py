@@ -10,25 +10,29 @@ from __future__ import annotations
 
 from helpers import lesson, shell, step_checks, step_setups
 from helpers.errors import StepIncomplete
-from helpers.registry import Registry
+from helpers.kit import Kit
 from helpers.session_registries import kit_registry, running_registry
 
 
-def start(step: str) -> Registry:
-    """Get the kit's registry, route ``!`` through the shell runner, and prepare ``step``."""
-    shell.install()  # first: should the rest fail, `!` still never waits at a prompt
+def start(step: str) -> Kit:
+    """Make the session's kit, get its registry, route ``!`` through the shell runner, and
+    prepare ``step``; return the kit."""
+    kit = Kit.from_environment()
+    shell.install(kit)  # first: should the rest fail, `!` still never waits at a prompt
     failing = lesson.failing_cells(lesson.notebook_for(step))
-    registry = kit_registry()
-    shell.install(failing=failing, address=registry.address)
-    step_setups.materials()
+    registry = kit_registry(kit)
+    shell.install(kit, failing=failing, address=registry.address)
+    step_setups.materials(kit)
     step_setups.PREPARE[step](registry)
-    return registry
+    return kit
 
 
 def check(step: str) -> None:
     """Show what the learner's machine and registry hold after ``step``, then say in one line
-    what that confirms; raise one sentence if something is missing."""
-    registry = running_registry()
+    what that confirms; raise one sentence if something is missing.
+
+    It makes the session's kit again, so that it also answers after a restarted kernel."""
+    registry = running_registry(Kit.from_environment())
     if registry is None:
         raise StepIncomplete("The kit's registry is not running: run this notebook's first cell.")
     print(f"ok: {step_checks.CHECK[step](registry)}")

@@ -1,8 +1,8 @@
 """Shared fixtures: one engine client, throwaway registries removed in teardown, demo images.
 
-The tests run against the real engine and real registries, in their own kit session
-(``$KIT_SESSION``: ``test`` from the project's root ``conftest.py``, else ``t-tests``) and a
-second one beside it, so their registries and Docker config never meet the ``main`` session a
+The tests run against the real engine and real registries, in the run's own kit (the root
+``conftest.py``'s ``kit``: session ``test``, or ``test-gwN``) and a second session beside it,
+so their registries and Docker config never meet the ``main`` session a
 person records notebooks with. Some tests change engine-global state (they remove and reload
 the demo images, run ``reset`` and ``down --all``), so two processes must not run them on one
 engine at once: under xdist on Linux as root each worker has a private engine (see the root
@@ -12,6 +12,7 @@ engine at once: under xdist on Linux as root each worker has a private engine (s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import socket
@@ -26,40 +27,41 @@ import pytest
 from docker.models.containers import Container
 from docker.utils import parse_repository_tag
 
-from helpers import archive, engine, images, settings
+from helpers import archive, images, settings
 from helpers.archive import Entry, ImageSpec, Layer
-from helpers.paths import session_home
+from helpers.kit import Kit
 from helpers.registry import Registry
 from helpers.session_registries import remove_leftovers
 
-os.environ.setdefault("KIT_SESSION", "t-tests")
-SESSION = os.environ["KIT_SESSION"]
-OTHER_SESSION = f"{SESSION}-other"
-"""A second session of the tests' own, for tests that need two registries at once."""
-
-if SESSION == "main":
-    raise pytest.UsageError("KIT_SESSION=main is a person's session: unset it to run the tests.")
-
-SENTINEL_IMAGE = f"sentinel-{SESSION}:latest"
-SENTINEL_CONTAINER = f"sentinel-{SESSION}"
+SENTINEL = "sentinel-{session}"
+"""The name of an image (``:latest``) and a container that are not the kit's."""
 
 
 @pytest.fixture(scope="session")
-def docker_client() -> Iterator[docker.DockerClient]:
+def other_kit(kit: Kit) -> Kit:
+    """Return a second session of the tests' own, for tests that need two registries at once."""
+    return dataclasses.replace(kit, session=f"{kit.session}-other")
+
+
+@pytest.fixture(scope="session")
+def docker_client(kit: Kit, other_kit: Kit) -> Iterator[docker.DockerClient]:
     """Return the kit's one engine client, and leave the engine as the run found it.
 
     Before the first test that needs the engine, clear what a killed run left behind; after
-    the last, remove the tests' registries (with their volumes) and sentinels, and give the
-    demo images back exactly the tags they had.
+    the last, remove the tests' registries (with their volumes), session folders and
+    sentinels, and give the demo images back exactly the tags they had.
     """
-    client = engine.client()
-    _clear_sessions()
-    _remove_sentinels(client)
+    client = kit.client()
+    kits = (kit, other_kit)
+    _clear_sessions(kits)
+    _remove_sentinels(client, kit)
     tags = _kit_tags(client)
     yield client
-    _clear_sessions()
-    _remove_sentinels(client)
+    _clear_sessions(kits)
+    _remove_sentinels(client, kit)
     _restore_demo_images(client, tags)
+    for each in kits:
+        shutil.rmtree(each.folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +73,7 @@ def architecture(docker_client: docker.DockerClient) -> str:
 def _kit_tags(client: docker.DockerClient) -> dict[str, str]:
     return {
         tag: image.id
-        for image in images.kit_images()
+        for image in images.kit_images(client)
         if image.labels.get(settings.LABEL) != "registry"
         for tag in image.tags
     }
@@ -79,68 +81,55 @@ def _kit_tags(client: docker.DockerClient) -> dict[str, str]:
 
 def _restore_demo_images(client: docker.DockerClient, tags: dict[str, str]) -> None:
     """Load the demo images and give them exactly the tags they had (tag -> image ID)."""
-    images.load_demo_images()
+    images.load_demo_images(client)
     for tag in set(_kit_tags(client)) - set(tags) - {settings.DEMO_IMAGE, settings.BASE_IMAGE}:
         client.images.remove(tag, noprune=True)
-    present = {image.id for image in images.kit_images()}
+    present = {image.id for image in images.kit_images(client)}
     for tag, image_id in tags.items():
         if image_id in present:
             client.images.get(image_id).tag(*parse_repository_tag(tag))
 
 
-def _remove_sentinels(client: docker.DockerClient) -> None:
+def _remove_sentinels(client: docker.DockerClient, kit: Kit) -> None:
+    name = SENTINEL.format(session=kit.session)
     with contextlib.suppress(docker.errors.NotFound):
-        client.containers.get(SENTINEL_CONTAINER).remove(force=True, v=True)
+        client.containers.get(name).remove(force=True, v=True)
     with contextlib.suppress(docker.errors.ImageNotFound):
-        client.images.remove(SENTINEL_IMAGE, force=True)
+        client.images.remove(f"{name}:latest", force=True)
 
 
-def _clear_sessions() -> None:
-    for session in (SESSION, OTHER_SESSION):
-        remove_leftovers(session)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def remove_session_folders() -> Iterator[None]:
-    """Remove the tests' session folders (homes with their Docker config) after the run."""
-    yield
-    for session in (SESSION, OTHER_SESSION):
-        shutil.rmtree(session_home(session).parent, ignore_errors=True)
+def _clear_sessions(kits: tuple[Kit, ...]) -> None:
+    for kit in kits:
+        remove_leftovers(kit)
 
 
 @pytest.fixture
-def empty_sessions(docker_client: docker.DockerClient) -> Iterator[None]:
+def empty_sessions(docker_client: docker.DockerClient, kit: Kit, other_kit: Kit) -> Iterator[None]:
     """Start and end the test with no kit registry in the tests' two sessions (other tests may
     leave the session's registry running for reuse, as ``kit_registry()`` intends)."""
-    _clear_sessions()
+    _clear_sessions((kit, other_kit))
     yield
-    _clear_sessions()
+    _clear_sessions((kit, other_kit))
 
 
 @pytest.fixture
-def other_session() -> str:
-    """Return the name of the tests' second session."""
-    return OTHER_SESSION
-
-
-@pytest.fixture
-def registry(empty_sessions: None) -> Iterator[Registry]:
+def registry(empty_sessions: None, kit: Kit) -> Iterator[Registry]:
     """Start a throwaway registry for the test's session; remove it and its volume after."""
-    with Registry(SESSION) as started:
+    with Registry(kit) as started:
         yield started
 
 
 @pytest.fixture
-def other_registry(empty_sessions: None) -> Iterator[Registry]:
+def other_registry(empty_sessions: None, other_kit: Kit) -> Iterator[Registry]:
     """Start a second throwaway registry, in the tests' other session."""
-    with Registry(OTHER_SESSION) as started:
+    with Registry(other_kit) as started:
         yield started
 
 
 @pytest.fixture
 def guide_registry(registry: Registry) -> Registry:
     """Return the test's registry, to run the guide's ``localhost:5000`` commands against
-    (``run(command, address=guide_registry.address)``)."""
+    (``run(kit, command, address=guide_registry.address)``)."""
     return registry
 
 
@@ -148,15 +137,18 @@ def guide_registry(registry: Registry) -> Registry:
 def demo_images(docker_client: docker.DockerClient) -> Iterator[dict[str, str]]:
     """Load the demo images (name -> ID); after the test, reload them and restore their tags."""
     tags = _kit_tags(docker_client)
-    yield images.load_demo_images()
+    yield images.load_demo_images(docker_client)
     _restore_demo_images(docker_client, tags)
 
 
 @pytest.fixture
-def sentinel(docker_client: docker.DockerClient, architecture: str) -> Iterator[tuple[str, str]]:
+def sentinel(
+    docker_client: docker.DockerClient, kit: Kit, architecture: str
+) -> Iterator[tuple[str, str]]:
     """Create an image and a container that are not the kit's; return their IDs."""
+    name = SENTINEL.format(session=kit.session)
     spec = ImageSpec(
-        repo_tags=[SENTINEL_IMAGE],
+        repo_tags=[f"{name}:latest"],
         layers=[Layer([Entry("sentinel", b"not the kit's\n")], "sentinel: someone else's file")],
         architecture=architecture,
         cmd=["/sentinel"],
@@ -164,9 +156,9 @@ def sentinel(docker_client: docker.DockerClient, architecture: str) -> Iterator[
     )
     data, image_id = archive.docker_archive(spec)
     docker_client.images.load(data)
-    container = docker_client.containers.create(SENTINEL_IMAGE, name=SENTINEL_CONTAINER)
+    container = docker_client.containers.create(f"{name}:latest", name=name)
     yield image_id, container.id
-    _remove_sentinels(docker_client)
+    _remove_sentinels(docker_client, kit)
 
 
 @dataclass(frozen=True)

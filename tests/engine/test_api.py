@@ -8,6 +8,7 @@ PUBLIC = [
     "CommandFailed",
     "EngineUnavailable",
     "ImageError",
+    "Kit",
     "KitError",
     "Registry",
     "RegistryError",

@@ -11,7 +11,6 @@ import sys
 import pytest
 
 from helpers import ImageError, RegistryError, archive, images, settings
-from helpers.paths import session_name
 from helpers.registry import Registry, registry_image
 
 NO_ENGINE = "unix:///nonexistent.sock"
@@ -71,40 +70,40 @@ def test_a_bad_session_name_gives_one_sentence(cli):
 
 
 def test_a_registry_that_exits_raises_with_its_log(
-    demo_images, session_containers, volume_names, empty_sessions
+    kit, demo_images, session_containers, volume_names, empty_sessions
 ):
     """A "registry" whose process exits at once (the demo image, which prints Hello World)
     raises RegistryError quoting the container's log, and leaves no container or volume."""
     before = volume_names()
     with pytest.raises(RegistryError) as raised:
-        Registry(session_name(), image=settings.DEMO_IMAGE, ready_timeout=10).start()
+        Registry(kit, image=settings.DEMO_IMAGE, ready_timeout=10).start()
     assert "did not become ready" in str(raised.value)
     assert "Its log:\nHello World" in str(raised.value)
-    assert session_containers(session_name()) == []
+    assert session_containers(kit.session) == []
     assert volume_names() - before == set()
 
 
 def test_a_registry_not_ready_in_time_is_removed_with_its_volume(
-    session_containers, volume_names, empty_sessions
+    kit, session_containers, volume_names, empty_sessions
 ):
     """A registry that misses its ready timeout raises RegistryError and is removed together
     with the anonymous volume its image declares."""
     before = volume_names()
     with pytest.raises(RegistryError, match=r"did not become ready within 0 s"):
-        Registry(session_name(), image=registry_image(), ready_timeout=0).start()
-    assert session_containers(session_name()) == []
+        Registry(kit, image=registry_image(kit.client()), ready_timeout=0).start()
+    assert session_containers(kit.session) == []
     assert volume_names() - before == set()
 
 
 def test_a_taken_fixed_port_raises_and_leaves_nothing(
-    held_port, session_containers, volume_names, empty_sessions
+    kit, held_port, session_containers, volume_names, empty_sessions
 ):
     """Registry(port=N) on a port another program holds raises a sentence naming the port, and
     leaves no container or volume."""
     before = volume_names()
     with pytest.raises(RegistryError, match=rf"^Port {held_port} on 127\.0\.0\.1 is taken"):
-        Registry(session_name(), port=held_port).start()
-    assert session_containers(session_name()) == []
+        Registry(kit, port=held_port).start()
+    assert session_containers(kit.session) == []
     assert volume_names() - before == set()
 
 
@@ -116,7 +115,7 @@ def test_a_foreign_image_under_a_demo_name_is_not_replaced(sentinel, demo_images
     docker_client.images.get(image_id).tag(settings.DEMO_REPOSITORY, "latest")
     try:
         with pytest.raises(ImageError, match="already exists and is not the kit's"):
-            images.load_demo_images()
+            images.load_demo_images(docker_client)
         assert docker_client.images.get(settings.DEMO_IMAGE).id == image_id
     finally:
         docker_client.images.remove(settings.DEMO_IMAGE)

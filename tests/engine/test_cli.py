@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -11,11 +12,10 @@ from pathlib import Path
 import pytest
 
 from helpers import settings, step_setups
-from helpers.paths import PROJECT_ROOT, session_name
+from helpers.paths import PROJECT_ROOT
 from helpers.session_registries import running_registry
 from tests import run_lock
 
-SESSION = session_name()
 ONE_LINE = {
     "engine": (
         r"Docker engine \S+ \((classic|containerd) image store\) is "
@@ -30,7 +30,7 @@ ONE_LINE = {
         r"Engine \S+; (registry at localhost:\d+|no registry running); "
         r"logged (in|out); demo images (not )?loaded\."
     ),
-    "down": rf"Removed \d+ kit registry container\(s\) of session {SESSION}, with their volumes\.",
+    "down": r"Removed \d+ kit registry container\(s\) of session SESSION, with their volumes\.",
     "down --all": r"Removed \d+ kit registry container\(s\) of every session, with their volumes\.",
     "reset": (
         r"Clean: (registry at localhost:\d+ emptied|no registry to empty), "
@@ -46,23 +46,25 @@ ONE_LINE = {
         for verb in ONE_LINE
     ],
 )
-def test_each_verb_prints_one_line_and_exits_0(verb, cli, demo_images, empty_sessions):
-    """Each verb prints exactly one line saying what it did, nothing on stderr, and exits 0."""
+def test_each_verb_prints_one_line_and_exits_0(verb, cli, kit, demo_images, empty_sessions):
+    """Each verb prints exactly one line saying what it did (``down``: naming the session),
+    nothing on stderr, and exits 0."""
     done = cli(*verb.split())
     assert (done.returncode, done.stderr) == (0, "")
-    assert re.fullmatch(ONE_LINE[verb] + "\n", done.stdout)
+    line = ONE_LINE[verb].replace("SESSION", re.escape(kit.session))
+    assert re.fullmatch(line + "\n", done.stdout)
 
 
-def test_status_after_up_names_the_registry_and_images(cli, demo_images, empty_sessions):
+def test_status_after_up_names_the_registry_and_images(cli, kit, demo_images, empty_sessions):
     """After `up`, `status` reports the same registry address, logged out, images loaded."""
-    step_setups.logout()  # an earlier test in this session may have logged in
+    step_setups.logout(kit)  # an earlier test in this session may have logged in
     up = cli("up")
     address = re.search(r"localhost:\d+", up.stdout).group(0)
     status = cli("status")
     assert status.stdout.endswith(f"; registry at {address}; logged out; demo images loaded.\n")
 
 
-def test_down_removes_only_this_sessions_registry(registry, other_registry, footprint, cli):
+def test_down_removes_only_this_sessions_registry(kit, registry, other_registry, footprint, cli):
     """`down` removes this session's registry and its volume, and leaves another session's
     registry running."""
     mine = footprint(registry.container)
@@ -70,7 +72,7 @@ def test_down_removes_only_this_sessions_registry(registry, other_registry, foot
     done = cli("down")
     assert (
         done.stdout
-        == f"Removed 1 kit registry container(s) of session {SESSION}, with their volumes.\n"
+        == f"Removed 1 kit registry container(s) of session {kit.session}, with their volumes.\n"
     )
     assert mine.remaining() == []
     assert theirs.remaining() == [theirs.container_id, *theirs.volumes]
@@ -108,7 +110,7 @@ def _nested_run(session: str, tmp_path: Path, *args: str) -> subprocess.Complete
 
 
 @pytest.mark.every_session  # it plays a learner's `main` session: on an engine of the run's own
-def test_on_a_shared_engine_no_test_removes_a_learners_registry(cli, tmp_path, empty_sessions):
+def test_on_a_shared_engine_no_test_removes_a_learners_registry(cli, kit, tmp_path, empty_sessions):
     """The tests that remove every session's registries (``down --all``), run on an engine the
     test run does not own (``$DOCKER_HOST`` set, as on a learner's machine), skip: a learner's
     ``main`` registry on that engine keeps running through them."""
@@ -118,7 +120,8 @@ def test_on_a_shared_engine_no_test_removes_a_learners_registry(cli, tmp_path, e
         assert done.returncode == 0, done.stdout[-2000:]
         assert re.search(r"\b[1-9]\d* skipped\b", done.stdout), done.stdout[-2000:]
         assert not re.search(r"\b(passed|failed)\b", done.stdout), done.stdout[-2000:]
-        assert running_registry("main") is not None, "the learner's registry was removed"
+        main = dataclasses.replace(kit, session="main")
+        assert running_registry(main) is not None, "the learner's registry was removed"
     finally:
         cli("down", KIT_SESSION="main")
 

@@ -48,9 +48,9 @@ def _login_and_push(registry: Registry) -> str:
     """Log in to a registry, push the demo image to it as 0.1.0, return the printed digest."""
     name = f"{registry.address}/{settings.DEMO_REPOSITORY}:0.1.0"
     login = f"docker login {registry.address} -u {settings.DEMO_USER} --password-stdin"
-    run(f"echo {settings.DEMO_PASSWORD} | {login}")
-    run(f"docker tag {settings.DEMO_IMAGE} {name}")
-    pushed = run(f"docker push {name}").output
+    run(registry.kit, f"echo {settings.DEMO_PASSWORD} | {login}")
+    run(registry.kit, f"docker tag {settings.DEMO_IMAGE} {name}")
+    pushed = run(registry.kit, f"docker push {name}").output
     return re.search(r"digest: (sha256:[0-9a-f]{64})", pushed).group(1)
 
 
@@ -65,25 +65,25 @@ def test_pushes_to_two_fresh_registries_give_the_same_digest(registry, other_reg
     assert len(digests) == 1
 
 
-def test_hello_world_prints_hello_world(demo_images):
+def test_hello_world_prints_hello_world(kit, demo_images):
     """`docker run --rm learner/hello-world` prints exactly ``Hello World``."""
-    assert run(f"docker run --rm {settings.DEMO_IMAGE}").output == "Hello World\n"
+    assert run(kit, f"docker run --rm {settings.DEMO_IMAGE}").output == "Hello World\n"
 
 
 def test_push_mounts_the_base_and_pull_reuses_its_layers(
-    guide_registry, demo_images, docker_client
+    kit, guide_registry, demo_images, docker_client
 ):
     """Pushing onto the published base shows ``Mounted from library/tinybase`` for its four
     layers; pulling after removal shows ``Already exists`` for them and ``Pull complete`` for
     the top layer."""
     step_setups.base_published(guide_registry)
-    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
-    pushed = run(f"docker push {REMOTE}", address=guide_registry.address).output
+    run(kit, f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
+    pushed = run(kit, f"docker push {REMOTE}", address=guide_registry.address).output
     assert pushed.count(": Mounted from library/tinybase\n") == 4
     assert pushed.count(": Pushed\n") == 1
 
     docker_client.images.remove(demo_images[settings.DEMO_IMAGE], force=True)
-    pulled = run(f"docker pull {REMOTE}", address=guide_registry.address).output
+    pulled = run(kit, f"docker pull {REMOTE}", address=guide_registry.address).output
     assert pulled.count(": Already exists\n") == 4
     assert pulled.count(": Pull complete\n") == 1
 
@@ -142,7 +142,7 @@ def test_building_the_registry_image_installs_nothing(docker_client):
     no registry process starts outside a container."""
     status = ["dpkg-query", "-W", "-f=${Status}", "docker-registry"]
     before = subprocess.run(status, capture_output=True, text=True)
-    image_id = registry_image.build_local_registry_image()
+    image_id = registry_image.build_local_registry_image(docker_client)
     after = subprocess.run(status, capture_output=True, text=True)
     assert (after.returncode, after.stdout) == (before.returncode, before.stdout)
     assert subprocess.run(["pgrep", "-x", "docker-registry"], capture_output=True).returncode == 1

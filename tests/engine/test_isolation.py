@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 
 from helpers import lesson, local_state, settings, shell
-from helpers.paths import docker_config_dir, session_home, state_dir
+from helpers.paths import state_dir
 from helpers.shell import run
 
 USER_CONFIG = json.dumps(
@@ -34,7 +34,7 @@ def _snapshot(folder: Path) -> dict[str, bytes | None]:
 
 
 def test_the_kit_leaves_the_users_docker_config_byte_identical(
-    tmp_path, monkeypatch, guide_registry, demo_images, cli, empty_sessions
+    kit, tmp_path, monkeypatch, guide_registry, demo_images, cli, empty_sessions
 ):
     """With HOME (and DOCKER_CONFIG) pointing at a user's config, a login/tag/push/logout flow
     and every CLI verb leave that folder exactly as it was."""
@@ -45,10 +45,10 @@ def test_the_kit_leaves_the_users_docker_config_byte_identical(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("DOCKER_CONFIG", str(home / ".docker"))
 
-    run(LOGIN, address=guide_registry.address)
-    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
-    run(f"docker push {REMOTE}", address=guide_registry.address)
-    run(f"docker logout {settings.GUIDE_ADDRESS}", address=guide_registry.address)
+    run(kit, LOGIN, address=guide_registry.address)
+    run(kit, f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
+    run(kit, f"docker push {REMOTE}", address=guide_registry.address)
+    run(kit, f"docker logout {settings.GUIDE_ADDRESS}", address=guide_registry.address)
     for verb in ("engine", "up", "status", "reset", "down"):
         done = cli(verb)
         assert done.returncode == 0, done.stderr
@@ -56,40 +56,38 @@ def test_the_kit_leaves_the_users_docker_config_byte_identical(
     assert _snapshot(home) == before
 
 
-def test_credentials_are_stored_under_the_state_folder(guide_registry):
+def test_credentials_are_stored_under_the_state_folder(kit, guide_registry):
     """`docker login` through the runner writes the session's config under the kit's state
     folder, for the registry's real address, and `docker logout` removes it from there."""
-    config = docker_config_dir() / "config.json"
+    config = kit.docker_config / "config.json"
     assert config.is_relative_to(state_dir())
-    assert docker_config_dir() == session_home() / ".docker"
+    assert kit.docker_config == kit.home / ".docker"
 
-    run(LOGIN, address=guide_registry.address)
+    run(kit, LOGIN, address=guide_registry.address)
     assert guide_registry.address in json.loads(config.read_text())["auths"]
     assert local_state.logged_in(guide_registry)
-    run(f"docker logout {settings.GUIDE_ADDRESS}", address=guide_registry.address)
+    run(kit, f"docker logout {settings.GUIDE_ADDRESS}", address=guide_registry.address)
     assert guide_registry.address not in json.loads(config.read_text())["auths"]
 
 
-def test_commands_run_in_the_session_home_with_no_docker_config(monkeypatch):
+def test_commands_run_in_the_session_home_with_no_docker_config(kit, monkeypatch):
     """The runner gives commands the session's home as HOME and working folder (printed back
     as ``~``), and never passes a DOCKER_CONFIG on, not even the user's, so ``~/.docker`` is
     the session's."""
     monkeypatch.setenv("DOCKER_CONFIG", "/somewhere/of/the/users")
-    printed = run('printf "%s|%s|%s" "$HOME" "$PWD" "${DOCKER_CONFIG-unset}"').output
+    printed = run(kit, 'printf "%s|%s|%s" "$HOME" "$PWD" "${DOCKER_CONFIG-unset}"').output
     assert printed == "~|~|unset\n"
 
 
-def test_sessions_do_not_share_credentials(guide_registry, other_session, monkeypatch):
+def test_sessions_do_not_share_credentials(kit, other_kit, guide_registry):
     """A login in one session is not seen by another session of the same machine."""
-    run(LOGIN, address=guide_registry.address)
+    run(kit, LOGIN, address=guide_registry.address)
     assert local_state.logged_in(guide_registry)
-    mine = docker_config_dir()
-    monkeypatch.setenv("KIT_SESSION", other_session)
-    assert docker_config_dir() != mine
-    assert not local_state.logged_in(guide_registry)
+    assert other_kit.docker_config != kit.docker_config
+    assert guide_registry.address not in local_state.stored_auths(other_kit)
 
 
-def test_step_one_never_runs_an_image_from_docker_hub(demo_images, docker_client):
+def test_step_one_never_runs_an_image_from_docker_hub(kit, demo_images, docker_client):
     """Step 1 runs ``learner/hello-world`` by its short name, which Docker Hub also serves
     (someone else's image there). Without the local image the command must fail at once,
     never pull."""
@@ -97,13 +95,13 @@ def test_step_one_never_runs_an_image_from_docker_hub(demo_images, docker_client
     (command,) = [c for cell in notebook.cells if cell.get("id") == "concepts-run"
                   for c in lesson.commands(cell)]  # fmt: skip
     docker_client.images.remove(settings.DEMO_IMAGE, noprune=True)
-    result = run(command, expect=shell.FAILS)
+    result = run(kit, command, expect=shell.FAILS)
     assert "No such image: learner/hello-world" in result.output
     assert "Unable to find image" not in result.output and "Pulling" not in result.output
 
 
 def test_no_credential_helper_on_the_users_path_is_ever_called(
-    tmp_path, monkeypatch, guide_registry
+    kit, tmp_path, monkeypatch, guide_registry
 ):
     """With ``pass`` and the platform's credential helpers on the user's PATH (as Docker
     Desktop or Debian's golang-docker-credential-helpers put them there), a login through the
@@ -117,8 +115,8 @@ def test_no_credential_helper_on_the_users_path_is_ever_called(
         program.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake}:{os.environ['PATH']}")
 
-    run(LOGIN, address=guide_registry.address)
+    run(kit, LOGIN, address=guide_registry.address)
     assert not calls.exists(), calls.read_text()
-    config = json.loads((docker_config_dir() / "config.json").read_text())
+    config = json.loads((kit.docker_config / "config.json").read_text())
     assert "credsStore" not in config
     assert config["auths"][guide_registry.address]["auth"]

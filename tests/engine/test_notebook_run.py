@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 
 from helpers import expected, image_store, lesson, notebook_run
-from helpers.paths import session_name
 
 
-def test_a_run_keeps_what_each_cell_printed_as_nbval_compared_it(docker_client) -> None:
+def test_a_run_keeps_what_each_cell_printed_as_nbval_compared_it(kit, docker_client) -> None:
     """One nbval run of a notebook, through ``helpers.notebook_run``, passes the comparison
     with the stored outputs and hands back what every code cell printed: the same text as
     stored, once the engine's port is written as the guide's."""
     path = lesson.notebook_for("login")
-    env = {**os.environ, "KIT_SESSION": f"{session_name()}-capture"}
+    env = {**os.environ, "KIT_SESSION": f"{kit.session}-capture"}
     ran = notebook_run.run([path], env, compare=True)
     assert ran.returncode == 0, ran.said
     profile = image_store.detect(docker_client)

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import engine, private_engine, processes
 from helpers.errors import KitError
-from helpers.paths import session_name
+from helpers.kit import Kit
 from helpers.private_engine import PrivateEngine
 
 pytestmark = pytest.mark.skipif(
@@ -33,14 +33,14 @@ def _traces(engine: PrivateEngine) -> list[str]:
 
 
 @pytest.mark.every_session
-def test_down_all_stops_the_engine_of_a_killed_run_and_it_leaves_nothing(cli):
+def test_down_all_stops_the_engine_of_a_killed_run_and_it_leaves_nothing(kit, cli):
     """An engine whose run ended without stopping it is an orphan: `down --all` stops it, and
     then its dockerd, bridge, folders and mounts are gone. The engine this test runs on (its
     worker's private engine, whose run is still going) keeps running.
 
     That private engines publish ports without iptables, every registry of the run shows.
     """
-    orphan = PrivateEngine(f"{session_name()}-orphan")
+    orphan = PrivateEngine(f"{kit.session}-orphan")
     killed_run = (
         f"from helpers import private_engine as p; p.PrivateEngine({orphan.name!r}).start()"
     )
@@ -68,21 +68,20 @@ def test_two_engines_of_one_run_never_share_a_bridge():
 
 
 @pytest.mark.parametrize("name", [".", ".."])
-def test_a_dot_name_is_refused(name: str, monkeypatch: pytest.MonkeyPatch):
+def test_a_dot_name_is_refused(name: str):
     """``.`` and ``..`` would put an engine's folders at ``/run`` and ``/var/lib``, which
     ``stop()`` removes: neither an engine nor a session may be named so."""
     with pytest.raises(ValueError):
         PrivateEngine(name)
-    monkeypatch.setenv("KIT_SESSION", name)
     with pytest.raises(KitError):
-        session_name()
+        Kit.from_environment(name)
 
 
-def test_a_reused_pid_is_never_taken_for_the_engine():
+def test_a_reused_pid_is_never_taken_for_the_engine(kit):
     """A pid file whose number now belongs to another process (pids are reused) names no
     engine: ``stop()`` must not signal that process."""
     other = subprocess.Popen(["sleep", "60"])
-    idle = PrivateEngine(f"{session_name()}-pid")
+    idle = PrivateEngine(f"{kit.session}-pid")
     try:
         idle.exec_root.mkdir(parents=True)
         (idle.exec_root / "dockerd.pid").write_text(str(other.pid))

@@ -13,22 +13,21 @@ import pytest
 
 from helpers import kit_registry, ports, running_registry, settings
 from helpers.errors import RegistryError
-from helpers.paths import session_name
 from helpers.registry import Registry
 
 KILLED_RUN = (
     "import os, signal\n"
-    "from helpers import kit_registry\n"
-    "kit_registry()\n"
+    "from helpers import Kit, kit_registry\n"
+    "kit_registry(Kit.from_environment())\n"
     "os.kill(os.getpid(), signal.SIGKILL)\n"
 )
 """A run that starts the session's registry and dies without cleaning up."""
 
 
-def test_start_returns_once_ready_within_the_timeout(empty_sessions):
+def test_start_returns_once_ready_within_the_timeout(kit, empty_sessions):
     """start() returns a registry that already answers, well inside its ready timeout."""
     began = time.monotonic()
-    with Registry(session_name(), ready_timeout=10) as registry:
+    with Registry(kit, ready_timeout=10) as registry:
         elapsed = time.monotonic() - began
         assert registry.answers()
     assert elapsed < registry.ready_timeout
@@ -43,7 +42,7 @@ def test_right_password_gives_200_and_wrong_gives_401(registry):
     assert registry.api.status("/v2/", None) == 401
 
 
-def test_falls_back_to_a_free_port_when_5000_is_taken(empty_sessions):
+def test_falls_back_to_a_free_port_when_5000_is_taken(kit, empty_sessions):
     """With 127.0.0.1:5000 (or this worker's own first port) taken, by this test or already by
     something else, start() picks another port and the registry answers there."""
     with contextlib.ExitStack() as stack:
@@ -54,7 +53,7 @@ def test_falls_back_to_a_free_port_when_5000_is_taken(empty_sessions):
             holder.bind(("127.0.0.1", ports.preferred()))
             holder.listen()
         assert not ports.is_free(ports.preferred())
-        registry = stack.enter_context(Registry(session_name()))
+        registry = stack.enter_context(Registry(kit))
         assert registry.port != ports.preferred()
         assert registry.answers()
 
@@ -71,18 +70,18 @@ def test_the_preferred_port_is_5000_unless_set(monkeypatch):
         ports.preferred()
 
 
-def test_an_explicit_free_port_is_used_as_given(empty_sessions):
+def test_an_explicit_free_port_is_used_as_given(kit, empty_sessions):
     """Registry(port=N) publishes the registry on exactly 127.0.0.1:N."""
     port = ports.free()
-    with Registry(session_name(), port=port) as registry:
+    with Registry(kit, port=port) as registry:
         assert registry.address == f"localhost:{port}"
         assert registry.answers()
 
 
-def test_stop_leaves_no_container_and_no_volume(footprint, volume_names, empty_sessions):
+def test_stop_leaves_no_container_and_no_volume(kit, footprint, volume_names, empty_sessions):
     """stop() removes the container together with its anonymous storage volume."""
     before = volume_names()
-    registry = Registry(session_name()).start()
+    registry = Registry(kit).start()
     left = footprint(registry.container)
     assert left.remaining() == [left.container_id, *left.volumes]
     registry.stop()
@@ -90,45 +89,45 @@ def test_stop_leaves_no_container_and_no_volume(footprint, volume_names, empty_s
     assert volume_names() - before == set()
 
 
-def test_context_manager_cleans_up_when_the_body_raises(footprint, empty_sessions):
+def test_context_manager_cleans_up_when_the_body_raises(kit, footprint, empty_sessions):
     """Leaving a ``with Registry()`` block by an exception still removes container and volume."""
-    with pytest.raises(RuntimeError), Registry(session_name()) as registry:
+    with pytest.raises(RuntimeError), Registry(kit) as registry:
         left = footprint(registry.container)
         raise RuntimeError("the body failed")
     assert left.remaining() == []
 
 
-def test_kit_registry_reuses_the_running_one(empty_sessions):
-    """kit_registry() twice gives the same container, and running_registry() finds it."""
-    first = kit_registry()
-    second = kit_registry()
+def test_kit_registry_reuses_the_running_one(kit, empty_sessions):
+    """kit_registry() twice gives the same container, and running_registry(kit) finds it."""
+    first = kit_registry(kit)
+    second = kit_registry(kit)
     assert first.container is not None and second.container is not None
     assert second.container.id == first.container.id
     assert second.address == first.address
-    found = running_registry()
+    found = running_registry(kit)
     assert found is not None and found.container is not None
     assert found.container.id == first.container.id
 
 
 @pytest.mark.parametrize("cleaner", ["kit_registry", "python -m helpers down"])
 def test_leftovers_of_a_killed_run_are_removed(
-    cleaner, cli, footprint, session_containers, docker_client, empty_sessions
+    kit, cleaner, cli, footprint, session_containers, docker_client, empty_sessions
 ):
     """A registry left stopped by a run killed with SIGKILL (then an engine restart) is removed,
     with its volume, by the next kit_registry() or by `python -m helpers down`."""
     killed = subprocess.run([sys.executable, "-c", KILLED_RUN], timeout=60)
     assert killed.returncode == -signal.SIGKILL
-    [leftover_id] = session_containers(session_name())
+    [leftover_id] = session_containers(kit.session)
     leftover = docker_client.containers.get(leftover_id)
     leftover.kill()  # what an engine restart leaves: a stopped container
     left = footprint(leftover)
     if cleaner == "kit_registry":
-        fresh = kit_registry()
+        fresh = kit_registry(kit)
         assert fresh.answers()
         assert fresh.container is not None and fresh.container.id != leftover_id
     else:
         assert cli("down").returncode == 0
-        assert session_containers(session_name()) == []
+        assert session_containers(kit.session) == []
     assert left.remaining() == []
 
 
@@ -144,11 +143,11 @@ def test_down_and_reset_spare_what_is_not_the_kits(
     assert docker_client.containers.get(container_id).id == container_id
 
 
-def test_a_restart_keeps_its_port_or_picks_another_when_it_was_taken(empty_sessions):
+def test_a_restart_keeps_its_port_or_picks_another_when_it_was_taken(kit, empty_sessions):
     """restart_empty() comes back on the registry's own port; if another program took that
     port meanwhile, it picks another as start() does, instead of failing with the engine's
     error (a restart is the set-up of most steps)."""
-    with Registry(session_name()) as registry:
+    with Registry(kit) as registry:
         first = registry.port
         assert registry.restart_empty().port == first and registry.answers()
         registry.stop()  # the moment between removing the old container and running the new

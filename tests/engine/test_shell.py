@@ -120,13 +120,13 @@ def _manifest(registry) -> tuple[list[str], str, int]:
 
 
 def test_real_push_and_pull_show_final_lines_in_layer_order(
-    guide_registry, demo_images, docker_client, architecture
+    kit, guide_registry, demo_images, docker_client, architecture
 ):
     """A real multi-layer push, a second push, and a pull after removal each print exactly one
     final line per layer (push: top layer first; pull: base layer first)."""
     step_setups.base_published(guide_registry)
-    run(f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
-    pushed = run(f"docker push {REMOTE}", address=guide_registry.address).output
+    run(kit, f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
+    pushed = run(kit, f"docker push {REMOTE}", address=guide_registry.address).output
     blobs, digest, size = _manifest(guide_registry)
     layers = [archive.layer_tar(layer) for layer in hello_spec(architecture).layers]
     top, *base = reversed([hashlib.sha256(tar).hexdigest()[:12] for tar in layers])
@@ -137,14 +137,14 @@ def test_real_push_and_pull_show_final_lines_in_layer_order(
         + "".join(f"{layer}: Mounted from library/tinybase\n" for layer in base)
         + f"0.1.0: digest: {digest} size: {size}\n"
     )
-    again = run(f"docker push {REMOTE}", address=guide_registry.address).output
+    again = run(kit, f"docker push {REMOTE}", address=guide_registry.address).output
     assert again == (
         f"The push refers to repository [{repository}]\n"
         + "".join(f"{layer}: Layer already exists\n" for layer in [top, *base])
         + f"0.1.0: digest: {digest} size: {size}\n"
     )
     docker_client.images.remove(demo_images[settings.DEMO_IMAGE], force=True)
-    pulled = run(f"docker pull {REMOTE}", address=guide_registry.address).output
+    pulled = run(kit, f"docker pull {REMOTE}", address=guide_registry.address).output
     assert pulled == (
         f"0.1.0: Pulling from {settings.DEMO_REPOSITORY}\n"
         + "".join(f"{blob}: Already exists\n" for blob in blobs[:-1])
@@ -155,57 +155,57 @@ def test_real_push_and_pull_show_final_lines_in_layer_order(
     )
 
 
-def test_a_failing_command_raises_command_failed():
+def test_a_failing_command_raises_command_failed(kit):
     """A non-zero exit raises CommandFailed naming the command and its exit status."""
     with pytest.raises(CommandFailed, match=r"exit 3\): exit 3$"):
-        run("exit 3")
+        run(kit, "exit 3")
 
 
-def test_a_command_that_fails_on_purpose_returns_its_result():
+def test_a_command_that_fails_on_purpose_returns_its_result(kit):
     """A command run with ``expect=FAILS`` that fails returns its result instead of raising."""
-    result = run("echo refused; exit 1", expect=shell.FAILS)
+    result = run(kit, "echo refused; exit 1", expect=shell.FAILS)
     assert (result.output, result.returncode) == ("refused\n", 1)
 
 
-def test_a_command_meant_to_fail_that_succeeds_raises():
+def test_a_command_meant_to_fail_that_succeeds_raises(kit):
     """A command run with ``expect=FAILS`` that succeeds raises CommandFailed."""
     with pytest.raises(CommandFailed, match="meant to fail but succeeded"):
-        run("true", expect=shell.FAILS)
+        run(kit, "true", expect=shell.FAILS)
 
 
-def test_a_check_command_may_go_either_way():
+def test_a_check_command_may_go_either_way(kit):
     """``expect=EITHER`` (a step check's commands) never raises on the exit status."""
-    assert run("false", expect=shell.EITHER).returncode == 1
-    assert run("true", expect=shell.EITHER).returncode == 0
+    assert run(kit, "false", expect=shell.EITHER).returncode == 1
+    assert run(kit, "true", expect=shell.EITHER).returncode == 0
 
 
-def test_the_home_folder_is_printed_as_a_tilde():
+def test_the_home_folder_is_printed_as_a_tilde(kit):
     """The session home's absolute path never reaches an output: it reads ``~``."""
-    printed = run('echo "$HOME/.docker/config.json"; cat ~/missing', expect=shell.FAILS).output
+    printed = run(kit, 'echo "$HOME/.docker/config.json"; cat ~/missing', expect=shell.FAILS).output
     assert printed == "~/.docker/config.json\ncat: ~/missing: No such file or directory\n"
 
 
-def test_output_merges_stdout_and_stderr_in_order():
+def test_output_merges_stdout_and_stderr_in_order(kit):
     """What a command writes to stdout and stderr comes back as one text, in order."""
-    assert run("echo one; echo two >&2; echo three").output == "one\ntwo\nthree\n"
+    assert run(kit, "echo one; echo two >&2; echo three").output == "one\ntwo\nthree\n"
 
 
-def test_the_guide_address_maps_to_the_real_registry():
+def test_the_guide_address_maps_to_the_real_registry(kit):
     """``localhost:5000`` in a command becomes the registry's real address."""
-    assert run("echo localhost:5000/learner/hello-world", address="localhost:40000").output == (
-        "localhost:40000/learner/hello-world\n"
-    )
+    assert run(
+        kit, "echo localhost:5000/learner/hello-world", address="localhost:40000"
+    ).output == ("localhost:40000/learner/hello-world\n")
 
 
 @pytest.fixture
-def ipython(tmp_path, monkeypatch) -> Iterator[InteractiveShell]:
+def ipython(kit, tmp_path, monkeypatch) -> Iterator[InteractiveShell]:
     """Return a real IPython shell whose ``!`` goes through the kit's runner."""
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     config = Config()
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "nocolor"
     ip = InteractiveShell.instance(config=config)
-    shell.install(ip)
+    shell.install(kit, ip)
     yield ip
     InteractiveShell.clear_instance()
 
@@ -218,11 +218,11 @@ def test_bang_runs_the_command_exactly_as_typed(ipython, capsys):
     assert capsys.readouterr().out == 'shell {"a": 1} {1 + 1}\n'
 
 
-def test_bang_in_a_cell_marked_to_fail_expects_failure(ipython, capsys):
+def test_bang_in_a_cell_marked_to_fail_expects_failure(kit, ipython, capsys):
     """Every ``!`` command of a cell whose source is marked to fail must fail; the same
     command in another cell must succeed."""
     marked = "# on purpose\n!false"
-    shell.install(ipython, failing=frozenset({marked}))
+    shell.install(kit, ipython, failing=frozenset({marked}))
     assert ipython.run_cell(marked).success
     result = ipython.run_cell("!false")
     assert isinstance(result.error_in_exec, CommandFailed)
@@ -247,13 +247,13 @@ def test_bang_failure_shows_one_sentence_not_a_traceback(ipython, capsys):
     assert "Traceback" not in shown
 
 
-def test_a_command_that_hangs_is_stopped_with_a_sentence():
+def test_a_command_that_hangs_is_stopped_with_a_sentence(kit):
     """A command outlasting its time is stopped, with everything it started, and fails the
     cell with one sentence instead of hanging it."""
     marker = "time.sleep(987)"
     sleeper = f"python3 -c 'import time; {marker}'"
     with pytest.raises(CommandFailed, match=r"did not finish within 1 s, so it was stopped"):
-        run(f"{sleeper} & {sleeper}; wait", timeout=1)
+        run(kit, f"{sleeper} & {sleeper}; wait", timeout=1)
 
     def started() -> list[int]:
         running = psutil.process_iter(["cmdline"])

@@ -12,14 +12,16 @@ EXAMPLE_ADDRESS = "192.168.1.20"
 """The address the page writes for "a registry elsewhere on your network"."""
 
 
-def test_a_plain_http_registry_off_loopback_gives_the_quoted_error(registry: Registry) -> None:
+def test_a_plain_http_registry_off_loopback_gives_the_quoted_error(kit, registry: Registry) -> None:
     """Reached at its container's address instead of localhost, the kit's registry (plain
     HTTP) makes a pull fail with the page's words, the address aside."""
     assert registry.container is not None
     registry.container.reload()
     networks = registry.container.attrs["NetworkSettings"]["Networks"].values()
     address = next(network["IPAddress"] for network in networks if network["IPAddress"])
-    result = shell.run(f"docker pull {address}:5000/learner/hello-world:0.1.0", expect=shell.FAILS)
+    result = shell.run(
+        kit, f"docker pull {address}:5000/learner/hello-world:0.1.0", expect=shell.FAILS
+    )
     quoted = result.output.strip().replace(address, EXAMPLE_ADDRESS)
     assert "server gave HTTP response to HTTPS client" in quoted
     assert f"\n{quoted}\n" in PAGE.read_text(encoding="utf-8"), quoted

@@ -21,6 +21,7 @@ from nbval_process import run_nbval
 from helpers import engine, expected, image_store, lesson, session_registries, step_checks, steps
 from helpers.errors import StepIncomplete
 from helpers.expected import NOTEBOOKS
+from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
 
 NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -224,4 +225,4 @@ def test_a_check_never_starts_a_registry(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("KIT_SESSION", "check-without-registry")
     with pytest.raises(StepIncomplete, match="registry is not running"):
         steps.check("login")
-    assert session_registries.running_registry() is None
+    assert session_registries.running_registry(Kit.from_environment()) is None

@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 
 from helpers import debian_engine, engine, image_store, private_engine
-from helpers.paths import PROJECT_ROOT, session_name
+from helpers.kit import Kit
+from helpers.paths import PROJECT_ROOT
 from tests.host_network import host_interfaces
 
 SCENE = Path(__file__).with_name("system_containerd.py")
 
 
 def test_a_system_containerd_keeps_the_users_images_out_of_the_kits_reach(
-    tmp_path: Path,
+    kit: Kit, tmp_path: Path
 ) -> None:
     """With a system containerd running and the user's engine on it (containerd image store,
     the demo images loaded, a tag of the user's), a private engine starts a containerd of its
@@ -44,7 +45,7 @@ def test_a_system_containerd_keeps_the_users_images_out_of_the_kits_reach(
     try:
         done = subprocess.run(
             ["unshare", "--mount", "--net", "--propagation", "private", "sh", "-c", hide, "sh",
-             sys.executable, str(SCENE), f"{session_name()}-syscd", "5901", str(tmp_path)],
+             sys.executable, str(SCENE), f"{kit.session}-syscd", "5901", str(tmp_path)],
             cwd=PROJECT_ROOT,
             env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")},
             capture_output=True,

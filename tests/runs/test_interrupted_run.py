@@ -22,7 +22,8 @@ import psutil
 import pytest
 
 from helpers import private_engine, settings, waiting
-from helpers.paths import PROJECT_ROOT, session_name
+from helpers.kit import Kit
+from helpers.paths import PROJECT_ROOT
 
 WORKERS = ("gw0", "gw1")
 XDIST_GRACE = 10.0
@@ -33,11 +34,11 @@ pytestmark = pytest.mark.every_session  # `down --all`, and engines only a run's
 
 
 @pytest.fixture
-def run_name() -> Iterator[str]:
+def run_name(kit: Kit) -> Iterator[str]:
     """A session name for the interrupted run; whatever it left is cleared afterwards."""
     if not private_engine.supported():
         pytest.skip("an interrupted run's private engines need Linux and root")
-    name = f"{session_name()}-interrupted"
+    name = f"{kit.session}-interrupted"
     yield name
     for worker in WORKERS:
         private_engine.PrivateEngine(f"{name}-{worker}").stop()

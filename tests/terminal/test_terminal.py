@@ -37,7 +37,8 @@ import pytest
 from tmux_terminal import PROMPTS, Terminal, missing
 
 from helpers import cli, engine, expected, screen, settings
-from helpers.paths import PROJECT_ROOT, session_home
+from helpers.kit import Kit
+from helpers.paths import PROJECT_ROOT
 from tests.site.site_support import build_once, notebook_paths, notebook_url, page_blocks
 
 TERMINAL_PAGE = PROJECT_ROOT / "docs" / "terminal.md"
@@ -96,7 +97,7 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
     setup = expected.current_setup(engine.client())
     rules = sanitize_rules(setup)
     session = f"{os.environ['KIT_SESSION']}-{shell_name}"
-    home = session_home(session)
+    home = Kit.from_environment(session).home
     cli_env = {**os.environ, "KIT_SESSION": session}
     kit = [sys.executable, "-m", "helpers"]
     mine = tmp_path / "me"

@@ -1,0 +1,69 @@
+"""The kit's world for one session: its name, its folders and the engine it works with.
+
+A ``Kit`` is made once where a run begins (a CLI verb, a notebook's ``steps.start``, a test
+fixture) and passed to what needs it: the registry of the session, the shell runner, the step
+set-ups and checks. Nothing below those entry points reads ``$KIT_SESSION`` or
+``$DOCKER_HOST`` again.
+
+Every session (``main`` for a person, one per test worker) has its own home folder with its
+own ``.docker`` config, so parallel runs never share credentials, and the user's own
+``~/.docker`` is never the kit's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+
+from helpers import engine
+from helpers.errors import KitError
+from helpers.paths import state_dir
+
+MAIN_SESSION = "main"
+
+
+@dataclass(frozen=True)
+class Kit:
+    """One session of the kit, on one engine."""
+
+    session: str
+    engine_host: str
+    """Where the engine answers (``unix://...`` or ``tcp://...``), as the docker CLI finds it."""
+    state: Path
+    """The kit's state folder, shared by every session (engines, tools, sessions)."""
+
+    @classmethod
+    def from_environment(cls, session: str | None = None) -> Kit:
+        """Make the kit of ``session`` (else ``$KIT_SESSION``, else ``main``) on the engine
+        the docker CLI would use now, with the state folder ``$KIT_STATE_DIR`` or ``.kit``."""
+        name = session or os.environ.get("KIT_SESSION") or MAIN_SESSION
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name in (".", ".."):
+            raise KitError(
+                f"KIT_SESSION may hold letters, digits, '.', '_' and '-' only, not {name!r}: "
+                "set it to a name such as `main` and try again."
+            )
+        return cls(name, engine.engine_host(), state_dir())
+
+    @property
+    def folder(self) -> Path:
+        """Return the session's folder: all it holds on disk, removed with it."""
+        return self.state / "sessions" / self.session
+
+    @property
+    def home(self) -> Path:
+        """Return the folder the shell runner uses as ``$HOME`` and working directory."""
+        return self.folder / "home"
+
+    @property
+    def docker_config(self) -> Path:
+        """Return the session's Docker config folder (``~/.docker`` in its home)."""
+        return self.home / ".docker"
+
+    def client(self) -> docker.DockerClient:
+        """Return the client of this kit's engine, or explain in a sentence why it does not
+        answer (``engine.client_of``)."""
+        return engine.client_of(self.engine_host)
