@@ -19,6 +19,7 @@ from helpers import (
     image_store,
     images,
     local_state,
+    orphan_engines,
     private_engine,
     registry_image,
     session_registries,
@@ -122,7 +123,7 @@ def down(kit: Kit, every_session: bool = False) -> str:
     count = session_registries.remove_leftovers(kit, every_session)
     scope = "every session" if every_session else f"session {kit.session}"
     done = f"Removed {count} kit registry container(s) of {scope}, with their volumes"
-    engines = private_engine.stop_orphans() if every_session else 0
+    engines = orphan_engines.stop_orphans() if every_session else 0
     if engines:
         done += f", and {engines} private engine(s) of killed test runs"
     return done + "."

@@ -1,9 +1,7 @@
-"""The demo images: a small multi-layer base and the learner's hello-world image on top of it.
+"""The demo images on an engine: load them, find them, reload one, and take the kit's names off.
 
-Both are built offline from Python alone (see ``archive`` and ``elf``) and loaded with
-``docker load``, so their IDs, and the digests a push prints, are the same on every run.
-The base is published to the registry as ``library/tinybase`` so that pushing the demo image
-shows ``Mounted from library/tinybase``, as pushing onto ``ubuntu`` does on Docker Hub.
+What they are made of is ``demo_specs``; they are built offline and loaded with ``docker
+load``, so their IDs, and the digests a push prints, are the same on every run.
 """
 
 from __future__ import annotations
@@ -15,50 +13,9 @@ import docker
 import docker.errors
 
 from helpers import archive, journal, settings
-from helpers.archive import Entry, ImageSpec, Layer
-from helpers.elf import hello_program
+from helpers.archive import ImageSpec
+from helpers.demo_specs import base_spec, hello_spec
 from helpers.errors import ImageError
-
-_RELEASE = b'NAME="tinybase"\nVERSION_ID="1.0"\nPRETTY_NAME="tinybase 1.0 (docker-share-kit)"\n'
-
-
-def base_spec(architecture: str) -> ImageSpec:
-    """Describe the four-layer base image, one small change per layer."""
-    layers = [
-        Layer(
-            [Entry("bin"), Entry("etc"), Entry("tmp", None, 0o1777), Entry("usr/bin")],
-            "tinybase: make the folder tree",
-        ),
-        Layer([Entry("etc/os-release", _RELEASE)], "tinybase: name the system"),
-        Layer(
-            [
-                Entry("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n"),
-                Entry("etc/group", b"root:x:0:\n"),
-                Entry("root", None, 0o700),
-            ],
-            "tinybase: add the root user",
-        ),
-        Layer([Entry("etc/hostname", b"tinybase\n")], "tinybase: set a host name"),
-    ]
-    return ImageSpec(
-        repo_tags=[settings.BASE_IMAGE],
-        layers=layers,
-        architecture=architecture,
-        labels={settings.LABEL: "demo-base"},
-    )
-
-
-def hello_spec(architecture: str) -> ImageSpec:
-    """Describe the hello-world image: the base plus one layer holding ``/hello``."""
-    base = base_spec(architecture)
-    top = Layer([Entry("hello", hello_program(architecture), 0o755)], "hello-world: add /hello")
-    return ImageSpec(
-        repo_tags=[settings.DEMO_IMAGE],
-        layers=[*base.layers, top],
-        architecture=architecture,
-        cmd=["/hello"],
-        labels={settings.LABEL: "demo"},
-    )
 
 
 def engine_architecture(client: docker.DockerClient) -> str:

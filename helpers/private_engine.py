@@ -6,7 +6,8 @@ pytest-xdist worker starts a ``dockerd`` of its own: its own data and exec roots
 containerd and bridge, with no iptables rules (``docker-proxy`` publishes ports on 127.0.0.1).
 The registry image is copied in from the main engine, unless the engine is to start bare (a
 test worker's does, to verify a learner's first run). ``stop`` removes the engine with all it
-holds, and ``start`` first clears what a killed run left under the same name.
+holds, and ``start`` first clears what a killed run left under the same name (what a killed
+run left while no other started again, ``orphan_engines`` finds).
 """
 
 from __future__ import annotations
@@ -24,17 +25,13 @@ from pathlib import Path
 import docker
 import docker.errors
 import psutil
-import requests
 
-from helpers import bridges, image_store, processes, settings, waiting
+from helpers import bridges, image_store, processes, registry_image, system_containerd, waiting
 from helpers.debian_engine import UnpackedEngine
-from helpers.engine import engine_host
 from helpers.errors import EngineUnavailable
 
 RUN_ROOT = Path("/run/docker-share-kit")
 DATA_ROOT = Path("/var/lib/docker-share-kit")
-SYSTEM_CONTAINERD = Path("/run/containerd/containerd.sock")
-"""Where dockerd looks for a system containerd, and joins it if the socket exists."""
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
 
@@ -119,7 +116,7 @@ class PrivateEngine:
             with self.log.open("wb") as out:
                 process = subprocess.Popen(
                     [
-                        *_without_system_containerd(),
+                        *system_containerd.hidden(),
                         str(self.binaries.dockerd) if self.binaries else "dockerd",
                         f"--config-file={config}",
                         f"--host={self.host}",
@@ -143,7 +140,7 @@ class PrivateEngine:
                 )
             client = self._wait_until_it_answers(process)
             if copy_registry_image:
-                _copy_registry_images(client)
+                registry_image.copy_from_main_engine(client)
         except BaseException:  # an interrupted or failed start leaves nothing behind
             if process is not None and process.poll() is None:
                 processes.terminate(process.pid, STOP_TIMEOUT)  # no pid file yet, maybe
@@ -203,54 +200,3 @@ class PrivateEngine:
         for root in (RUN_ROOT, DATA_ROOT):
             with contextlib.suppress(OSError):  # still used by another engine
                 root.rmdir()
-
-    def orphaned(self) -> bool:
-        """Tell whether the process that started the engine is gone (killed, say): a zombie
-        counts as gone, as where PID 1 is slow to reap, or never does, in a container."""
-        try:
-            owner = int((self.exec_root / "owner").read_text())
-            os.kill(owner, 0)
-        except (OSError, ValueError):
-            return True
-        return processes.is_zombie(owner)
-
-
-def _without_system_containerd() -> list[str]:
-    """Return the command prefix that keeps dockerd off a system containerd, if one runs.
-
-    dockerd joins the containerd at ``/run/containerd/containerd.sock`` whenever that socket
-    exists (any systemd host with Docker), and on the containerd image store its images would
-    then live in the user's containerd, and stay there after ``stop``. In a mount namespace of
-    its own, with an empty tmpfs over that folder, dockerd finds no socket and starts its own
-    containerd under its exec root; its mounts vanish with it. ``exec`` keeps dockerd's pid.
-    """
-    if not SYSTEM_CONTAINERD.exists():
-        return []
-    hide = f'mount -t tmpfs docker-share-kit {SYSTEM_CONTAINERD.parent} && exec "$@"'
-    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", hide, "sh"]
-
-
-def stop_orphans() -> int:
-    """Stop the private engines whose test run was killed; return how many there were.
-
-    Engines of runs still going are left alone.
-    """
-    if not supported():
-        return 0
-    found = [p.name for root in (RUN_ROOT, DATA_ROOT) if root.is_dir() for p in root.iterdir()]
-    engines = [PrivateEngine(name) for name in sorted({n.removesuffix(".log") for n in found})]
-    orphans = [engine for engine in engines if engine.orphaned()]
-    for engine in orphans:
-        engine.stop()
-    return len(orphans)
-
-
-def _copy_registry_images(target: docker.DockerClient) -> None:
-    """Copy the main engine's registry images in, so none is pulled or built again."""
-    try:
-        source = docker.DockerClient(base_url=engine_host(), timeout=120)
-        for name in (settings.UPSTREAM_REGISTRY_IMAGE, settings.LOCAL_REGISTRY_IMAGE):
-            with contextlib.suppress(docker.errors.ImageNotFound):
-                target.api.load_image(source.images.get(name).save(named=True))
-    except (docker.errors.DockerException, requests.exceptions.RequestException):
-        return  # no main engine: the private one pulls or builds its own, as the main would

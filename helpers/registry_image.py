@@ -7,6 +7,7 @@ built locally and named ``docker-share-kit/registry:2`` so the user's ``registry
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 from collections.abc import Callable
@@ -16,7 +17,7 @@ import docker
 import docker.errors
 import requests
 
-from helpers import archive, debian_engine, images, settings
+from helpers import archive, debian_engine, engine, images, settings
 from helpers.archive import Entry, ImageSpec, Layer
 from helpers.errors import ImageError, KitError
 from helpers.paths import state_dir
@@ -143,3 +144,16 @@ def build_local_registry_image(
     data, image_id = archive.docker_archive(spec)
     client.images.load(data)
     return image_id
+
+
+def copy_from_main_engine(target: docker.DockerClient) -> None:
+    """Copy the main engine's registry images into another engine (a private one), so none is
+    pulled or built again; with no main engine, copy nothing: the target pulls or builds its
+    own, as the main would."""
+    try:
+        source = docker.DockerClient(base_url=engine.engine_host(), timeout=120)
+        for name in (settings.UPSTREAM_REGISTRY_IMAGE, settings.LOCAL_REGISTRY_IMAGE):
+            with contextlib.suppress(docker.errors.ImageNotFound):
+                target.api.load_image(source.images.get(name).save(named=True))
+    except (docker.errors.DockerException, requests.exceptions.RequestException):
+        return

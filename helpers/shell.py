@@ -11,6 +11,7 @@ makes ``!`` use it.
 
 Commands run with ``$HOME`` set to the session's home and no ``$DOCKER_CONFIG``, so they type
 ``~/.docker/config.json`` as the guide does; the home's absolute path is printed back as ``~``.
+(The pseudo-terminal itself is ``pseudo_terminal``'s.)
 A command whose failure is part of the lesson is marked in its notebook (``helpers.lesson``):
 ``run`` is told so, and fails when such a command succeeds. Commands run exactly as typed:
 ``$name`` and ``{expression}`` are never expanded from Python, as a terminal would not.
@@ -18,21 +19,13 @@ A command whose failure is part of the lesson is marked in its notebook (``helpe
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
-import pty
-import select
-import signal
-import struct
 import subprocess
 import sys
-import termios
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from helpers import journal, screen, settings
+from helpers import journal, pseudo_terminal, screen, settings
 from helpers.errors import CommandFailed, KitError
 from helpers.kit import Kit
 from helpers.tools import tools_dir
@@ -75,54 +68,6 @@ def environment(kit: Kit) -> dict[str, str]:
     return env
 
 
-def _in_a_terminal(command: str, kit: Kit, timeout: float) -> tuple[bytes, int]:
-    """Run a shell command with a pseudo-terminal as its stdout and stderr; return all it
-    wrote and its exit status. Should it outlast ``timeout`` seconds, or the reader interrupt
-    it, stop it and everything it started (it leads a process group of its own)."""
-    controller, terminal = pty.openpty()
-    try:
-        size = struct.pack("HHHH", screen.SCREEN_LINES, screen.SCREEN_COLUMNS, 0, 0)
-        fcntl.ioctl(terminal, termios.TIOCSWINSZ, size)
-        process = subprocess.Popen(
-            command,
-            shell=True,
-            cwd=kit.home,
-            env=environment(kit),
-            stdin=subprocess.DEVNULL,
-            stdout=terminal,
-            stderr=terminal,
-            start_new_session=True,
-        )
-    except BaseException:
-        os.close(controller)
-        raise
-    finally:
-        os.close(terminal)
-    deadline = time.monotonic() + timeout
-    chunks = []
-    try:
-        while chunk := _read(controller, deadline):
-            chunks.append(chunk)
-        return b"".join(chunks), process.wait(timeout=max(deadline - time.monotonic(), 1.0))
-    except BaseException:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        raise
-    finally:
-        os.close(controller)
-
-
-def _read(controller: int, deadline: float) -> bytes:
-    """Read from the terminal; nothing once every process that wrote to it has closed it."""
-    if not select.select([controller], [], [], max(deadline - time.monotonic(), 0))[0]:
-        raise subprocess.TimeoutExpired("", 0)
-    try:
-        return os.read(controller, 65536)
-    except OSError:  # EIO: the last writer is gone
-        return b""
-
-
 SUCCEEDS, FAILS, EITHER = journal.SUCCEEDS, journal.FAILS, journal.EITHER
 """How a command must end (the journal, which notes them, defines them)."""
 
@@ -149,7 +94,7 @@ def run(
     home = kit.home
     home.mkdir(parents=True, exist_ok=True)
     try:
-        written, returncode = _in_a_terminal(command, kit, timeout)
+        written, returncode = pseudo_terminal.run(command, home, environment(kit), timeout)
     except subprocess.TimeoutExpired:
         raise CommandFailed(
             f"This command did not finish within {timeout:.0f} s, so it was stopped: {command}"

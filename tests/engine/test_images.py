@@ -13,8 +13,8 @@ import docker.errors
 import pytest
 
 from helpers import archive, registry_image, settings, step_setups
+from helpers.demo_specs import base_spec, hello_spec
 from helpers.elf import MESSAGE, hello_program
-from helpers.images import base_spec, hello_spec
 from helpers.registry import Registry
 from helpers.shell import run
 

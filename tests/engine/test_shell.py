@@ -21,7 +21,7 @@ from helpers import (
     step_setups,
     waiting,
 )
-from helpers.images import hello_spec
+from helpers.demo_specs import hello_spec
 from helpers.shell import run
 
 REMOTE = f"{settings.GUIDE_ADDRESS}/{settings.DEMO_REPOSITORY}:0.1.0"

@@ -27,11 +27,20 @@ import docker
 import docker.errors
 from nbval_process import run_nbval
 
-from helpers import archive, debian_engine, image_store, images, private_engine, waiting
+from helpers import (
+    archive,
+    debian_engine,
+    demo_specs,
+    image_store,
+    images,
+    private_engine,
+    system_containerd,
+    waiting,
+)
 from helpers.expected import NOTEBOOKS
 from helpers.paths import PROJECT_ROOT
 
-SOCKET = private_engine.SYSTEM_CONTAINERD
+SOCKET = system_containerd.SOCKET
 USER_TAG = "mine/hello:1"
 USER_IMAGE = "mine/app:1"
 
@@ -65,7 +74,7 @@ def _images(client: docker.DockerClient) -> dict[str, str]:
 
 def _load_the_users_images(client: docker.DockerClient) -> None:
     architecture = images.engine_architecture(client)
-    for spec in (images.base_spec(architecture), images.hello_spec(architecture)):
+    for spec in (demo_specs.base_spec(architecture), demo_specs.hello_spec(architecture)):
         client.images.load(archive.docker_archive(spec)[0])
     own = archive.ImageSpec(
         repo_tags=[USER_IMAGE],
@@ -74,7 +83,7 @@ def _load_the_users_images(client: docker.DockerClient) -> None:
         cmd=["/app"],
     )
     client.images.load(archive.docker_archive(own)[0])
-    client.images.get(images.hello_spec(architecture).repo_tags[0]).tag(USER_TAG)
+    client.images.get(demo_specs.hello_spec(architecture).repo_tags[0]).tag(USER_TAG)
 
 
 def main(session: str, port: str, work: Path) -> dict[str, object]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import debian_engine, engine, image_store, private_engine
+from helpers import debian_engine, engine, image_store, private_engine, system_containerd
 from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
 from tests.host_network import host_interfaces
@@ -35,7 +35,7 @@ def test_a_system_containerd_keeps_the_users_images_out_of_the_kits_reach(
     if image_store.detect(engine.client()) != image_store.CONTAINERD:
         pytest.skip("the classic image store keeps images outside containerd; the containerd "
                     "store's worker runs this")  # fmt: skip
-    folder = private_engine.SYSTEM_CONTAINERD.parent
+    folder = system_containerd.SOCKET.parent
     made_folder = not folder.exists()
     folder.mkdir(exist_ok=True)  # the mount point of the namespace's tmpfs
     # A network of its own too: the user's engine there has no bridge, and a dockerd started
