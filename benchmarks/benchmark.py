@@ -158,7 +158,7 @@ def testcontainers_ready(image: str) -> float:
     return seconds
 
 
-NBVAL = [str(VENV_BIN / "pytest"), "-q", "--nbval", "--nbval-current-env", "notebooks"]
+NBVAL = [str(VENV_BIN / "pytest"), "-q", "--nbval", "notebooks"]
 
 
 def measure_profile(

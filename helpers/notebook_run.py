@@ -45,7 +45,7 @@ def run(paths: list[Path], env: dict[str, str], *, compare: bool) -> Run:
         done = subprocess.run(
             [
                 *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"),
-                *(mode, "--nbval-current-env", "-p", "helpers.nbval_capture"),
+                *(mode, "-p", "helpers.nbval_capture"),
                 f"--kit-capture={capture}",
                 *(str(path.resolve()) for path in paths),
             ],

@@ -29,6 +29,7 @@ from helpers import (
     engine,
     expected,
     image_store,
+    jupyter_kernel,
     lesson,
     notebook_run,
     private_engine,
@@ -38,7 +39,6 @@ from helpers.errors import KitError
 from helpers.kit import Kit
 from helpers.session_registries import remove_leftovers
 
-KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 SESSION = "record"
 """The kit session recording runs in, so a learner's ``main`` registry and login stay."""
 
@@ -47,7 +47,7 @@ _OTHER_ADDRESS = re.compile(rf"localhost:(?!{settings.PREFERRED_PORT}\b)\d+")
 
 def normalize(notebook: nbformat.NotebookNode) -> None:
     """Drop metadata that changes from run to run or machine to machine."""
-    kept = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    kept = {"kernelspec": jupyter_kernel.SPEC, "language_info": {"name": "python"}}
     if lesson.KEY in notebook.metadata:
         kept[lesson.KEY] = notebook.metadata[lesson.KEY]
     notebook.metadata = nbformat.from_dict(kept)

@@ -20,6 +20,7 @@ Loaded by the root ``conftest.py`` and, with ``-p tests.kernel_pool``, by the mu
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import warnings
@@ -177,47 +178,55 @@ _pool: KernelPool | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     """Hand nbval its kernels from the pool when it checks notebooks, and in a single process
-    start the first kernels at once, in the folder of the first notebook named on the command
-    line (a wrong guess is stopped unused)."""
+    start the first kernels at once, for the first notebook named on the command line (a wrong
+    guess is stopped unused)."""
     global _pool
     if not (config.getoption("nbval", False) or config.getoption("nbval_lax", False)):
         return
     _pool = KernelPool()
     nbval_plugin.RunningKernel = _pool.kernel
-    folders = [_notebook_folder(Path(arg.split("::")[0])) for arg in config.args]
-    if _single_process(config) and any(folders):
-        timeout = config.option.nbval_kernel_startup_timeout
-        folder = next(f for f in folders if f)
-        _pool.start_spares(Launch.now(CURRENT_ENV_KERNEL_NAME, folder, timeout))
+    named = [_first_notebook(Path(arg.split("::")[0])) for arg in config.args]
+    first = next((path for path in named if path is not None), None)
+    if first is not None and _single_process(config):
+        _pool.start_spares(_launch_for(config, first))
 
 
 def _single_process(config: pytest.Config) -> bool:
-    """Tell whether this process runs the notebooks itself with the current environment's
-    kernel, rather than being an xdist controller or a worker that may be given none."""
-    xdist = hasattr(config, "workerinput") or bool(config.getoption("numprocesses", None))
-    return bool(config.option.nbval_current_env) and not xdist
+    """Tell whether this process runs the notebooks itself, rather than being an xdist
+    controller or a worker that may be given none."""
+    return not (hasattr(config, "workerinput") or config.getoption("numprocesses", None))
 
 
-def _notebook_folder(path: Path) -> str | None:
+def _first_notebook(path: Path) -> Path | None:
     if path.suffix == ".ipynb":
-        return str(path.resolve().parent)
-    if path.is_dir() and any(path.glob("*.ipynb")):
-        return str(path.resolve())
-    return None
+        return path.resolve()
+    found = sorted(path.glob("*.ipynb")) if path.is_dir() else []
+    return found[0].resolve() if found else None
+
+
+def _launch_for(config: pytest.Config, notebook: Path) -> Launch:
+    """Describe the kernel nbval starts for a notebook: the current environment's with
+    ``--nbval-current-env``, else the one its metadata names (the kit's notebooks name the
+    kernel ``scripts/setup`` installs), in the notebook's folder."""
+    if config.option.nbval_current_env:
+        name = CURRENT_ENV_KERNEL_NAME
+    else:
+        metadata = json.loads(notebook.read_text()).get("metadata", {})
+        name = metadata.get("kernelspec", {}).get("name", "python")  # nbval's own default
+    timeout = config.option.nbval_kernel_startup_timeout
+    return Launch.now(name, str(notebook.parent), timeout)
 
 
 @pytest.hookimpl(trylast=True)  # after the root conftest has pointed at this run's engine
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Count the notebooks to run (under xdist, those this worker could be given), and in a
-    single process start kernels for them in the first one's folder."""
+    single process start kernels for them, as for the first one."""
     if _pool is None:
         return
     notebooks = sorted({item.path for item in session.items if is_cell(item)})
     _pool.notebooks_left = len(notebooks)
     if notebooks and _single_process(session.config):
-        timeout = session.config.option.nbval_kernel_startup_timeout
-        folder = str(notebooks[0].parent)
-        _pool.start_spares(Launch.now(CURRENT_ENV_KERNEL_NAME, folder, timeout))
+        _pool.start_spares(_launch_for(session.config, notebooks[0]))
 
 
 def is_cell(item: pytest.Item) -> bool:

@@ -30,6 +30,7 @@ from docker.utils import parse_repository_tag
 from helpers import archive, images, settings
 from helpers.archive import Entry, ImageSpec, Layer
 from helpers.kit import Kit
+from helpers.paths import PROJECT_ROOT
 from helpers.registry import Registry
 from helpers.session_registries import remove_leftovers
 
@@ -237,6 +238,7 @@ def cli() -> CliRun:
     def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "helpers", *args],
+            cwd=PROJECT_ROOT,  # the kit runs from its folder
             env={**os.environ, **env},
             capture_output=True,
             text=True,

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from helpers import ImageError, RegistryError, archive, images, settings
+from helpers.paths import PROJECT_ROOT
 from helpers.registry import Registry, registry_image
 
 NO_ENGINE = "unix:///nonexistent.sock"
@@ -47,6 +48,7 @@ def test_a_socket_this_user_may_not_open_is_named_as_such(verb, tmp_path):
         without_file_capabilities = ["setpriv", "--inh-caps=-all", "--bounding-set=-all"]
         done = subprocess.run(
             [*without_file_capabilities, sys.executable, "-m", "helpers", verb],
+            cwd=PROJECT_ROOT,
             env={**os.environ, "DOCKER_HOST": f"unix://{path}"},
             capture_output=True,
             text=True,

@@ -21,7 +21,7 @@ def run_nbval(
     return subprocess.run(
         [
             *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *options),
-            *("--nbval", "--nbval-current-env", f"--junitxml={report}", str(target)),
+            *("--nbval", f"--junitxml={report}", str(target)),
         ],
         cwd=cwd,
         env={**inherited, **env},

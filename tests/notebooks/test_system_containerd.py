@@ -47,7 +47,8 @@ def test_a_system_containerd_keeps_the_users_images_out_of_the_kits_reach(
             ["unshare", "--mount", "--net", "--propagation", "private", "sh", "-c", hide, "sh",
              sys.executable, str(SCENE), f"{kit.session}-syscd", "5901", str(tmp_path)],
             cwd=PROJECT_ROOT,
-            env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")},
+            env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
+            | {"PYTHONPATH": str(PROJECT_ROOT)},  # a script of its own: the kit is not installed
             capture_output=True,
             text=True,
             timeout=900,

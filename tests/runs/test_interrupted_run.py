@@ -54,7 +54,7 @@ def _start_run(name: str) -> subprocess.Popen[bytes]:
     }
     return subprocess.Popen(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "2",
-         "--dist", "each", "--nbval", "--nbval-current-env", "notebooks"],
+         "--dist", "each", "--nbval", "notebooks"],
         cwd=PROJECT_ROOT,
         env={**inherited, "KIT_SESSION": name},
         stdout=subprocess.DEVNULL,
@@ -162,6 +162,6 @@ def test_ctrl_c_then_kill_9_leaves_nothing_after_down_all(run_name: str) -> None
     _wait_until_dead(run.pid)
     assert leftovers(run_name) != [], "kill -9 left the engines for `down --all` to find"
     down = [sys.executable, "-m", "helpers", "down", "--all"]
-    done = subprocess.run(down, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(down, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert leftovers_after_a_moment(run_name) == []
