@@ -143,3 +143,36 @@ docker logout localhost:5000
 # 07-common-mistakes.ipynb: the check's commands
 curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0 | grep Docker-Content-Digest || true
 cat ~/.docker/config.json || true
+
+# 08-clean-up.ipynb: the set-up
+stop_registry
+start_registry
+echo learner-pass | docker login localhost:5000 -u learner --password-stdin
+docker tag tinybase:latest localhost:5000/library/tinybase:latest
+docker push localhost:5000/library/tinybase:latest
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:0.1.0
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:latest
+docker push localhost:5000/learner/hello-world:0.1.0
+docker push localhost:5000/learner/hello-world:latest
+echo learner-pass | docker login localhost:5000 -u learner --password-stdin
+docker tag learner/hello-world:latest localhost:5000/learner/hello-world:0.2.0
+docker push localhost:5000/learner/hello-world:0.2.0
+docker logout localhost:5000
+
+# 08-clean-up.ipynb: the notebook's commands
+docker image rm localhost:5000/learner/hello-world:0.2.0
+curl -s -o /dev/null -w '%{http_code}\n' -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0
+curl -s -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0 > ~/manifest.json
+sha256sum ~/manifest.json
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0 | sed -n 's/^Docker-Content-Digest: \([^[:space:]]*\).*/\1/p' > ~/digest.txt
+cat ~/digest.txt
+curl -s -u learner:learner-pass -X DELETE http://localhost:5000/v2/learner/hello-world/manifests/0.2.0
+curl -s -o /dev/null -w '%{http_code}\n' -u learner:learner-pass -X DELETE http://localhost:5000/v2/learner/hello-world/manifests/$(cat ~/digest.txt)
+curl -s -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/tags/list
+for blob in $(grep -o 'sha256:[0-9a-f]*' ~/manifest.json); do echo "$blob $(curl -s -I -o /dev/null -w '%{http_code}' -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/blobs/$blob)"; done
+docker exec -e REGISTRY_LOG_LEVEL=warn docker-share-kit-registry-main registry garbage-collect /etc/docker/registry/config.yml
+for blob in $(grep -o 'sha256:[0-9a-f]*' ~/manifest.json); do echo "$blob $(curl -s -I -o /dev/null -w '%{http_code}' -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/blobs/$blob)"; done
+
+# 08-clean-up.ipynb: the check's commands
+curl -s -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/tags/list || true
+for blob in $(grep -o 'sha256:[0-9a-f]*' ~/manifest.json); do echo "$blob $(curl -s -I -o /dev/null -w '%{http_code}' -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/blobs/$blob)"; done || true

@@ -74,11 +74,17 @@ def terminal(kit: Kit) -> str:
     found = step_setups.fresh_start(kit)
     host = kit.engine_host
     from_context = "DOCKER_HOST" not in os.environ and host != engine.DEFAULT_HOST
-    return terminal_instructions(found.address, str(kit.home), host if from_context else None)
+    context_host = host if from_context else None
+    return terminal_instructions(found.address, found.name, str(kit.home), context_host)
 
 
-def terminal_instructions(address: str, home: str, context_host: str | None = None) -> str:
+def terminal_instructions(
+    address: str, container: str, home: str, context_host: str | None = None
+) -> str:
     """Return what to paste into bash or zsh to follow the steps, and how to go back.
+
+    The pages name the registry as ``main``'s, at ``localhost:5000``: where this session's
+    differs (another session, or a port that was taken), it says what to type instead.
 
     With ``HOME`` switched, the terminal's docker CLI no longer sees the user's docker
     context, so an engine found through one (``context_host``: Docker Desktop's socket, say)
@@ -93,6 +99,11 @@ def terminal_instructions(address: str, home: str, context_host: str | None = No
         port = (
             f"\nPort {settings.PREFERRED_PORT} was taken, so the registry listens at {address}: "
             f"wherever a page says {settings.GUIDE_ADDRESS}, type {address}.\n"
+        )
+    if container != settings.GUIDE_CONTAINER:
+        port += (
+            f"\nThis session's registry container is {container}: wherever a page says "
+            f"{settings.GUIDE_CONTAINER}, type {container}.\n"
         )
     return (
         f"The kit's registry is ready at {address} (user {settings.DEMO_USER}, password "

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import docker
 
-from helpers import engine
+from helpers import engine, settings
 from helpers.errors import KitError
 from helpers.paths import state_dir
+from helpers.settings import MAIN_SESSION
 
-MAIN_SESSION = "main"
+__all__ = ["MAIN_SESSION", "Kit"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,11 @@ class Kit:
     def docker_config(self) -> Path:
         """Return the session's Docker config folder (``~/.docker`` in its home)."""
         return self.home / ".docker"
+
+    @property
+    def registry_container(self) -> str:
+        """Return the name of the session's registry container."""
+        return settings.REGISTRY_CONTAINER.format(session=self.session)
 
     def client(self) -> docker.DockerClient:
         """Return the client of this kit's engine, or explain in a sentence why it does not

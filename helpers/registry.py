@@ -56,7 +56,7 @@ class Registry:
     @property
     def name(self) -> str:
         """Return the container name, which is unique per session."""
-        return f"docker-share-kit-registry-{self.session}"
+        return self.kit.registry_container
 
     def start(self) -> Registry:
         """Run the container and wait until the registry answers; retry if the port is taken."""
@@ -97,6 +97,9 @@ class Registry:
                 "REGISTRY_AUTH_HTPASSWD_REALM": "docker-share-kit",
                 "REGISTRY_AUTH_HTPASSWD_PATH": "/auth/htpasswd",
                 "REGISTRY_STORAGE_DELETE_ENABLED": "true",
+                # No in-memory blob cache: it would answer for blobs garbage collection
+                # removed until a restart (the clean-up step says so).
+                "REGISTRY_STORAGE_CACHE_BLOBDESCRIPTOR": "",
             },
         )
         self.container.put_archive("/", registry_auth.auth_tar())

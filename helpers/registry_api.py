@@ -65,6 +65,15 @@ class RegistryAPI:
         response.raise_for_status()
         return response
 
+    def has_blob(self, repository: str, digest: str) -> bool:
+        """Tell whether the registry serves the blob (a layer or an image config) ``digest``
+        through ``repository``."""
+        response = self._get(f"/v2/{repository}/blobs/{digest}", method="HEAD")
+        if response.status_code == 404:
+            return False
+        response.raise_for_status()
+        return True
+
     def digest(self, repository: str, tag: str) -> str | None:
         """Return the manifest digest the registry serves for ``repository:tag``, if any."""
         response = self._get(f"/v2/{repository}/manifests/{tag}", method="HEAD")

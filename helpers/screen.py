@@ -4,7 +4,9 @@
 end in their last state and styling is gone. The containerd image store prints a push's layer
 lines in the order they finish, which changes from run to run: ``in_layer_order`` puts them in
 the image's layer order, as the classic store prints them (top layer first for a push, bottom
-layer first for a pull). ``without_home`` writes the session's home as ``~``.
+layer first for a pull). The registry's garbage collection lists the blobs it deletes in an
+order that changes from run to run too: ``in_sorted_order`` sorts that list. ``without_home``
+writes the session's home as ``~``.
 """
 
 from __future__ import annotations
@@ -83,6 +85,23 @@ def in_layer_order(text: str, order: list[str]) -> str:
         lines[start:end] = sorted(lines[start:end], key=lambda line: order.index(line[:12]))
         start = end
     return "".join(lines)
+
+
+ELIGIBLE_LINE = "blob eligible for deletion: "
+"""How ``registry garbage-collect`` names each blob it deletes, in Go's random map order."""
+
+
+def in_sorted_order(text: str) -> str:
+    """Sort each block of the lines of ``text`` that name a blob garbage collection deletes."""
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and lines[end].startswith(ELIGIBLE_LINE):
+            end += 1
+        lines[start:end] = sorted(lines[start:end])
+        start = end + 1
+    return "\n".join(lines)
 
 
 def without_home(text: str, home: Path) -> str:

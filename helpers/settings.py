@@ -19,6 +19,16 @@ PREFERRED_PORT = 5000
 GUIDE_ADDRESS = f"localhost:{PREFERRED_PORT}"
 """The registry address the notebooks type; the shell runner maps it to the real one."""
 
+MAIN_SESSION = "main"
+"""A person's session, the one the pages are written for (tests and recordings have their own)."""
+
+REGISTRY_CONTAINER = "docker-share-kit-registry-{session}"
+"""The name of a session's registry container."""
+
+GUIDE_CONTAINER = REGISTRY_CONTAINER.format(session=MAIN_SESSION)
+"""The registry container's name as the notebooks type it; the shell runner maps it to the
+session's, and the session's back in what a command prints."""
+
 UPSTREAM_REGISTRY_IMAGE = "registry:2"
 LOCAL_REGISTRY_IMAGE = "docker-share-kit/registry:2"
 """The registry image the kit builds from Debian's package when Docker Hub is out of reach."""

@@ -46,6 +46,18 @@ def mapped(text: str, address: str) -> str:
     return text.replace(settings.GUIDE_ADDRESS, address)
 
 
+def in_session(kit: Kit, text: str) -> str:
+    """Return a command with the guide's registry container (the ``main`` session's) named as
+    the kit's session names it."""
+    return text.replace(settings.GUIDE_CONTAINER, kit.registry_container)
+
+
+def as_the_guide_names_it(kit: Kit, text: str) -> str:
+    """Return what a command printed with the session's registry container named as the guide
+    names it."""
+    return text.replace(kit.registry_container, settings.GUIDE_CONTAINER)
+
+
 def environment(kit: Kit) -> dict[str, str]:
     """Return the fixed environment commands run in: C locale, UTC, a terminal, the session's
     home (so ``~/.docker`` is the kit's, never the user's), and a ``PATH`` on which the docker
@@ -90,7 +102,7 @@ def run(
     check's commands may go ``EITHER`` way: it judges them itself), or if it outlasts
     ``timeout`` seconds."""
     journal.note(command, expect)
-    command = mapped(command, address)
+    command = in_session(kit, mapped(command, address))
     home = kit.home
     home.mkdir(parents=True, exist_ok=True)
     try:
@@ -99,9 +111,10 @@ def run(
         raise CommandFailed(
             f"This command did not finish within {timeout:.0f} s, so it was stopped: {command}"
         ) from None
-    output = screen.without_home(screen.final_screen(written), home)
+    output = as_the_guide_names_it(kit, screen.without_home(screen.final_screen(written), home))
     if any(screen.LAYER_LINE.match(line) for line in output.splitlines()):
         output = screen.in_layer_order(output, screen.layer_order(kit.client(), command))
+    output = screen.in_sorted_order(output)
     result = Result(command, output, returncode)
     if echo:
         sys.stdout.write(result.output)

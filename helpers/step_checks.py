@@ -7,8 +7,10 @@ missing. It never starts a registry.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from helpers import lesson, local_state, registry_api, settings, shell
 from helpers.errors import StepIncomplete
@@ -16,6 +18,7 @@ from helpers.registry import Registry
 from helpers.settings import DEMO_TAGS as TAGS
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
 from helpers.settings import remote_name
+from helpers.step_setups import CLEANUP_FILES
 
 
 def _require(condition: bool, sentence: str) -> None:
@@ -154,6 +157,60 @@ def _check_mistakes(registry: Registry) -> str:
     return "0.2.0 is in the registry as the same image as 0.1.0, and you are logged out"
 
 
+SAVED_MANIFEST = CLEANUP_FILES[0]
+"""Where the clean-up step has the learner keep the manifest it deletes (in their home)."""
+
+BLOBS_COMMAND = (
+    f"for blob in $(grep -o 'sha256:[0-9a-f]*' ~/{SAVED_MANIFEST}); do echo \"$blob $(curl -s -I "
+    f"-o /dev/null -w '%{{http_code}}' -u {settings.DEMO_USER}:{settings.DEMO_PASSWORD} "
+    f'http://{ADDRESS}/v2/{settings.DEMO_REPOSITORY}/blobs/$blob)"; done'
+)
+"""The clean-up step's command that asks the registry for each blob the deleted manifest named."""
+
+
+def _blobs(manifest: dict[str, Any]) -> list[str]:
+    """Return the digests of a manifest's image config and layers."""
+    return [manifest["config"]["digest"], *(layer["digest"] for layer in manifest["layers"])]
+
+
+def _check_cleanup(registry: Registry) -> str:
+    _show(
+        registry,
+        f"curl -s -u {settings.DEMO_USER}:{settings.DEMO_PASSWORD} "
+        f"http://{ADDRESS}/v2/{settings.DEMO_REPOSITORY}/tags/list",
+    )
+    _require(
+        registry.api.tags(settings.DEMO_REPOSITORY) == [],
+        f"{settings.DEMO_REPOSITORY} still has tags: run the `curl -X DELETE` cell.",
+    )
+    saved = registry.kit.home / SAVED_MANIFEST
+    _require(
+        saved.exists(),
+        f"~/{SAVED_MANIFEST} is missing: run the cell that saves the manifest, before the "
+        "one that deletes it.",
+    )
+    _show(registry, BLOBS_COMMAND)
+    shared = set(_blobs(registry.api.manifest(settings.BASE_REPOSITORY, "latest").json()))
+    blobs = _blobs(json.loads(saved.read_text()))
+    own = [blob for blob in blobs if blob not in shared]
+    for blob in own:
+        _require(
+            not registry.api.has_blob(settings.DEMO_REPOSITORY, blob),
+            f"The registry still serves {blob}, which only the deleted manifest used: run "
+            "the `registry garbage-collect` cell.",
+        )
+    _require(
+        all(registry.api.has_blob(settings.DEMO_REPOSITORY, blob) for blob in shared & set(blobs)),
+        f"The layers shared with {settings.BASE_REPOSITORY} are gone too: push it again "
+        "(run the notebook from its first cell).",
+    )
+    gone = len(own)
+    return (
+        f"{settings.DEMO_REPOSITORY} has no tags, the {gone} blobs only it used are gone, and "
+        f"the {len(blobs) - gone} layers it shared with {settings.BASE_REPOSITORY} stay"
+    )
+
+
 CHECK: dict[str, Callable[[Registry], str]] = {
     "concepts": _check_concepts,
     "login": _check_login,
@@ -162,4 +219,5 @@ CHECK: dict[str, Callable[[Registry], str]] = {
     "pull": _check_pull,
     "logout": _check_logout,
     "mistakes": _check_mistakes,
+    "cleanup": _check_cleanup,
 }

@@ -123,7 +123,19 @@ def fresh_start(kit: Kit) -> Registry:
     return registry
 
 
+CLEANUP_FILES = ("manifest.json", "digest.txt")
+"""What the clean-up step has the learner save in their home."""
+
+
+def _remove_cleanup_files(kit: Kit) -> None:
+    for name in CLEANUP_FILES:
+        if (kit.home / name).exists():
+            (kit.home / name).unlink()
+            journal.note(f"rm ~/{name}")
+
+
 def _prepare_concepts(registry: Registry) -> None:
+    _remove_cleanup_files(registry.kit)  # step 1 lists the home: as before any step
     images.remove_kit_images(registry.kit.client())
 
 
@@ -165,6 +177,18 @@ def _prepare_mistakes(registry: Registry) -> None:
     _type(registry, f"docker logout {ADDRESS}")
 
 
+def _prepare_cleanup(registry: Registry) -> None:
+    """Where the mistakes step leaves the learner: the registry holds the base and the demo
+    image as 0.1.0, latest and 0.2.0, this machine has 0.2.0 too, and nobody is logged in."""
+    _remove_cleanup_files(registry.kit)
+    images.load_demo_images(registry.kit.client())
+    pushed(registry)
+    login(registry)
+    _type(registry, f"docker tag {settings.DEMO_IMAGE} {remote_name('0.2.0')}")
+    _type(registry, f"docker push {remote_name('0.2.0')}")
+    _type(registry, f"docker logout {ADDRESS}")
+
+
 PREPARE: dict[str, Callable[[Registry], None]] = {
     "concepts": _prepare_concepts,
     "login": _prepare_login,
@@ -173,4 +197,5 @@ PREPARE: dict[str, Callable[[Registry], None]] = {
     "pull": _prepare_pull,
     "logout": _prepare_logout,
     "mistakes": _prepare_mistakes,
+    "cleanup": _prepare_cleanup,
 }

@@ -19,7 +19,10 @@ from pathlib import Path
 
 from helpers.paths import state_dir
 
-TOOLS = ("base64", "cat", "curl", "docker", "grep", "ls", "python3", "rm", "sed", "sh", "sleep")
+TOOLS = (
+    "base64", "cat", "curl", "docker", "grep", "ls", "python3", "rm", "sed", "sh", "sha256sum",
+    "sleep",
+)  # fmt: skip
 """Every program a step's command calls (a new one must be added here, or it is not found)."""
 
 

@@ -197,6 +197,36 @@ def test_the_guide_address_maps_to_the_real_registry(kit):
     ).output == ("localhost:40000/learner/hello-world\n")
 
 
+def test_the_guides_registry_container_is_the_sessions_and_prints_as_the_guides(kit):
+    """The ``main`` session's registry container, as the pages name it, is this session's
+    in a command, and this session's prints as the guide's."""
+    assert kit.session != "main"
+    split = "echo docker-share-kit-registry-main | sed 's/-registry-/ /'"
+    assert run(kit, split).output == f"docker-share-kit {kit.session}\n"
+    assert run(kit, "echo docker-share-kit-registry-main").output == (
+        "docker-share-kit-registry-main\n"
+    )
+
+
+GARBAGE_COLLECTED = (
+    "6 blobs marked, 3 blobs and 0 manifests eligible for deletion\n"
+    "blob eligible for deletion: sha256:be55\n"
+    "blob eligible for deletion: sha256:50c9\n"
+    "blob eligible for deletion: sha256:ea20\n"
+)
+
+
+def test_the_blobs_garbage_collection_deletes_are_listed_sorted():
+    """``registry garbage-collect`` lists the blobs it deletes in Go's random map order; the
+    stored output lists them sorted, and the lines around stay where they are."""
+    assert screen.in_sorted_order(GARBAGE_COLLECTED) == (
+        "6 blobs marked, 3 blobs and 0 manifests eligible for deletion\n"
+        "blob eligible for deletion: sha256:50c9\n"
+        "blob eligible for deletion: sha256:be55\n"
+        "blob eligible for deletion: sha256:ea20\n"
+    )
+
+
 @pytest.fixture
 def ipython(kit, tmp_path, monkeypatch) -> Iterator[InteractiveShell]:
     """Return a real IPython shell whose ``!`` goes through the kit's runner."""

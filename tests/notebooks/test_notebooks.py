@@ -41,6 +41,7 @@ COMMON_MUTATIONS = [
     Mutation("02-login.ipynb", "bGVhcm5lcjpsZWFybmVyLXBhc3M=", "bGVhcm5lcjpsZWFybmVyLXBhc3N="),
     Mutation("06-logout.ipynb", "no basic auth credentials", "unauthorized"),
     Mutation("07-common-mistakes.ipynb", "401 Unauthorized", "403 Forbidden"),
+    Mutation("08-clean-up.ipynb", '"tags":null', '"tags":[]'),
 ]
 MUTATIONS = {
     image_store.CLASSIC: [
@@ -74,7 +75,7 @@ def test_every_notebook_has_a_mutation(profile: str) -> None:
     assert sorted(m.notebook for m in MUTATIONS[profile]) == [p.name for p in NOTEBOOK_PATHS]
 
 
-SILENT = re.compile(r"docker tag \S+ \S+|rm \S+|echo '[^']*' > \S+")
+SILENT = re.compile(r"docker tag \S+ \S+|rm \S+|echo '[^']*' > \S+|curl -s .* > ~/\S+")
 """Commands that print nothing when they succeed; the runner still fails their cell on error."""
 
 
@@ -191,6 +192,7 @@ MISSING = {
     "pull": "run the `docker image rm` cell",
     "logout": "run the `docker logout` cell",
     "mistakes": "run the cells that tag and push it",
+    "cleanup": "run the `curl -X DELETE` cell",
 }
 """What each step's check asks for when the step's own commands were left out."""
 

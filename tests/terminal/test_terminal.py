@@ -9,13 +9,15 @@ the engine's image store.
 
 What the comparison forgives, and why (everything else must match):
 
-- the registry's real address and the tutorial folder's path are written back as the page
-  writes them (``localhost:5000``, ``~``), as the page tells the reader;
+- the registry's real address, its container's name (the test's session is not ``main``) and
+  the tutorial folder's path are written back as the page writes them (``localhost:5000``,
+  ``docker-share-kit-registry-main``, ``~``), as the page tells the reader;
 - tabs, which a terminal draws as spaces up to the next tab stop;
 - spaces at the end of a screen line (a terminal pads progress lines), and a last line
   without its newline (``config.json`` has none, so the prompt follows the ``}``);
 - the order of the per-layer lines of a push or pull: the containerd store prints them as
-  they finish, and the page lists them in the image's layer order;
+  they finish, and the page lists them in the image's layer order; and the order of the
+  blobs garbage collection deletes, which the page sorts;
 - what the engine's sanitize rules forgive in the notebooks too (``notebooks/sanitize``).
 
 Finally it pastes the way back and checks that the reader's own home, with their own
@@ -60,12 +62,17 @@ def sanitized(text: str, rules: list[tuple[re.Pattern[str], str]]) -> str:
     return text
 
 
-def as_the_page_writes_it(shown: str, address: str, home: Path, page_text: str) -> str:
+def as_the_page_writes_it(
+    shown: str, address: str, container: str, home: Path, page_text: str
+) -> str:
     """Return what a screen shows as the page writes it (see the module's docstring)."""
     text = "".join(line.rstrip() + "\n" for line in shown.splitlines())
-    text = screen.without_home(text.replace(address, settings.GUIDE_ADDRESS), home)
+    text = text.replace(address, settings.GUIDE_ADDRESS).replace(
+        container, settings.GUIDE_CONTAINER
+    )
+    text = screen.without_home(text, home)
     order = [line[:12] for line in page_text.splitlines() if re.match(r"[0-9a-f]{12}: ", line)]
-    return screen.in_layer_order(text, order)
+    return screen.in_sorted_order(screen.in_layer_order(text, order))
 
 
 def indented_blocks(printed: str) -> list[list[str]]:
@@ -127,6 +134,9 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
         assert go_back == [cli.GO_BACK]
         assert f"\n{cli.GO_BACK}\n" in TERMINAL_PAGE.read_text(), "the page's way back differs"
         address = found[1]
+        said = re.search(r"registry container is (\S+):", started.stdout)
+        assert said, started.stdout  # the test's session is not main
+        container = said[1]
         terminal = Terminal(session, shell_name, environment, mine)
         for line in paste_in:
             assert terminal.type(line) == "", f"pasting {line!r} printed something"
@@ -142,8 +152,9 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
                 if following is not None and following.kind == "output":
                     texts = dict(following.texts)
                     wanted = texts.get("*", texts.get(setup.profile, ""))
-                shown = terminal.type(block.text.replace(settings.GUIDE_ADDRESS, address))
-                got = as_the_page_writes_it(shown, address, home, wanted)
+                typed = block.text.replace(settings.GUIDE_ADDRESS, address)
+                shown = terminal.type(typed.replace(settings.GUIDE_CONTAINER, container))
+                got = as_the_page_writes_it(shown, address, container, home, wanted)
                 drawn = wanted.expandtabs()  # a terminal draws a tab as spaces to the next stop
                 if sanitized(got, rules) != sanitized(drawn, rules):
                     differences.append(
