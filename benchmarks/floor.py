@@ -44,6 +44,7 @@ start_registry() {{
         --label {settings.LABEL}=benchmark --label {settings.SESSION_LABEL}=benchmark \\
         -e REGISTRY_AUTH=htpasswd -e REGISTRY_AUTH_HTPASSWD_REALM=floor \\
         -e REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd -e REGISTRY_STORAGE_DELETE_ENABLED=true \\
+        -e REGISTRY_STORAGE_CACHE_BLOBDESCRIPTOR= \\
         -v "$htpasswd:/auth/htpasswd:ro" "$image" >/dev/null
     until [ "$(curl -s -o /dev/null -w '%{{http_code}}' "http://127.0.0.1:$port/v2/")" = 401 ]; do
         sleep 0.02
@@ -89,12 +90,14 @@ def journal_of_the_steps(kit: Kit) -> list[Section]:
 
 
 def line(entry: Entry) -> str:
-    """Return the script line that runs a command and stops the floor if it ends otherwise."""
+    """Return the script line that runs a command and stops the floor if it ends otherwise;
+    the guide's registry container is the floor's own."""
+    command = entry.command.replace(settings.GUIDE_CONTAINER, '"$registry"')
     if entry.expect == journal.FAILS:
-        return f"! {entry.command} || exit 1"
+        return f"! {command} || exit 1"
     if entry.expect == journal.EITHER:
-        return f"{entry.command} || true"
-    return entry.command
+        return f"{command} || true"
+    return command
 
 
 def script(sections: list[Section]) -> str:

@@ -14,6 +14,7 @@ start_registry() {
         --label io.docker-share-kit=benchmark --label io.docker-share-kit.session=benchmark \
         -e REGISTRY_AUTH=htpasswd -e REGISTRY_AUTH_HTPASSWD_REALM=floor \
         -e REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd -e REGISTRY_STORAGE_DELETE_ENABLED=true \
+        -e REGISTRY_STORAGE_CACHE_BLOBDESCRIPTOR= \
         -v "$htpasswd:/auth/htpasswd:ro" "$image" >/dev/null
     until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/")" = 401 ]; do
         sleep 0.02
@@ -170,7 +171,7 @@ curl -s -u learner:learner-pass -X DELETE http://localhost:5000/v2/learner/hello
 curl -s -o /dev/null -w '%{http_code}\n' -u learner:learner-pass -X DELETE http://localhost:5000/v2/learner/hello-world/manifests/$(cat ~/digest.txt)
 curl -s -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/tags/list
 for blob in $(grep -o 'sha256:[0-9a-f]*' ~/manifest.json); do echo "$blob $(curl -s -I -o /dev/null -w '%{http_code}' -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/blobs/$blob)"; done
-docker exec -e REGISTRY_LOG_LEVEL=warn docker-share-kit-registry-main registry garbage-collect /etc/docker/registry/config.yml
+docker exec -e REGISTRY_LOG_LEVEL=warn "$registry" registry garbage-collect /etc/docker/registry/config.yml
 for blob in $(grep -o 'sha256:[0-9a-f]*' ~/manifest.json); do echo "$blob $(curl -s -I -o /dev/null -w '%{http_code}' -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/blobs/$blob)"; done
 
 # 08-clean-up.ipynb: the check's commands
