@@ -242,6 +242,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     A run of the site tests alone never touches the engine, so it leaves it alone too.
     """
     kit = Kit.from_environment()
+    from helpers import credential_helper
+
+    credential_helper.stop_agent(kit.home)  # a helper step that failed halfway leaves it running
     if _engine is not None:
         _engine.stop()
         shutil.rmtree(kit.folder, ignore_errors=True)

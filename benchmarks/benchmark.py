@@ -36,6 +36,7 @@ from pathlib import Path
 
 from benchmarks.floor import FLOOR
 from helpers import (
+    credential_helper,
     debian_engine,
     engine,
     image_store,
@@ -102,7 +103,8 @@ def floor(image: str, htpasswd: Path) -> float:
     port = ports.free()
     script = home.parent / "floor.sh"  # its registry's address mapped, as the shell runner maps
     script.write_text(FLOOR.read_text().replace(settings.GUIDE_ADDRESS, f"localhost:{port}"))
-    command = [BASH, str(script), image, str(htpasswd), str(port)]
+    helper_path = ":".join(credential_helper.command_path())
+    command = [BASH, str(script), image, str(htpasswd), str(port), helper_path]
     return wall_time(lambda: run(command, env=shell.environment(kit), cwd=home))()
 
 

@@ -26,6 +26,8 @@ from helpers.kit import Kit
 from helpers.session_registries import kit_registry
 
 FLOOR = Path(__file__).resolve().parent / "floor.sh"
+HELPER_PATH = "$helper_path"
+"""Where the floor finds the credential helper, ``pass`` and GnuPG: its fourth argument."""
 
 HEADER = f"""\
 #!/usr/bin/env bash
@@ -33,11 +35,12 @@ HEADER = f"""\
 # bare commands in the same order, with nothing of the kit around them.
 # Made by `python -m benchmarks.floor` from a run of the steps: do not edit by hand.
 #
-# Usage (benchmarks/benchmark.py runs it so): bash floor.sh REGISTRY_IMAGE HTPASSWD_FILE PORT,
-# with localhost:5000 written as localhost:PORT, HOME holding the steps' materials (as
-# `python -m helpers terminal` leaves it), the demo images removed, and the kit's PATH.
+# Usage (benchmarks/benchmark.py runs it so): bash floor.sh REGISTRY_IMAGE HTPASSWD_FILE PORT
+# HELPER_PATH, with localhost:5000 written as localhost:PORT, HOME holding the steps' materials
+# (as `python -m helpers terminal` leaves it), the demo images removed, and the kit's PATH;
+# HELPER_PATH is the credential-helper step's (the helper, `pass` and GnuPG).
 set -euo pipefail
-image=$1 htpasswd=$2 port=$3
+image=$1 htpasswd=$2 port=$3 helper_path=$4
 registry=floor-registry-$$
 start_registry() {{
     docker run -d --name "$registry" -p "127.0.0.1:$port:5000" \\
@@ -75,14 +78,17 @@ def journal_of_the_steps(kit: Kit) -> list[Section]:
         for path in lesson.notebook_paths():
             notebook = lesson.read(path)
             step = lesson.step_of(notebook)
-            address = kit_registry(steps.start(step)).address  # the registry it started
+            step_kit = steps.start(step)  # with the step's PATH (a credential helper's)
+            address = kit_registry(step_kit).address  # the registry it started
+            if step_kit.command_path:
+                entries.append(Entry(f'export PATH="$PATH:{HELPER_PATH}"'))
             take(f"{path.name}: the set-up")
             for cell in notebook.cells:
                 if lesson.is_setup(cell) or lesson.is_check(cell):
                     continue
                 expect = shell.FAILS if lesson.fails_on_purpose(cell) else shell.SUCCEEDS
                 for command in lesson.commands(cell):
-                    shell.run(kit, command, address=address, expect=expect)
+                    shell.run(step_kit, command, address=address, expect=expect)
             take(f"{path.name}: the notebook's commands")
             steps.check(step)
             take(f"{path.name}: the check's commands")

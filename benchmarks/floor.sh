@@ -3,11 +3,12 @@
 # bare commands in the same order, with nothing of the kit around them.
 # Made by `python -m benchmarks.floor` from a run of the steps: do not edit by hand.
 #
-# Usage (benchmarks/benchmark.py runs it so): bash floor.sh REGISTRY_IMAGE HTPASSWD_FILE PORT,
-# with localhost:5000 written as localhost:PORT, HOME holding the steps' materials (as
-# `python -m helpers terminal` leaves it), the demo images removed, and the kit's PATH.
+# Usage (benchmarks/benchmark.py runs it so): bash floor.sh REGISTRY_IMAGE HTPASSWD_FILE PORT
+# HELPER_PATH, with localhost:5000 written as localhost:PORT, HOME holding the steps' materials
+# (as `python -m helpers terminal` leaves it), the demo images removed, and the kit's PATH;
+# HELPER_PATH is the credential-helper step's (the helper, `pass` and GnuPG).
 set -euo pipefail
-image=$1 htpasswd=$2 port=$3
+image=$1 htpasswd=$2 port=$3 helper_path=$4
 registry=floor-registry-$$
 start_registry() {
     docker run -d --name "$registry" -p "127.0.0.1:$port:5000" \
@@ -177,3 +178,23 @@ for blob in $(grep -o 'sha256:[0-9a-f]*' ~/manifest.json); do echo "$blob $(curl
 # 08-clean-up.ipynb: the check's commands
 curl -s -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/tags/list || true
 for blob in $(grep -o 'sha256:[0-9a-f]*' ~/manifest.json); do echo "$blob $(curl -s -I -o /dev/null -w '%{http_code}' -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/blobs/$blob)"; done || true
+
+# 09-credential-helper.ipynb: the set-up
+rm -rf ~/.docker
+mkdir ~/.docker
+export PATH="$PATH:$helper_path"
+
+# 09-credential-helper.ipynb: the notebook's commands
+gpg --batch --quiet --passphrase '' --quick-gen-key 'learner <learner@localhost>' future-default default never
+pass init learner@localhost
+echo '{"credsStore": "pass"}' > ~/.docker/config.json
+docker login localhost:5000 --username learner --password-stdin < ~/registry-password.txt
+cat ~/.docker/config.json
+docker-credential-pass list
+docker logout localhost:5000
+docker-credential-pass list
+gpgconf --kill gpg-agent
+
+# 09-credential-helper.ipynb: the check's commands
+cat ~/.docker/config.json || true
+docker-credential-pass list || true

@@ -14,6 +14,7 @@ import docker.errors
 import requests
 
 from helpers import (
+    credential_helper,
     debian_engine,
     engine,
     image_store,
@@ -52,6 +53,9 @@ def engine_up(kit: Kit) -> str:
     if private_engine.available() and debian_engine.supported():
         second = debian_engine.unpacked(progress=progress)
         done += f"; Docker {second.version()} for the containerd image store is in {second.root}"
+    if debian_engine.supported():
+        helper = credential_helper.unpacked(progress)
+        done += f"; {credential_helper.HELPER} is in {helper}"
     return done + "."
 
 
@@ -111,8 +115,11 @@ def terminal_instructions(
         f"{port}\n"
         "To follow the steps in your own terminal (bash or zsh), paste these lines into it:\n\n"
         f'    export KIT_OWN_HOME="${{KIT_OWN_HOME:-$HOME}}" HOME={shlex.quote(home)}\n'
-        '    export KIT_OWN_DOCKER_CONFIG="${KIT_OWN_DOCKER_CONFIG-${DOCKER_CONFIG-}}"\n'
-        "    unset DOCKER_CONFIG; cd ~\n"
+        + "".join(
+            f'    export KIT_OWN_{name}="${{KIT_OWN_{name}-${{{name}-}}}}"\n'
+            for name in OWN_SETTINGS
+        )
+        + f"    unset {' '.join(OWN_SETTINGS)}; cd ~\n"
         f"{engine_line}\n"
         "In that terminal ~ is now the kit's folder, so ~/.docker/config.json is the kit's: your\n"
         "own ~/.docker and the logins in it stay untouched (a credential store Docker finds by\n"
@@ -121,17 +128,25 @@ def terminal_instructions(
     )
 
 
+OWN_SETTINGS = ("DOCKER_CONFIG", "GNUPGHOME", "PASSWORD_STORE_DIR")
+"""Variables that would point the tutorial's commands at the user's own Docker config, GnuPG
+keys or password store: unset in the tutorial's terminal, and given back on the way back."""
+
 GO_BACK = (
-    'export HOME="$KIT_OWN_HOME" DOCKER_CONFIG="$KIT_OWN_DOCKER_CONFIG"; '
-    '[ -n "$DOCKER_CONFIG" ] || unset DOCKER_CONFIG; unset KIT_OWN_HOME KIT_OWN_DOCKER_CONFIG; cd ~'
+    'export HOME="$KIT_OWN_HOME" '
+    + " ".join(f'{name}="$KIT_OWN_{name}"' for name in OWN_SETTINGS)
+    + "; "
+    + "".join(f'[ -n "${name}" ] || unset {name}; ' for name in OWN_SETTINGS)
+    + f"unset KIT_OWN_HOME {' '.join(f'KIT_OWN_{name}' for name in OWN_SETTINGS)}; cd ~"
 )
-"""What gives a terminal its own home back, and its own ``DOCKER_CONFIG`` if it had one."""
+"""What gives a terminal its own home back, and its own ``OWN_SETTINGS`` if it had them."""
 
 
 def down(kit: Kit, every_session: bool = False) -> str:
     """Remove this session's registry container and volume (or those of every session, and
     the private engines of test runs that were killed)."""
     count = session_registries.remove_leftovers(kit, every_session)
+    credential_helper.stop_agent(kit.home)  # the helper step's, should it have been left running
     scope = "every session" if every_session else f"session {kit.session}"
     done = f"Removed {count} kit registry container(s) of {scope}, with their volumes"
     engines = orphan_engines.stop_orphans() if every_session else 0

@@ -36,6 +36,9 @@ class Kit:
     """Where the engine answers (``unix://...`` or ``tcp://...``), as the docker CLI finds it."""
     state: Path
     """The kit's state folder, shared by every session (engines, tools, sessions)."""
+    command_path: tuple[str, ...] = ()
+    """Folders the shell runner's commands search after the kit's own tools: none, except in
+    the credential-helper step (``steps.kit_for``)."""
 
     @classmethod
     def from_environment(cls, session: str | None = None) -> Kit:

@@ -7,6 +7,7 @@ What the registry holds, they ask its API (``registry.api``).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import docker.errors
 
@@ -14,13 +15,15 @@ from helpers.kit import Kit
 from helpers.registry import Registry
 
 
+def docker_config(kit: Kit) -> dict[str, Any]:
+    """Return the session's ``config.json`` (empty if there is none)."""
+    path = kit.docker_config / "config.json"
+    return dict(json.loads(path.read_text())) if path.exists() else {}
+
+
 def stored_auths(kit: Kit) -> dict[str, object]:
     """Return the ``auths`` section of the session's ``config.json`` (empty if there is none)."""
-    path = kit.docker_config / "config.json"
-    if not path.exists():
-        return {}
-    auths = json.loads(path.read_text()).get("auths") or {}
-    return dict(auths)
+    return dict(docker_config(kit).get("auths") or {})
 
 
 def logged_in(registry: Registry) -> bool:

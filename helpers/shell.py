@@ -61,9 +61,9 @@ def as_the_guide_names_it(kit: Kit, text: str) -> str:
 def environment(kit: Kit) -> dict[str, str]:
     """Return the fixed environment commands run in: C locale, UTC, a terminal, the session's
     home (so ``~/.docker`` is the kit's, never the user's), and a ``PATH`` on which the docker
-    CLI finds no credential helper (``helpers.tools``)."""
+    CLI finds no credential helper (``helpers.tools``), unless the kit's step brings one."""
     env = {
-        "PATH": str(tools_dir()),
+        "PATH": os.pathsep.join((str(tools_dir()), *kit.command_path)),
         "HOME": str(kit.home),
         "LANG": "C",
         "LC_ALL": "C",

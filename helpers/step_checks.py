@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from helpers import lesson, local_state, registry_api, settings, shell
+from helpers import credential_helper, lesson, local_state, registry_api, settings, shell
 from helpers.errors import StepIncomplete
 from helpers.registry import Registry
 from helpers.settings import DEMO_TAGS as TAGS
@@ -211,6 +211,37 @@ def _check_cleanup(registry: Registry) -> str:
     )
 
 
+def _check_helper(registry: Registry) -> str:
+    kit = registry.kit
+    _show(registry, "cat ~/.docker/config.json")
+    _require(
+        local_state.docker_config(kit).get("credsStore") == "pass",
+        "~/.docker/config.json names no credential store: run the cell that writes `credsStore`.",
+    )
+    _require(
+        not local_state.logged_in(registry),
+        f"Credentials for {ADDRESS} are still stored: run the `docker logout` cell.",
+    )
+    _show(registry, f"{credential_helper.HELPER} list")
+    store = kit.home / ".password-store" / "docker-credential-helpers"
+    _require(
+        store.is_dir(),
+        "The password store holds nothing Docker put there: run the `docker login` cell.",
+    )
+    _require(
+        not any(store.iterdir()),
+        "The password store still holds a login: run the `docker logout` cell.",
+    )
+    _require(
+        not credential_helper.agent_runs(kit.home, kit.command_path),
+        "The GnuPG agent of the key still runs: run the `gpgconf --kill gpg-agent` cell.",
+    )
+    return (
+        "Docker kept the login in pass, not in config.json, docker logout took it out of the "
+        "store, and the key's agent is stopped"
+    )
+
+
 CHECK: dict[str, Callable[[Registry], str]] = {
     "concepts": _check_concepts,
     "login": _check_login,
@@ -220,4 +251,5 @@ CHECK: dict[str, Callable[[Registry], str]] = {
     "logout": _check_logout,
     "mistakes": _check_mistakes,
     "cleanup": _check_cleanup,
+    "helper": _check_helper,
 }

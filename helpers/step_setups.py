@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
-from helpers import images, journal, local_state, settings, shell
+from helpers import credential_helper, images, journal, local_state, settings, shell
 from helpers.kit import Kit
 from helpers.registry import Registry
 from helpers.session_registries import kit_registry
@@ -33,7 +33,11 @@ def logout(kit: Kit) -> None:
 
 
 def login(registry: Registry) -> None:
-    """Store the demo credentials for the kit's registry."""
+    """Store the demo credentials for the kit's registry, in ``config.json``: a credential
+    store that the helper step left named there goes first (only that step's commands find
+    its helper)."""
+    if "credsStore" in local_state.docker_config(registry.kit):
+        logout(registry.kit)
     _type(
         registry,
         f"echo {settings.DEMO_PASSWORD} | docker login {ADDRESS} "
@@ -189,6 +193,19 @@ def _prepare_cleanup(registry: Registry) -> None:
     _type(registry, f"docker logout {ADDRESS}")
 
 
+def _prepare_helper(registry: Registry) -> None:
+    """Logged out, with a ``~/.docker`` folder (the step writes ``config.json`` itself), and
+    no password store or GnuPG key yet, which the step makes. Say in a sentence if the helper,
+    ``pass`` or GnuPG cannot be had here, before anything changes."""
+    kit = registry.kit
+    credential_helper.check_socket_room(kit)
+    credential_helper.check_round_trip(kit.command_path)
+    credential_helper.forget(kit, kit.command_path)
+    logout(kit)
+    kit.docker_config.mkdir(parents=True)
+    journal.note("mkdir ~/.docker")
+
+
 PREPARE: dict[str, Callable[[Registry], None]] = {
     "concepts": _prepare_concepts,
     "login": _prepare_login,
@@ -198,4 +215,5 @@ PREPARE: dict[str, Callable[[Registry], None]] = {
     "logout": _prepare_logout,
     "mistakes": _prepare_mistakes,
     "cleanup": _prepare_cleanup,
+    "helper": _prepare_helper,
 }

@@ -8,17 +8,30 @@ one line what that confirms, or in one sentence what is missing (``step_checks``
 
 from __future__ import annotations
 
-from helpers import lesson, shell, step_checks, step_setups
+import dataclasses
+
+from helpers import credential_helper, lesson, shell, step_checks, step_setups
 from helpers.errors import StepIncomplete
 from helpers.kit import Kit
 from helpers.session_registries import kit_registry, running_registry
+
+HELPER_STEP = "helper"
+"""The step whose commands use a credential helper: only they find one on their ``PATH``."""
+
+
+def kit_for(step: str) -> Kit:
+    """Make the session's kit as a step's commands need it."""
+    kit = Kit.from_environment()
+    if step == HELPER_STEP:
+        return dataclasses.replace(kit, command_path=credential_helper.command_path())
+    return kit
 
 
 def start(step: str) -> Kit:
     """Make the session's kit, get its registry, route ``!`` through the shell runner, and
     prepare ``step``; return the kit."""
-    kit = Kit.from_environment()
-    shell.install(kit)  # first: should the rest fail, `!` still never waits at a prompt
+    shell.install(Kit.from_environment())  # first: should the rest fail, `!` never waits
+    kit = kit_for(step)
     failing = lesson.failing_cells(lesson.notebook_for(step))
     registry = kit_registry(kit)
     shell.install(kit, failing=failing, address=registry.address)
@@ -32,7 +45,7 @@ def check(step: str) -> None:
     what that confirms; raise one sentence if something is missing.
 
     It makes the session's kit again, so that it also answers after a restarted kernel."""
-    registry = running_registry(Kit.from_environment())
+    registry = running_registry(kit_for(step))
     if registry is None:
         raise StepIncomplete("The kit's registry is not running: run this notebook's first cell.")
     print(f"ok: {step_checks.CHECK[step](registry)}")

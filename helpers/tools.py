@@ -20,10 +20,11 @@ from pathlib import Path
 from helpers.paths import state_dir
 
 TOOLS = (
-    "base64", "cat", "curl", "docker", "grep", "ls", "python3", "rm", "sed", "sh", "sha256sum",
-    "sleep",
+    "base64", "cat", "curl", "docker", "grep", "ls", "mkdir", "python3", "rm", "sed", "sh",
+    "sha256sum", "sleep",
 )  # fmt: skip
-"""Every program a step's command calls (a new one must be added here, or it is not found)."""
+"""Every program a step's command calls, or the floor's record of a set-up (a new one must be
+added here, or it is not found)."""
 
 
 def _python() -> str:

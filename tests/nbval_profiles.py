@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from nbval.plugin import IPyNbCell
 
-from helpers import engine, expected
+from helpers import credential_helper, engine, expected, lesson, steps
 from helpers.errors import KitError
 
 SETUP = pytest.StashKey[expected.Setup]()
@@ -44,13 +44,25 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give each notebook cell the outputs stored for the engine's profile."""
+    """Give each notebook cell the outputs stored for the engine's profile; skip the
+    credential-helper step, with its sentence, where the helper cannot be had (no other step
+    needs it)."""
     setup = config.stash.get(SETUP, None)
     if setup is None:
         return
-    for item in items:
-        if isinstance(item, IPyNbCell):
-            item.cell.outputs = expected.cell_outputs(item.cell, setup.profile)
+    cells = [item for item in items if isinstance(item, IPyNbCell)]
+    for item in cells:
+        item.cell.outputs = expected.cell_outputs(item.cell, setup.profile)
+    helper_notebook = lesson.notebook_for(steps.HELPER_STEP).resolve()
+    if not any(item.path.resolve() == helper_notebook for item in cells):
+        return
+    try:
+        credential_helper.command_path()
+    except KitError as error:
+        skip = pytest.mark.skip(reason=str(error))
+        for item in cells:
+            if item.path.resolve() == helper_notebook:
+                item.add_marker(skip)
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:

@@ -100,14 +100,19 @@ def _remove_sentinels(client: docker.DockerClient, kit: Kit) -> None:
 
 
 def _clear_sessions(kits: tuple[Kit, ...]) -> None:
+    """Remove the sessions' registries, and their Docker config: the tests log in to a plain
+    ``config.json``, and a run of every step (the notebooks, the floor) leaves step 9's
+    credential helper named there."""
     for kit in kits:
         remove_leftovers(kit)
+        shutil.rmtree(kit.docker_config, ignore_errors=True)
 
 
 @pytest.fixture
 def empty_sessions(docker_client: docker.DockerClient, kit: Kit, other_kit: Kit) -> Iterator[None]:
-    """Start and end the test with no kit registry in the tests' two sessions (other tests may
-    leave the session's registry running for reuse, as ``kit_registry()`` intends)."""
+    """Start and end the test with no kit registry and no Docker config in the tests' two
+    sessions (other tests may leave the session's registry running for reuse, as
+    ``kit_registry()`` intends)."""
     _clear_sessions((kit, other_kit))
     yield
     _clear_sessions((kit, other_kit))

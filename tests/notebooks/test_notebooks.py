@@ -18,8 +18,17 @@ import nbformat
 import pytest
 from nbval_process import run_nbval
 
-from helpers import engine, expected, image_store, lesson, session_registries, step_checks, steps
-from helpers.errors import StepIncomplete
+from helpers import (
+    credential_helper,
+    engine,
+    expected,
+    image_store,
+    lesson,
+    session_registries,
+    step_checks,
+    steps,
+)
+from helpers.errors import KitError, StepIncomplete
 from helpers.expected import NOTEBOOKS
 from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
@@ -42,6 +51,7 @@ COMMON_MUTATIONS = [
     Mutation("06-logout.ipynb", "no basic auth credentials", "unauthorized"),
     Mutation("07-common-mistakes.ipynb", "401 Unauthorized", "403 Forbidden"),
     Mutation("08-clean-up.ipynb", '"tags":null', '"tags":[]'),
+    Mutation("09-credential-helper.ipynb", "Password store initialized", "Password store created"),
 ]
 MUTATIONS = {
     image_store.CLASSIC: [
@@ -75,7 +85,10 @@ def test_every_notebook_has_a_mutation(profile: str) -> None:
     assert sorted(m.notebook for m in MUTATIONS[profile]) == [p.name for p in NOTEBOOK_PATHS]
 
 
-SILENT = re.compile(r"docker tag \S+ \S+|rm \S+|echo '[^']*' > \S+|curl -s .* > ~/\S+")
+SILENT = re.compile(
+    r"docker tag \S+ \S+|rm \S+|echo '[^']*' > \S+|curl -s .* > ~/\S+|gpg --batch --quiet .*"
+    r"|gpgconf --kill \S+"
+)
 """Commands that print nothing when they succeed; the runner still fails their cell on error."""
 
 
@@ -193,6 +206,7 @@ MISSING = {
     "logout": "run the `docker logout` cell",
     "mistakes": "run the cells that tag and push it",
     "cleanup": "run the `curl -X DELETE` cell",
+    "helper": "run the cell that writes `credsStore`",
 }
 """What each step's check asks for when the step's own commands were left out."""
 
@@ -220,6 +234,20 @@ def test_every_step_has_a_check_that_can_fail() -> None:
         == set(step_checks.CHECK)
         == {lesson.step_of(nbformat.read(p, as_version=4)) for p in NOTEBOOK_PATHS}
     )
+
+
+def test_the_helper_step_says_in_one_sentence_what_this_machine_lacks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without ``pass`` and GnuPG on the ``PATH``, the credential-helper step names what is
+    missing in one sentence and says that no other step needs it (nbval then skips it)."""
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(KitError) as raised:
+        credential_helper.command_path()
+    sentence = str(raised.value)
+    assert sentence.startswith("This step needs pass, gpg and gpgconf, which this machine lacks")
+    assert sentence.endswith("the other steps do not need it, so you can skip this one.")
+    assert "\n" not in sentence
 
 
 def test_a_check_never_starts_a_registry(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 from tmux_terminal import PROMPTS, Terminal, missing
 
-from helpers import cli, engine, expected, screen, settings
+from helpers import cli, credential_helper, engine, expected, lesson, screen, settings, steps
 from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
 from tests.site.site_support import build_once, notebook_paths, notebook_url, page_blocks
@@ -110,10 +110,15 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
     mine = tmp_path / "me"
     (mine / ".docker").mkdir(parents=True)
     (mine / ".docker" / "config.json").write_bytes(USER_CONFIG)
+    for own in ("gnupg", "password-store"):  # the reader's keys and passwords, set by name
+        (mine / own).mkdir()
+        (mine / own / "mine").write_text("the reader's own\n")
     before = _digest(mine)
     environment = {
         "HOME": str(mine),
         "DOCKER_CONFIG": str(mine / ".docker"),  # the reader's own, set before they start
+        "GNUPGHOME": str(mine / "gnupg"),
+        "PASSWORD_STORE_DIR": str(mine / "password-store"),
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "TERM": "xterm-256color",
         "LANG": "C.UTF-8",
@@ -141,6 +146,10 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
         for line in paste_in:
             assert terminal.type(line) == "", f"pasting {line!r} printed something"
         for notebook in notebook_paths():
+            if lesson.step_of(lesson.read(notebook)) == steps.HELPER_STEP:
+                # The reader installs the credential helper when its step asks, not before:
+                # with it on the PATH, step 2's login would already go to it.
+                terminal.type(f'export PATH="{credential_helper.unpacked()}:$PATH"')
             page = notebook_url(notebook)
             blocks = page_blocks((site / page).read_text(encoding="utf-8"))
             assert any(block.kind == "command" for block in blocks), f"{page}: no command"
@@ -162,8 +171,11 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
                     )
         for line in go_back:
             terminal.type(line)
-        restored = terminal.type('echo "$HOME|$DOCKER_CONFIG|${KIT_OWN_HOME-gone}"')
-        assert restored == f"{mine}|{mine / '.docker'}|gone\n"
+        restored = terminal.type(
+            'echo "$HOME|$DOCKER_CONFIG|$GNUPGHOME|$PASSWORD_STORE_DIR|${KIT_OWN_HOME-gone}"'
+        )
+        own = (mine, mine / ".docker", mine / "gnupg", mine / "password-store")
+        assert restored == "|".join(map(str, own)) + "|gone\n"
     finally:
         if terminal is not None:
             terminal.close()
