@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
-from helpers import credential_helper, images, journal, local_state, settings, shell
+from helpers import images, journal, local_state, settings, shell
 from helpers.kit import Kit
 from helpers.registry import Registry
 from helpers.session_registries import kit_registry
@@ -21,7 +21,7 @@ from helpers.settings import GUIDE_ADDRESS as ADDRESS
 from helpers.settings import remote_name
 
 
-def _type(registry: Registry, command: str) -> None:
+def type_in(registry: Registry, command: str) -> None:
     """Run a command as the learner types it, in the registry's session, at its address."""
     shell.run(registry.kit, command, address=registry.address)
 
@@ -38,7 +38,7 @@ def login(registry: Registry) -> None:
     its helper)."""
     if "credsStore" in local_state.docker_config(registry.kit):
         logout(registry.kit)
-    _type(
+    type_in(
         registry,
         f"echo {settings.DEMO_PASSWORD} | docker login {ADDRESS} "
         f"-u {settings.DEMO_USER} --password-stdin",
@@ -58,14 +58,14 @@ def untag_remote_names(registry: Registry, tags: tuple[str, ...] = TAGS) -> None
 def tag_remote_names(registry: Registry) -> None:
     """Give the demo image both names the push step pushes."""
     for tag in TAGS:
-        _type(registry, f"docker tag {settings.DEMO_IMAGE} {remote_name(tag)}")
+        type_in(registry, f"docker tag {settings.DEMO_IMAGE} {remote_name(tag)}")
 
 
 def publish_base(registry: Registry) -> None:
     """Push the base image to ``library/tinybase``, as the push step has the learner do."""
     name = remote_name("latest", settings.BASE_REPOSITORY)
-    _type(registry, f"docker tag {settings.BASE_IMAGE} {name}")
-    _type(registry, f"docker push {name}")
+    type_in(registry, f"docker tag {settings.BASE_IMAGE} {name}")
+    type_in(registry, f"docker push {name}")
 
 
 def empty_registry(registry: Registry) -> None:
@@ -87,7 +87,7 @@ def push_both(registry: Registry) -> None:
     base_published(registry)
     tag_remote_names(registry)
     for tag in TAGS:
-        _type(registry, f"docker push {remote_name(tag)}")
+        type_in(registry, f"docker push {remote_name(tag)}")
 
 
 def pushed(registry: Registry) -> None:
@@ -131,7 +131,8 @@ CLEANUP_FILES = ("manifest.json", "digest.txt")
 """What the clean-up step has the learner save in their home."""
 
 
-def _remove_cleanup_files(kit: Kit) -> None:
+def remove_cleanup_files(kit: Kit) -> None:
+    """Remove what the clean-up step has the learner save in their home."""
     for name in CLEANUP_FILES:
         if (kit.home / name).exists():
             (kit.home / name).unlink()
@@ -139,7 +140,7 @@ def _remove_cleanup_files(kit: Kit) -> None:
 
 
 def _prepare_concepts(registry: Registry) -> None:
-    _remove_cleanup_files(registry.kit)  # step 1 lists the home: as before any step
+    remove_cleanup_files(registry.kit)  # step 1 lists the home: as before any step
     images.remove_kit_images(registry.kit.client())
 
 
@@ -178,32 +179,7 @@ def _prepare_mistakes(registry: Registry) -> None:
     pushed(registry)
     logout(registry.kit)  # then log in and out, to leave config.json as `docker logout` writes it
     login(registry)
-    _type(registry, f"docker logout {ADDRESS}")
-
-
-def _prepare_cleanup(registry: Registry) -> None:
-    """Where the mistakes step leaves the learner: the registry holds the base and the demo
-    image as 0.1.0, latest and 0.2.0, this machine has 0.2.0 too, and nobody is logged in."""
-    _remove_cleanup_files(registry.kit)
-    images.load_demo_images(registry.kit.client())
-    pushed(registry)
-    login(registry)
-    _type(registry, f"docker tag {settings.DEMO_IMAGE} {remote_name('0.2.0')}")
-    _type(registry, f"docker push {remote_name('0.2.0')}")
-    _type(registry, f"docker logout {ADDRESS}")
-
-
-def _prepare_helper(registry: Registry) -> None:
-    """Logged out, with a ``~/.docker`` folder (the step writes ``config.json`` itself), and
-    no password store or GnuPG key yet, which the step makes. Say in a sentence if the helper,
-    ``pass`` or GnuPG cannot be had here, before anything changes."""
-    kit = registry.kit
-    credential_helper.check_socket_room(kit)
-    credential_helper.check_round_trip(kit.command_path)
-    credential_helper.forget(kit, kit.command_path)
-    logout(kit)
-    kit.docker_config.mkdir(parents=True)
-    journal.note("mkdir ~/.docker")
+    type_in(registry, f"docker logout {ADDRESS}")
 
 
 PREPARE: dict[str, Callable[[Registry], None]] = {
@@ -214,6 +190,4 @@ PREPARE: dict[str, Callable[[Registry], None]] = {
     "pull": _prepare_pull,
     "logout": _prepare_logout,
     "mistakes": _prepare_mistakes,
-    "cleanup": _prepare_cleanup,
-    "helper": _prepare_helper,
 }

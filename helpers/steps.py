@@ -10,10 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 
-from helpers import credential_helper, lesson, shell, step_checks, step_setups
+from helpers import (
+    beyond_guide_checks,
+    beyond_guide_setups,
+    credential_helper,
+    lesson,
+    shell,
+    step_checks,
+    step_setups,
+)
 from helpers.errors import StepIncomplete
 from helpers.kit import Kit
 from helpers.session_registries import kit_registry, running_registry
+
+PREPARE = {**step_setups.PREPARE, **beyond_guide_setups.PREPARE}
+"""Each step's set-up, by step name."""
+CHECK = {**step_checks.CHECK, **beyond_guide_checks.CHECK}
+"""Each step's check, by step name."""
 
 HELPER_STEP = "helper"
 """The step whose commands use a credential helper: only they find one on their ``PATH``."""
@@ -36,7 +49,7 @@ def start(step: str) -> Kit:
     registry = kit_registry(kit)
     shell.install(kit, failing=failing, address=registry.address)
     step_setups.materials(kit)
-    step_setups.PREPARE[step](registry)
+    PREPARE[step](registry)
     return kit
 
 
@@ -48,4 +61,4 @@ def check(step: str) -> None:
     registry = running_registry(kit_for(step))
     if registry is None:
         raise StepIncomplete("The kit's registry is not running: run this notebook's first cell.")
-    print(f"ok: {step_checks.CHECK[step](registry)}")
+    print(f"ok: {CHECK[step](registry)}")

@@ -25,7 +25,6 @@ from helpers import (
     image_store,
     lesson,
     session_registries,
-    step_checks,
     steps,
 )
 from helpers.errors import KitError, StepIncomplete
@@ -231,7 +230,8 @@ def test_a_check_fails_when_the_steps_commands_were_skipped(
 def test_every_step_has_a_check_that_can_fail() -> None:
     assert (
         set(MISSING)
-        == set(step_checks.CHECK)
+        == set(steps.CHECK)
+        == set(steps.PREPARE)
         == {lesson.step_of(nbformat.read(p, as_version=4)) for p in NOTEBOOK_PATHS}
     )
 

@@ -38,7 +38,16 @@ from pathlib import Path
 import pytest
 from tmux_terminal import PROMPTS, Terminal, missing
 
-from helpers import cli, credential_helper, engine, expected, lesson, screen, settings, steps
+from helpers import (
+    credential_helper,
+    engine,
+    expected,
+    lesson,
+    own_terminal,
+    screen,
+    settings,
+    steps,
+)
 from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
 from tests.site.site_support import build_once, notebook_paths, notebook_url, page_blocks
@@ -136,8 +145,9 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
         paste_in, go_back = indented_blocks(started.stdout)
         found = re.search(r"ready at (localhost:\d+)", started.stdout)
         assert found and f" HOME={home}" in paste_in[0], started.stdout
-        assert go_back == [cli.GO_BACK]
-        assert f"\n{cli.GO_BACK}\n" in TERMINAL_PAGE.read_text(), "the page's way back differs"
+        assert go_back == [own_terminal.GO_BACK]
+        page_back = f"\n{own_terminal.GO_BACK}\n" in TERMINAL_PAGE.read_text()
+        assert page_back, "the page's way back differs"
         address = found[1]
         said = re.search(r"registry container is (\S+):", started.stdout)
         assert said, started.stdout  # the test's session is not main

@@ -1,0 +1,43 @@
+"""Put the world in the state each step beyond the guide starts from (as ``step_setups`` does
+for the guide's steps)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from helpers import credential_helper, images, journal, settings
+from helpers.registry import Registry
+from helpers.settings import GUIDE_ADDRESS as ADDRESS
+from helpers.settings import remote_name
+from helpers.step_setups import login, logout, pushed, remove_cleanup_files, type_in
+
+
+def _prepare_cleanup(registry: Registry) -> None:
+    """Where the mistakes step leaves the learner: the registry holds the base and the demo
+    image as 0.1.0, latest and 0.2.0, this machine has 0.2.0 too, and nobody is logged in."""
+    remove_cleanup_files(registry.kit)
+    images.load_demo_images(registry.kit.client())
+    pushed(registry)
+    login(registry)
+    type_in(registry, f"docker tag {settings.DEMO_IMAGE} {remote_name('0.2.0')}")
+    type_in(registry, f"docker push {remote_name('0.2.0')}")
+    type_in(registry, f"docker logout {ADDRESS}")
+
+
+def _prepare_helper(registry: Registry) -> None:
+    """Logged out, with a ``~/.docker`` folder (the step writes ``config.json`` itself), and
+    no password store or GnuPG key yet, which the step makes. Say in a sentence if the helper,
+    ``pass`` or GnuPG cannot be had here, before anything changes."""
+    kit = registry.kit
+    credential_helper.check_socket_room(kit)
+    credential_helper.check_round_trip(kit.command_path)
+    credential_helper.forget(kit, kit.command_path)
+    logout(kit)
+    kit.docker_config.mkdir(parents=True)
+    journal.note("mkdir ~/.docker")
+
+
+PREPARE: dict[str, Callable[[Registry], None]] = {
+    "cleanup": _prepare_cleanup,
+    "helper": _prepare_helper,
+}

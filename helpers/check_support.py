@@ -1,0 +1,43 @@
+"""What every step check does: show a command as a terminal would, and require a condition.
+
+A check shows what it looks at (the ``docker`` or ``curl`` commands it runs, after ``$ ``,
+and what they print), then returns what it confirmed, or raises one sentence saying what is
+missing (``StepIncomplete``). It never starts a registry.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from helpers import lesson, registry_api, settings, shell
+from helpers.errors import StepIncomplete
+from helpers.registry import Registry
+from helpers.settings import GUIDE_ADDRESS as ADDRESS
+
+
+def require(condition: bool, sentence: str) -> None:
+    """Raise the sentence that says what is missing, unless the condition holds."""
+    if not condition:
+        raise StepIncomplete(sentence)
+
+
+def show(registry: Registry, command: str) -> str:
+    """Run one of a check's commands and show it, and what it printed, as a terminal would."""
+    result = shell.run(registry.kit, command, address=registry.address, expect=shell.EITHER)
+    sys.stdout.write(f"{lesson.PROMPT}{command}\n{result.output}")
+    sys.stdout.flush()
+    return result.output
+
+
+def short(image_id: str | None) -> str:
+    """Return an image ID as ``docker image ls`` shows it (12 hex digits)."""
+    return (image_id or "").removeprefix("sha256:")[:12]
+
+
+def digest_command(repository: str, tag: str) -> str:
+    """Return the ``curl`` command that shows the manifest digest the registry serves."""
+    return (
+        f"curl -s -I -u {settings.DEMO_USER}:{settings.DEMO_PASSWORD} "
+        f"-H 'Accept: {registry_api.DOCKER_MANIFEST}' -H 'Accept: {registry_api.OCI_MANIFEST}' "
+        f"http://{ADDRESS}/v2/{repository}/manifests/{tag} | grep Docker-Content-Digest"
+    )
