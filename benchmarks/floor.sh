@@ -180,6 +180,8 @@ curl -s -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/tag
 for blob in $(grep -o 'sha256:[0-9a-f]*' ~/manifest.json); do echo "$blob $(curl -s -I -o /dev/null -w '%{http_code}' -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/blobs/$blob)"; done || true
 
 # 09-credential-helper.ipynb: the set-up
+rm -rf ~/.gnupg-kit
+mkdir -m 700 ~/.gnupg-kit
 rm -rf ~/.docker
 mkdir ~/.docker
 export PATH="$PATH:$helper_path"

@@ -79,7 +79,11 @@ def terminal(kit: Kit) -> str:
     host = kit.engine_host
     from_context = "DOCKER_HOST" not in os.environ and host != engine.DEFAULT_HOST
     context_host = host if from_context else None
-    return own_terminal.instructions(found.address, found.name, str(kit.home), context_host)
+    helper = credential_helper.helper_dir() / credential_helper.HELPER
+    helper_dir = str(helper.parent) if helper.exists() else None
+    return own_terminal.instructions(
+        found.address, found.name, str(kit.home), context_host, helper_dir
+    )
 
 
 def down(kit: Kit, every_session: bool = False) -> str:

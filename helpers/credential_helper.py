@@ -6,14 +6,16 @@ never uses. So the kit unpacks the package into its state folder instead of inst
 as it does with Debian 13's docker.io. ``pass`` and GnuPG come from the system (on Debian as
 root, ``scripts/setup`` installs the ``pass`` package, which brings GnuPG).
 
-The step runs in the session's home, so ``pass`` keeps its store in ``~/.password-store`` and
-GnuPG its throwaway key in ``~/.gnupg`` there, never in the user's own. Only that step's
-commands see the helper on their ``PATH``: in the other steps the docker CLI must find no
-helper at all (``helpers.tools``).
+The step runs in the session's home, so ``pass`` keeps its store in ``~/.password-store`` there,
+and GnuPG its throwaway key in the session's own GnuPG home (``settings.GNUPG_FOLDER``, never
+``~/.gnupg``, which GnuPG would take for the user's and reach the user's own agent through).
+Only that step's commands see the helper on their ``PATH``: in the other steps the docker CLI
+must find no helper at all (``helpers.tools``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -21,7 +23,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from helpers import debian_engine, journal
+from helpers import debian_engine, journal, settings
 from helpers.errors import KitError
 from helpers.kit import Kit
 from helpers.paths import state_dir
@@ -44,11 +46,15 @@ def helper_dir() -> Path:
 
 
 def unpacked(progress: Callable[[str], None] = lambda line: None) -> Path:
-    """Return the folder of the unpacked helper, fetching Debian's package if it is missing;
-    or say in a sentence why it cannot be had here."""
+    """Return the folder of the helper: the kit's unpacked copy, else one the user installed,
+    else Debian's package fetched and unpacked now; or say in a sentence why it cannot be had
+    here."""
     folder = helper_dir()
     if (folder / HELPER).exists():
         return folder
+    installed = shutil.which(HELPER)
+    if installed is not None:
+        return Path(installed).parent
     if not debian_engine.supported():
         raise KitError(
             f"{HELPER} is not here, and the kit can fetch Debian's {PACKAGE} only as root on "
@@ -80,8 +86,9 @@ def command_path() -> tuple[str, ...]:
 
 
 def check_socket_room(kit: Kit) -> None:
-    """Say in a sentence if GnuPG's sockets in the session's ``~/.gnupg`` would not fit."""
-    socket = kit.home / ".gnupg" / LONGEST_SOCKET
+    """Say in a sentence if GnuPG's sockets in the session's GnuPG home would not fit (GnuPG
+    puts them there where ``/run/user/UID`` does not exist)."""
+    socket = kit.gnupg_home / LONGEST_SOCKET
     if len(str(socket)) > SOCKET_PATH_MAX:
         raise KitError(
             f"GnuPG keeps its sockets in {socket.parent}, whose path is {len(str(socket))} "
@@ -91,7 +98,8 @@ def check_socket_room(kit: Kit) -> None:
 
 
 def _environment(home: Path, path: tuple[str, ...]) -> dict[str, str]:
-    return {"HOME": str(home), "PATH": os.pathsep.join(path), "LANG": "C"}
+    gnupg_home = str(home / settings.GNUPG_FOLDER)
+    return {"HOME": str(home), "GNUPGHOME": gnupg_home, "PATH": os.pathsep.join(path), "LANG": "C"}
 
 
 def _run(command: list[str], home: Path, path: tuple[str, ...], stdin: str = "") -> str:
@@ -115,6 +123,7 @@ def check_round_trip(path: tuple[str, ...]) -> None:
     ``{}`` and succeeds.)"""
     with tempfile.TemporaryDirectory(prefix="dsk-") as scratch:  # short: GnuPG's sockets
         home = Path(scratch)
+        (home / settings.GNUPG_FOLDER).mkdir(mode=0o700)
         try:
             _run(
                 ["gpg", "--batch", "--quiet", "--passphrase", "", "--quick-gen-key",
@@ -135,19 +144,20 @@ SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin")
 
 
 def stop_agent(home: Path, path: tuple[str, ...] = SYSTEM_PATH) -> None:
-    """Stop the GnuPG agent of a home's ``~/.gnupg``, if it has one (it outlives the command
-    that started it)."""
-    if (home / ".gnupg").is_dir():
-        subprocess.run(
-            ["gpgconf", "--kill", "gpg-agent"],
-            env=_environment(home, path),
-            capture_output=True,
-            timeout=30,
-        )
+    """Stop the GnuPG agent of a home's kit GnuPG home, if it has one (it outlives the command
+    that started it); without ``gpgconf`` there is none to stop."""
+    if (home / settings.GNUPG_FOLDER).is_dir():
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                ["gpgconf", "--kill", "gpg-agent"],
+                env=_environment(home, path),
+                capture_output=True,
+                timeout=30,
+            )
 
 
 def agent_runs(home: Path, path: tuple[str, ...] = SYSTEM_PATH) -> bool:
-    """Tell whether the GnuPG agent of a home's ``~/.gnupg`` runs (its socket is there)."""
+    """Tell whether the GnuPG agent of a home's kit GnuPG home runs (its socket is there)."""
     done = subprocess.run(
         ["gpgconf", "--list-dirs", "agent-socket"],
         env=_environment(home, path),
@@ -162,7 +172,15 @@ def forget(kit: Kit, path: tuple[str, ...]) -> None:
     """Remove the session's password store and GnuPG home, stopping its agent first: the step
     makes them anew."""
     stop_agent(kit.home, path)
-    for name in (".password-store", ".gnupg"):
+    for name in (".password-store", settings.GNUPG_FOLDER):
         if (kit.home / name).exists():
             shutil.rmtree(kit.home / name)
             journal.note(f"rm -rf ~/{name}")
+    make_gnupg_home(kit)
+
+
+def make_gnupg_home(kit: Kit) -> None:
+    """Make the session's GnuPG home, only its owner's (GnuPG makes only the default one)."""
+    if not kit.gnupg_home.exists():
+        kit.gnupg_home.mkdir(mode=0o700, parents=True)
+        journal.note(f"mkdir -m 700 ~/{settings.GNUPG_FOLDER}")

@@ -26,12 +26,23 @@ def spec_file(prefix: Path) -> Path:
     return prefix / "share" / "jupyter" / "kernels" / NAME / "kernel.json"
 
 
+GUARD = "--IPKernelApp.exec_lines=__import__('helpers.shell').shell.guard()"
+"""Run as the kernel starts: ``!`` refuses until the notebook's first cell has pointed it at
+the kit's home (``shell.guard``), and binds no name in the notebook."""
+
+
+def _is_current(spec: dict[str, object]) -> bool:
+    argv = spec.get("argv")
+    wanted_env = {"PYTHONPATH": str(PROJECT_ROOT)}
+    return spec.get("env") == wanted_env and isinstance(argv, list) and GUARD in argv
+
+
 def install(prefix: Path = Path(sys.prefix)) -> bool:
     """Install the kernel into the environment at ``prefix`` unless it is there already, for
     this project folder; return whether it was installed."""
     path = spec_file(prefix)
     try:
-        if json.loads(path.read_text()).get("env") == {"PYTHONPATH": str(PROJECT_ROOT)}:
+        if _is_current(json.loads(path.read_text())):
             return False
     except (OSError, ValueError):
         pass
@@ -43,6 +54,9 @@ def install(prefix: Path = Path(sys.prefix)) -> bool:
         prefix=str(prefix),
         env={"PYTHONPATH": str(PROJECT_ROOT)},
     )
+    spec = json.loads(path.read_text())
+    spec["argv"].append(GUARD)
+    path.write_text(json.dumps(spec, indent=1) + "\n")
     return True
 
 

@@ -2,8 +2,9 @@
 
 A ``Kit`` is made once where a run begins (a CLI verb, a notebook's ``steps.start``, a test
 fixture) and passed to what needs it: the registry of the session, the shell runner, the step
-set-ups and checks. Nothing below those entry points reads ``$KIT_SESSION`` or
-``$DOCKER_HOST`` again.
+set-ups and checks. Nothing below those entry points chooses the session or the engine again
+(``engine.client_of`` still reads ``$DOCKER_HOST``'s TLS settings, when it names the kit's
+host; machine-wide folders such as the unpacked engines come from ``paths.state_dir``).
 
 Every session (``main`` for a person, one per test worker) has its own home folder with its
 own ``.docker`` config, so parallel runs never share credentials, and the user's own
@@ -66,6 +67,11 @@ class Kit:
     def docker_config(self) -> Path:
         """Return the session's Docker config folder (``~/.docker`` in its home)."""
         return self.home / ".docker"
+
+    @property
+    def gnupg_home(self) -> Path:
+        """Return the session's GnuPG home (``GNUPGHOME`` for every command the kit runs)."""
+        return self.home / settings.GNUPG_FOLDER
 
     @property
     def registry_container(self) -> str:

@@ -13,8 +13,19 @@ import shlex
 from helpers import settings
 
 
-def instructions(address: str, container: str, home: str, context_host: str | None = None) -> str:
+def instructions(
+    address: str,
+    container: str,
+    home: str,
+    context_host: str | None = None,
+    helper_dir: str | None = None,
+) -> str:
     """Return what to paste into bash or zsh to follow the steps, and how to go back.
+
+    ``GNUPGHOME`` is set to the kit's GnuPG home: with none, GnuPG would take the tutorial's
+    ``~/.gnupg`` for the reader's default one and talk to the reader's own agent.
+    ``helper_dir`` is where the kit unpacked ``docker-credential-pass``, for step 9, which is
+    put on the ``PATH`` only then: on it, every earlier login would go to the helper.
 
     The pages name the registry as ``main``'s, at ``localhost:5000``: where this session's
     differs (another session, or a port that was taken), it says what to type instead.
@@ -48,12 +59,22 @@ def instructions(address: str, container: str, home: str, context_host: str | No
             f'    export KIT_OWN_{name}="${{KIT_OWN_{name}-${{{name}-}}}}"\n'
             for name in OWN_SETTINGS
         )
-        + f"    unset {' '.join(OWN_SETTINGS)}; cd ~\n"
+        + f"    unset {' '.join(OWN_SETTINGS)}; export GNUPGHOME=~/{settings.GNUPG_FOLDER}; cd ~\n"
         f"{engine_line}\n"
         "In that terminal ~ is now the kit's folder, so ~/.docker/config.json is the kit's: your\n"
         "own ~/.docker and the logins in it stay untouched (a credential store Docker finds by\n"
         "itself, as with Docker Desktop, is another matter: see the site's page). To go back:\n\n"
-        f"    {GO_BACK}\n{back_line}"
+        f"    {GO_BACK}\n{back_line}" + _helper_lines(helper_dir)
+    )
+
+
+def _helper_lines(helper_dir: str | None) -> str:
+    if helper_dir is None:
+        return ""
+    return (
+        "\nStep 9 (a credential helper) needs docker-credential-pass on the PATH. Install it, or,\n"
+        "when you reach that step and not before, use the kit's copy in that terminal:\n\n"
+        f'    export PATH={shlex.quote(helper_dir)}:"$PATH"\n'
     )
 
 

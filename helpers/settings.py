@@ -29,6 +29,11 @@ GUIDE_CONTAINER = REGISTRY_CONTAINER.format(session=MAIN_SESSION)
 """The registry container's name as the notebooks type it; the shell runner maps it to the
 session's, and the session's back in what a command prints."""
 
+GNUPG_FOLDER = ".gnupg-kit"
+"""The GnuPG home in a session's home, named so on purpose: GnuPG takes ``$HOME/.gnupg`` (also
+when ``GNUPGHOME`` names it) for the user's default home, and then uses the user's own agent
+socket under ``/run/user/UID/gnupg``; any other folder gets an agent of its own."""
+
 UPSTREAM_REGISTRY_IMAGE = "registry:2"
 LOCAL_REGISTRY_IMAGE = "docker-share-kit/registry:2"
 """The registry image the kit builds from Debian's package when Docker Hub is out of reach."""

@@ -65,6 +65,7 @@ def environment(kit: Kit) -> dict[str, str]:
     env = {
         "PATH": os.pathsep.join((str(tools_dir()), *kit.command_path)),
         "HOME": str(kit.home),
+        "GNUPGHOME": str(kit.gnupg_home),  # never the user's agent (``settings.GNUPG_FOLDER``)
         "LANG": "C",
         "LC_ALL": "C",
         "TZ": "UTC",
@@ -141,6 +142,39 @@ class _CellWatch:
         self.expect = FAILS if source in self.failing else SUCCEEDS
 
 
+def _ipython(ip: Any | None) -> Any | None:
+    if ip is None:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+    return ip
+
+
+def _explain(shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None) -> None:
+    """Show a kit error as its one sentence, without a traceback."""
+    shell.showtraceback((kind, error, tb), exception_only=True)
+
+
+def guard(ip: Any | None = None) -> None:
+    """Make ``!command`` refuse, in one sentence, until ``install`` has run (a notebook's first
+    cell does it). The kit's Jupyter kernel calls this as it starts: IPython's own ``!`` would
+    run a step's commands in the user's own home, where ``~/.docker/config.json`` and the
+    GnuPG keys are the user's."""
+    ip = _ipython(ip)
+    if ip is None:
+        return
+
+    def refuse(command: str) -> None:
+        raise KitError(
+            "Run this notebook's first cell first: until it has, `!` would run commands in "
+            "your own home, on your own ~/.docker."
+        )
+
+    ip.system = refuse
+    ip.system_piped = refuse
+    ip.set_custom_exc((KitError,), _explain)
+
+
 def install(
     kit: Kit,
     ip: Any | None = None,
@@ -151,12 +185,9 @@ def install(
     (IPython would first expand ``$name`` and ``{expression}`` from Python, which a terminal
     does not: ``echo '{"credsStore": ...}'`` must stay JSON). ``failing`` holds the sources of
     the cells whose commands fail on purpose; ``address`` is the registry's real address."""
+    ip = _ipython(ip)
     if ip is None:
-        from IPython import get_ipython
-
-        ip = get_ipython()
-        if ip is None:
-            return
+        return
     for callback in list(ip.events.callbacks["pre_run_cell"]):
         if isinstance(getattr(callback, "__self__", None), _CellWatch):
             ip.events.unregister("pre_run_cell", callback)
@@ -166,11 +197,6 @@ def install(
     def system(command: str) -> None:
         run(kit, command, address=address, expect=watch.expect, echo=True)
 
-    def explain(
-        shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None
-    ) -> None:
-        shell.showtraceback((kind, error, tb), exception_only=True)
-
     ip.system = system
     ip.system_piped = system
-    ip.set_custom_exc((KitError,), explain)
+    ip.set_custom_exc((KitError,), _explain)

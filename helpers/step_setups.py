@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
-from helpers import images, journal, local_state, settings, shell
+from helpers import credential_helper, images, journal, local_state, settings, shell
 from helpers.kit import Kit
 from helpers.registry import Registry
 from helpers.session_registries import kit_registry
@@ -110,6 +110,7 @@ def materials(kit: Kit) -> None:
     pulled and built) and the demo password in a file only its owner may read."""
     home = kit.home
     images.write_archives(kit.client(), home)
+    credential_helper.make_gnupg_home(kit)
     password = home / PASSWORD_FILE
     password.write_text(f"{settings.DEMO_PASSWORD}\n")
     password.chmod(0o600)

@@ -6,7 +6,9 @@ helper of the platform (``docker-credential-pass`` when ``pass`` is installed, `
 Docker Desktop puts those helpers beside ``docker``. The kit's commands would then store the
 demo password in the user's own keychain or password store, overwriting their entry for
 ``localhost:5000``. So the shell runner's ``PATH`` is one folder of the kit's, holding links to
-the programs below alone: the CLI finds no helper, and a step that means to use one names it.
+the programs below alone: the CLI finds no helper. The one step that uses a helper adds the
+folders of the helper, ``pass`` and GnuPG after these for its own commands only
+(``Kit.command_path``, ``helpers.credential_helper``).
 """
 
 from __future__ import annotations

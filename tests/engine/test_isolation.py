@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from helpers import lesson, local_state, settings, shell
 from helpers.paths import state_dir
@@ -120,3 +123,27 @@ def test_no_credential_helper_on_the_users_path_is_ever_called(
     config = json.loads((kit.docker_config / "config.json").read_text())
     assert "credsStore" not in config
     assert config["auths"][guide_registry.address]["auth"]
+
+
+def _agent_socket(env: dict[str, str]) -> str:
+    listed = subprocess.run(
+        ["gpgconf", "--list-dirs", "agent-socket"],
+        env={**env, "PATH": "/usr/local/bin:/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return listed.stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("gpgconf") is None, reason="needs GnuPG's gpgconf")
+def test_the_kits_gnupg_never_reaches_the_users_agent(kit):
+    """GnuPG takes ``$HOME/.gnupg`` for the user's default home, and then uses the agent
+    socket of the user's desktop session (``/run/user/UID/gnupg``) whatever ``$HOME`` is. The
+    commands the kit runs name a GnuPG home of the session's own, so theirs is another
+    agent: not the user's, and not the one GnuPG would take for the default."""
+    ours = _agent_socket(shell.environment(kit))
+    default_for_the_kits_home = _agent_socket({"HOME": str(kit.home)})
+    users = _agent_socket({k: v for k, v in os.environ.items() if k != "GNUPGHOME"})
+    assert ours not in (default_for_the_kits_home, users)
+    assert ours.startswith(str(kit.gnupg_home)) or "/d." in ours, ours

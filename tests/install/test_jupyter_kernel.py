@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from jupyter_client.manager import KernelManager
+
 from helpers import jupyter_kernel, lesson
 from helpers.paths import PROJECT_ROOT
 
@@ -32,3 +34,26 @@ def test_the_kernel_finds_the_kit_from_the_notebooks_folder_and_nothing_else_doe
     assert found.returncode == 0, found.stderr
     missing = subprocess.run(probe, cwd=folder, env=without, capture_output=True, text=True)
     assert "No module named 'helpers'" in missing.stderr
+
+
+def test_the_kernel_refuses_bang_commands_until_the_first_cell_has_run() -> None:
+    """In a fresh kernel of the kit's, ``!`` would run in the user's own home (after a kernel
+    restart, say, with the first cell not run again): it refuses in one sentence and runs
+    nothing, until ``steps.start`` points it at the kit's home."""
+    manager = KernelManager(kernel_name=jupyter_kernel.NAME)
+    manager.start_kernel(cwd=str(PROJECT_ROOT / "notebooks"))
+    client = manager.client()
+    client.start_channels()
+    printed: list[str] = []
+    try:
+        client.wait_for_ready(timeout=60)
+        reply = client.execute_interactive(
+            "!echo ran", timeout=60, output_hook=lambda msg: printed.append(str(msg["content"]))
+        )
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "KitError"
+    assert "Run this notebook's first cell first" in reply["content"]["evalue"]
+    assert not any("'text': 'ran" in line for line in printed)

@@ -86,7 +86,7 @@ def test_a_kernel_that_hangs_as_it_starts_is_replaced_and_stopped(tmp_path: Path
     marker = f"KIT_POOL_TEST={uuid.uuid4()}"
     env = (*kernel_pool.Launch.now(CURRENT_ENV_KERNEL_NAME, None, 0).env, tuple(marker.split("=")))
     launch = kernel_pool.Launch(
-        CURRENT_ENV_KERNEL_NAME, str(tmp_path), 15, tuple(sorted(env)), HANG_THE_FIRST_START
+        CURRENT_ENV_KERNEL_NAME, str(tmp_path), 10, tuple(sorted(env)), HANG_THE_FIRST_START
     )
     retried = kernel_pool.retried_starts
     kernel = kernel_pool.FreshKernel(launch)

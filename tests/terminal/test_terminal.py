@@ -39,7 +39,6 @@ import pytest
 from tmux_terminal import PROMPTS, Terminal, missing
 
 from helpers import (
-    credential_helper,
     engine,
     expected,
     lesson,
@@ -142,7 +141,7 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
             [*kit, "terminal"], env=cli_env, cwd=PROJECT_ROOT, capture_output=True, text=True
         )
         assert started.returncode == 0, started.stderr
-        paste_in, go_back = indented_blocks(started.stdout)
+        paste_in, go_back, *helper = indented_blocks(started.stdout)
         found = re.search(r"ready at (localhost:\d+)", started.stdout)
         assert found and f" HOME={home}" in paste_in[0], started.stdout
         assert go_back == [own_terminal.GO_BACK]
@@ -157,9 +156,12 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
             assert terminal.type(line) == "", f"pasting {line!r} printed something"
         for notebook in notebook_paths():
             if lesson.step_of(lesson.read(notebook)) == steps.HELPER_STEP:
-                # The reader installs the credential helper when its step asks, not before:
-                # with it on the PATH, step 2's login would already go to it.
-                terminal.type(f'export PATH="{credential_helper.unpacked()}:$PATH"')
+                if not helper:
+                    continue  # no helper here: nbval skips that step too, with its reason
+                # The reader puts the kit's credential helper on the PATH when its step
+                # asks, not before: with it there, step 2's login would already go to it.
+                for line in helper[0]:
+                    assert terminal.type(line) == "", f"pasting {line!r} printed something"
             page = notebook_url(notebook)
             blocks = page_blocks((site / page).read_text(encoding="utf-8"))
             assert any(block.kind == "command" for block in blocks), f"{page}: no command"
