@@ -79,10 +79,9 @@ def terminal(kit: Kit) -> str:
     host = kit.engine_host
     from_context = "DOCKER_HOST" not in os.environ and host != engine.DEFAULT_HOST
     context_host = host if from_context else None
-    helper = credential_helper.helper_dir() / credential_helper.HELPER
-    helper_dir = str(helper.parent) if helper.exists() else None
+    copy = credential_helper.kit_copy()  # one the user installed is on their PATH already
     return own_terminal.instructions(
-        found.address, found.name, str(kit.home), context_host, helper_dir
+        found.address, found.name, str(kit.home), context_host, str(copy) if copy else None
     )
 
 

@@ -45,13 +45,20 @@ def helper_dir() -> Path:
     return state_dir() / "credential-helpers" / SUITE / "root" / "usr" / "bin"
 
 
+def kit_copy() -> Path | None:
+    """Return the folder of the kit's unpacked helper, if it is there."""
+    folder = helper_dir()
+    return folder if (folder / HELPER).exists() else None
+
+
 def unpacked(progress: Callable[[str], None] = lambda line: None) -> Path:
     """Return the folder of the helper: the kit's unpacked copy, else one the user installed,
     else Debian's package fetched and unpacked now; or say in a sentence why it cannot be had
     here."""
+    copy = kit_copy()
+    if copy is not None:
+        return copy
     folder = helper_dir()
-    if (folder / HELPER).exists():
-        return folder
     installed = shutil.which(HELPER)
     if installed is not None:
         return Path(installed).parent
