@@ -4,6 +4,7 @@ Notebooks use ``steps.start`` and ``steps.check``; tests and scripts make a ``Ki
 to the rest.
 """
 
+from helpers.bang import install
 from helpers.errors import (
     CommandFailed,
     EngineUnavailable,
@@ -17,7 +18,7 @@ from helpers.kit import Kit
 from helpers.registry import Registry
 from helpers.screen import final_screen
 from helpers.session_registries import kit_registry, remove_leftovers, running_registry
-from helpers.shell import Result, install, run
+from helpers.shell import Result, run
 from helpers.steps import check, start
 
 __all__ = [

@@ -11,6 +11,7 @@ import sys
 
 from helpers import lesson, registry_api, settings, shell
 from helpers.errors import StepIncomplete
+from helpers.kit import Kit
 from helpers.registry import Registry
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
 
@@ -23,8 +24,15 @@ def require(condition: bool, sentence: str) -> None:
 
 def show(registry: Registry, command: str) -> str:
     """Run one of a check's commands and show it, and what it printed, as a terminal would."""
-    result = shell.run(registry.kit, command, address=registry.address, expect=shell.EITHER)
-    sys.stdout.write(f"{lesson.PROMPT}{command}\n{result.output}")
+    return show_in(registry.kit, command, registry.address)
+
+
+def show_in(kit: Kit, command: str, address: str = ADDRESS) -> str:
+    """Run a check's command in ``kit`` with the guide's registry at ``address`` and show it as
+    the guide types it (in Docker Hub mode: as it ran), and what it printed."""
+    result = shell.run(kit, command, address=address, expect=shell.EITHER)
+    shown = result.command if kit.remote is not None else command
+    sys.stdout.write(f"{lesson.PROMPT}{shown}\n{result.output}")
     sys.stdout.flush()
     return result.output
 

@@ -16,6 +16,7 @@ from helpers import (
     credential_helper,
     debian_engine,
     engine,
+    hub_run,
     image_store,
     images,
     local_state,
@@ -85,6 +86,11 @@ def terminal(kit: Kit) -> str:
     )
 
 
+def hub(kit: Kit) -> str:
+    """Run steps 2 to 6 against the reader's own Docker Hub account (``helpers.hub_run``)."""
+    return hub_run.run(kit, progress)
+
+
 def down(kit: Kit, every_session: bool = False) -> str:
     """Remove this session's registry container and volume (or those of every session, and
     the private engines of test runs that were killed)."""
@@ -124,6 +130,7 @@ VERBS = {
     "engine": engine_up,
     "up": up,
     "terminal": terminal,
+    "hub": hub,
     "down": down,
     "status": status,
     "reset": reset,

@@ -26,9 +26,9 @@ def spec_file(prefix: Path) -> Path:
     return prefix / "share" / "jupyter" / "kernels" / NAME / "kernel.json"
 
 
-GUARD = "--IPKernelApp.exec_lines=__import__('helpers.shell').shell.guard()"
+GUARD = "--IPKernelApp.exec_lines=__import__('helpers.bang').bang.guard()"
 """Run as the kernel starts: ``!`` refuses until the notebook's first cell has pointed it at
-the kit's home (``shell.guard``), and binds no name in the notebook."""
+the kit's home (``bang.guard``), and binds no name in the notebook."""
 
 
 def _is_current(spec: dict[str, object]) -> bool:

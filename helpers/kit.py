@@ -23,7 +23,8 @@ import docker
 from helpers import engine, settings
 from helpers.errors import KitError
 from helpers.paths import state_dir
-from helpers.settings import MAIN_SESSION
+from helpers.remote import Remote
+from helpers.settings import HUB_SESSION, MAIN_SESSION
 
 __all__ = ["MAIN_SESSION", "Kit"]
 
@@ -40,18 +41,23 @@ class Kit:
     command_path: tuple[str, ...] = ()
     """Folders the shell runner's commands search after the kit's own tools: none, except in
     the credential-helper step (``steps.kit_for``)."""
+    remote: Remote | None = None
+    """The reader's own account in Docker Hub mode (``helpers.remote``), else ``None``."""
 
     @classmethod
     def from_environment(cls, session: str | None = None) -> Kit:
-        """Make the kit of ``session`` (else ``$KIT_SESSION``, else ``main``) on the engine
-        the docker CLI would use now, with the state folder ``$KIT_STATE_DIR`` or ``.kit``."""
-        name = session or os.environ.get("KIT_SESSION") or MAIN_SESSION
+        """Make the kit of ``session`` (else ``$KIT_SESSION``, else ``main``, or ``hub`` in
+        Docker Hub mode) on the engine the docker CLI would use now, with the state folder
+        ``$KIT_STATE_DIR`` or ``.kit``, and the account ``$KIT_HUB_USER`` names, if any."""
+        remote = Remote.from_environment()
+        default = HUB_SESSION if remote is not None else MAIN_SESSION
+        name = session or os.environ.get("KIT_SESSION") or default
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name in (".", ".."):
             raise KitError(
                 f"KIT_SESSION may hold letters, digits, '.', '_' and '-' only, not {name!r}: "
                 "set it to a name such as `main` and try again."
             )
-        return cls(name, engine.engine_host(), state_dir())
+        return cls(name, engine.engine_host(), state_dir(), remote=remote)
 
     @property
     def folder(self) -> Path:

@@ -12,6 +12,8 @@ tests that type the commands into a real terminal. They all ask here.
   The runner knows the cell by its source (a kernel is not told which cell it runs), so no
   other cell of the notebook may have the same source; a Python comment line, which the site
   does not show, tells two such cells apart.
+- A cell whose metadata says ``{"docker-share-kit": {"skipped-remotely": "why"}}`` holds
+  commands that only the kit's own registry answers: Docker Hub mode skips them and says why.
 - A cell tagged ``setup`` prepares the step; ``steps.check(...)`` cells print the commands they
   ran (lines starting with ``$ ``), what those printed, and a last line ``ok: ...``.
 """
@@ -92,6 +94,19 @@ def failing_cells(path: Path) -> frozenset[str]:
     """Return the sources (stripped) of a notebook's cells that fail on purpose."""
     cells = read(path).cells
     return frozenset(cell.source.strip() for cell in cells if fails_on_purpose(cell))
+
+
+SKIPPED_REMOTELY = "skipped-remotely"
+
+
+def skipped_remotely(path: Path) -> dict[str, str]:
+    """Return, by source (stripped), why Docker Hub mode skips some of a notebook's cells."""
+    found = {}
+    for cell in read(path).cells:
+        reason = cell.get("metadata", {}).get(KEY, {}).get(SKIPPED_REMOTELY)
+        if reason:
+            found[cell.source.strip()] = str(reason)
+    return found
 
 
 @dataclass(frozen=True)

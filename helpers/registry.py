@@ -23,6 +23,8 @@ from helpers.registry_image import registry_image
 READY_TIMEOUT = 30.0
 POLL_INTERVAL = 0.02
 START_ATTEMPTS = 3
+ROLE = "registry"
+"""The value of the kit's label on a session's own registry container."""
 
 
 class Registry:
@@ -34,8 +36,15 @@ class Registry:
         port: int | None = None,
         image: str | None = None,
         ready_timeout: float = READY_TIMEOUT,
+        login: tuple[str, str] = (settings.DEMO_USER, settings.DEMO_PASSWORD),
+        role: str = ROLE,
     ) -> None:
+        """``login`` is the one account the registry knows; ``role`` tells the session's
+        registry (``registry``) from another it runs beside it, such as the tests' stand-in
+        for Docker Hub, which gets a container name of its own."""
         self.kit = kit
+        self.login = login
+        self.role = role
         self.session = kit.session
         self.port = port
         self.port_is_fixed = port is not None  # else the kit picks one, and may pick again
@@ -55,8 +64,9 @@ class Registry:
 
     @property
     def name(self) -> str:
-        """Return the container name, which is unique per session."""
-        return self.kit.registry_container
+        """Return the container name, which is unique per session and role."""
+        base = self.kit.registry_container
+        return base if self.role == ROLE else f"{base}-{self.role}"
 
     def start(self) -> Registry:
         """Run the container and wait until the registry answers; retry if the port is taken."""
@@ -90,7 +100,7 @@ class Registry:
             image,
             name=self.name,
             detach=True,
-            labels={settings.LABEL: "registry", settings.SESSION_LABEL: self.session},
+            labels={settings.LABEL: self.role, settings.SESSION_LABEL: self.session},
             ports={"5000/tcp": ("127.0.0.1", self.port)},
             environment={
                 "REGISTRY_AUTH": "htpasswd",
@@ -102,7 +112,7 @@ class Registry:
                 "REGISTRY_STORAGE_CACHE_BLOBDESCRIPTOR": "",
             },
         )
-        self.container.put_archive("/", registry_auth.auth_tar())
+        self.container.put_archive("/", registry_auth.auth_tar(*self.login))
         self.container.start()
 
     def _wait_until_ready(self) -> None:
@@ -133,8 +143,8 @@ class Registry:
 
     @property
     def api(self) -> RegistryAPI:
-        """Return the client of this registry's HTTP API, with the demo login."""
-        return RegistryAPI(self.url)
+        """Return the client of this registry's HTTP API, with its login."""
+        return RegistryAPI(self.url, self.login)
 
     def answers(self) -> bool:
         """Tell whether the registry answers as a ready one with auth does."""

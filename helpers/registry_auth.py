@@ -16,9 +16,10 @@ def htpasswd_line(user: str, password: str) -> bytes:
     return user.encode() + b":" + hashed + b"\n"
 
 
-def auth_tar() -> bytes:
-    """Return a tar holding ``/auth/htpasswd`` with the demo login, to put into a container."""
-    line = htpasswd_line(settings.DEMO_USER, settings.DEMO_PASSWORD)
+def auth_tar(user: str = settings.DEMO_USER, password: str = settings.DEMO_PASSWORD) -> bytes:
+    """Return a tar holding ``/auth/htpasswd`` with one login (the demo one, unless told
+    otherwise), to put into a container."""
+    line = htpasswd_line(user, password)
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         info = tarfile.TarInfo("auth/htpasswd")

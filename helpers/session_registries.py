@@ -11,7 +11,7 @@ import docker
 
 from helpers import settings
 from helpers.kit import Kit
-from helpers.registry import Registry, remove_container
+from helpers.registry import ROLE, Registry, remove_container
 
 
 def _session_containers(
@@ -27,7 +27,7 @@ def _session_containers(
 def running_registry(kit: Kit) -> Registry | None:
     """Return the session's registry if it is running and answers, else ``None``."""
     for container in _session_containers(kit):
-        if container.status != "running":
+        if container.status != "running" or container.labels.get(settings.LABEL) != ROLE:
             continue
         bindings = container.attrs["NetworkSettings"]["Ports"].get("5000/tcp") or []
         if not bindings:

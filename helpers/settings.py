@@ -13,6 +13,9 @@ SESSION_LABEL = "io.docker-share-kit.session"
 DEMO_USER = "learner"
 DEMO_PASSWORD = "learner-pass"
 
+PASSWORD_FILE = "registry-password.txt"
+"""The file in the learner's home that ``docker login --password-stdin`` reads the password from."""
+
 PREFERRED_PORT = 5000
 """The port the guide's addresses use; the kit falls back to a free one when it is taken."""
 
@@ -21,6 +24,9 @@ GUIDE_ADDRESS = f"localhost:{PREFERRED_PORT}"
 
 MAIN_SESSION = "main"
 """A person's session, the one the pages are written for (tests and recordings have their own)."""
+
+HUB_SESSION = "hub"
+"""The session Docker Hub mode works in, so that the local tutorial's home stays as it was."""
 
 REGISTRY_CONTAINER = "docker-share-kit-registry-{session}"
 """The name of a session's registry container."""

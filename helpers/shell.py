@@ -6,8 +6,8 @@ as spaces. ``run`` shows the same: it runs the command in a pseudo-terminal of i
 and stderr both, stdin empty so that nothing waits at a prompt), in a fixed environment that
 uses the kit's own Docker config, and shows what it wrote as a terminal's final screen
 (``helpers.screen``, which also puts a push's or pull's layer lines in the image's layer
-order). Unlike IPython's own ``!``, it fails the cell when the command fails. ``install``
-makes ``!`` use it.
+order). Unlike IPython's own ``!``, it fails the cell when the command fails
+(``helpers.bang`` makes ``!`` use it).
 
 Commands run with ``$HOME`` set to the session's home and no ``$DOCKER_CONFIG``, so they type
 ``~/.docker/config.json`` as the guide does; the home's absolute path is printed back as ``~``.
@@ -23,10 +23,9 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Any
 
-from helpers import journal, pseudo_terminal, screen, settings
-from helpers.errors import CommandFailed, KitError
+from helpers import hub_account, journal, pseudo_terminal, screen, settings
+from helpers.errors import CommandFailed
 from helpers.kit import Kit
 from helpers.tools import tools_dir
 
@@ -52,6 +51,15 @@ def in_session(kit: Kit, text: str) -> str:
     return text.replace(settings.GUIDE_CONTAINER, kit.registry_container)
 
 
+def as_run(kit: Kit, command: str, address: str = settings.GUIDE_ADDRESS) -> str:
+    """Return a command (or an image name) as the kit runs it: in Docker Hub mode, mapped to
+    the reader's own account; else with the guide's registry at ``address``, the registry's
+    real address, and its container named as the session names it."""
+    if kit.remote is not None:
+        return kit.remote.mapped(command)
+    return in_session(kit, mapped(command, address))
+
+
 def as_the_guide_names_it(kit: Kit, text: str) -> str:
     """Return what a command printed with the session's registry container named as the guide
     names it."""
@@ -75,6 +83,8 @@ def environment(kit: Kit) -> dict[str, str]:
     # The engine the kit uses, named explicitly: with HOME set to the session's home, the
     # CLI would no longer see the user's docker context (Docker Desktop's socket, say).
     env["DOCKER_HOST"] = kit.engine_host
+    if kit.remote is not None:
+        env.update(kit.remote.environment())
     for name in ("DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
         if name in os.environ:
             env[name] = os.environ[name]
@@ -99,11 +109,12 @@ def run(
     timeout: float = COMMAND_TIMEOUT,
 ) -> Result:
     """Run one shell command in the kit's session and engine, with the guide's registry address
-    mapped to ``address``; raise unless its outcome is the one ``expect`` names (a step
-    check's commands may go ``EITHER`` way: it judges them itself), or if it outlasts
+    mapped to ``address`` (or to the reader's account, in Docker Hub mode: ``echo`` then
+    shows the command as it ran first); raise unless its outcome is the one ``expect`` names
+    (a step check's commands may go ``EITHER`` way: it judges them itself), or if it outlasts
     ``timeout`` seconds."""
     journal.note(command, expect)
-    command = in_session(kit, mapped(command, address))
+    command = as_run(kit, command, address)
     home = kit.home
     home.mkdir(parents=True, exist_ok=True)
     try:
@@ -116,6 +127,11 @@ def run(
     if any(screen.LAYER_LINE.match(line) for line in output.splitlines()):
         output = screen.in_layer_order(output, screen.layer_order(kit.client(), command))
     output = screen.in_sorted_order(output)
+    if kit.remote is not None:
+        output = kit.remote.masked(output)
+        hub_account.remember_push(kit, output)  # what the kit pushed, it may push over again
+        if echo:
+            sys.stdout.write(f"$ {command}\n")
     result = Result(command, output, returncode)
     if echo:
         sys.stdout.write(result.output)
@@ -127,76 +143,3 @@ def run(
         said = f"\nIt printed:\n{printed}" if printed and not echo else ""
         raise CommandFailed(f"This command failed (exit {returncode}): {command}{said}")
     return result
-
-
-class _CellWatch:
-    """Remember whether the cell IPython is running fails on purpose (IPython's
-    ``pre_run_cell`` event gives each cell's source before it runs)."""
-
-    def __init__(self, failing: frozenset[str]) -> None:
-        self.failing = failing
-        self.expect = SUCCEEDS
-
-    def before_cell(self, info: Any) -> None:
-        source = (getattr(info, "raw_cell", "") or "").strip()
-        self.expect = FAILS if source in self.failing else SUCCEEDS
-
-
-def _ipython(ip: Any | None) -> Any | None:
-    if ip is None:
-        from IPython import get_ipython
-
-        ip = get_ipython()
-    return ip
-
-
-def _explain(shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None) -> None:
-    """Show a kit error as its one sentence, without a traceback."""
-    shell.showtraceback((kind, error, tb), exception_only=True)
-
-
-def guard(ip: Any | None = None) -> None:
-    """Make ``!command`` refuse, in one sentence, until ``install`` has run (a notebook's first
-    cell does it). The kit's Jupyter kernel calls this as it starts: IPython's own ``!`` would
-    run a step's commands in the user's own home, where ``~/.docker/config.json`` and the
-    GnuPG keys are the user's."""
-    ip = _ipython(ip)
-    if ip is None:
-        return
-
-    def refuse(command: str) -> None:
-        raise KitError(
-            "Run this notebook's first cell first: until it has, `!` would run commands in "
-            "your own home, on your own ~/.docker."
-        )
-
-    ip.system = refuse
-    ip.system_piped = refuse
-    ip.set_custom_exc((KitError,), _explain)
-
-
-def install(
-    kit: Kit,
-    ip: Any | None = None,
-    failing: frozenset[str] = frozenset(),
-    address: str = settings.GUIDE_ADDRESS,
-) -> None:
-    """Make ``!command`` in this IPython session use ``run``, with the command exactly as typed
-    (IPython would first expand ``$name`` and ``{expression}`` from Python, which a terminal
-    does not: ``echo '{"credsStore": ...}'`` must stay JSON). ``failing`` holds the sources of
-    the cells whose commands fail on purpose; ``address`` is the registry's real address."""
-    ip = _ipython(ip)
-    if ip is None:
-        return
-    for callback in list(ip.events.callbacks["pre_run_cell"]):
-        if isinstance(getattr(callback, "__self__", None), _CellWatch):
-            ip.events.unregister("pre_run_cell", callback)
-    watch = _CellWatch(failing)
-    ip.events.register("pre_run_cell", watch.before_cell)
-
-    def system(command: str) -> None:
-        run(kit, command, address=address, expect=watch.expect, echo=True)
-
-    ip.system = system
-    ip.system_piped = system
-    ip.set_custom_exc((KitError,), _explain)

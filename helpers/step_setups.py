@@ -102,16 +102,13 @@ def pushed(registry: Registry) -> None:
         tag_remote_names(registry)
 
 
-PASSWORD_FILE = "registry-password.txt"
-
-
 def materials(kit: Kit) -> None:
     """Give the learner's home what the steps start from: the demo images' archives (as if
     pulled and built) and the demo password in a file only its owner may read."""
     home = kit.home
     images.write_archives(kit.client(), home)
     credential_helper.make_gnupg_home(kit)
-    password = home / PASSWORD_FILE
+    password = home / settings.PASSWORD_FILE
     password.write_text(f"{settings.DEMO_PASSWORD}\n")
     password.chmod(0o600)
 

@@ -3,7 +3,8 @@
 ``start(step)`` finds the engine and the kit's registry, makes ``!`` run commands through the
 shell runner, and puts the world in the state the step starts from (``step_setups``).
 ``check(step)`` shows what the learner's machine and registry hold after the step and says in
-one line what that confirms, or in one sentence what is missing (``step_checks``).
+one line what that confirms, or in one sentence what is missing (``step_checks``). In Docker
+Hub mode, both work on the reader's own account instead (``hub_steps``).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 import dataclasses
 
 from helpers import (
+    bang,
     beyond_guide_checks,
     beyond_guide_setups,
     credential_helper,
+    hub_steps,
     lesson,
-    shell,
     step_checks,
     step_setups,
 )
@@ -42,12 +44,18 @@ def kit_for(step: str) -> Kit:
 
 def start(step: str) -> Kit:
     """Make the session's kit, get its registry, route ``!`` through the shell runner, and
-    prepare ``step``; return the kit."""
-    shell.install(Kit.from_environment())  # first: should the rest fail, `!` never waits
+    prepare ``step``; return the kit. In Docker Hub mode (``helpers.remote``) the registry
+    is the reader's own account, and ``hub_steps`` prepares the step."""
+    bang.install(Kit.from_environment())  # first: should the rest fail, `!` never waits
     kit = kit_for(step)
-    failing = lesson.failing_cells(lesson.notebook_for(step))
+    notebook = lesson.notebook_for(step)
+    failing = lesson.failing_cells(notebook)
+    if kit.remote is not None:
+        bang.install(kit, failing=failing, skipped_remotely=lesson.skipped_remotely(notebook))
+        hub_steps.prepare(kit, step)
+        return kit
     registry = kit_registry(kit)
-    shell.install(kit, failing=failing, address=registry.address)
+    bang.install(kit, failing=failing, address=registry.address)
     step_setups.materials(kit)
     PREPARE[step](registry)
     return kit
@@ -58,7 +66,11 @@ def check(step: str) -> None:
     what that confirms; raise one sentence if something is missing.
 
     It makes the session's kit again, so that it also answers after a restarted kernel."""
-    registry = running_registry(kit_for(step))
+    kit = kit_for(step)
+    if kit.remote is not None:
+        print(f"ok: {hub_steps.CHECK[step](kit)}")
+        return
+    registry = running_registry(kit)
     if registry is None:
         raise StepIncomplete("The kit's registry is not running: run this notebook's first cell.")
     print(f"ok: {CHECK[step](registry)}")

@@ -14,6 +14,7 @@ from traitlets.config import Config
 from helpers import (
     CommandFailed,
     archive,
+    bang,
     final_screen,
     screen,
     settings,
@@ -235,7 +236,7 @@ def ipython(kit, tmp_path, monkeypatch) -> Iterator[InteractiveShell]:
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "nocolor"
     ip = InteractiveShell.instance(config=config)
-    shell.install(kit, ip)
+    bang.install(kit, ip)
     yield ip
     InteractiveShell.clear_instance()
 
@@ -252,7 +253,7 @@ def test_bang_in_a_cell_marked_to_fail_expects_failure(kit, ipython, capsys):
     """Every ``!`` command of a cell whose source is marked to fail must fail; the same
     command in another cell must succeed."""
     marked = "# on purpose\n!false"
-    shell.install(kit, ipython, failing=frozenset({marked}))
+    bang.install(kit, ipython, failing=frozenset({marked}))
     assert ipython.run_cell(marked).success
     result = ipython.run_cell("!false")
     assert isinstance(result.error_in_exec, CommandFailed)
