@@ -16,6 +16,8 @@ from filelock import FileLock
 from helpers.errors import EngineUnavailable
 
 LOCK = Path("/run/docker-share-kit.lock")
+"""The machine-wide lock of what private engines share: the bridges' subnets, and the roots of
+their folders (``private_engine``), which one engine's stop removes once they are empty."""
 SUBNETS = ipaddress.IPv4Network("10.213.0.0/16")
 
 

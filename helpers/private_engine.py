@@ -25,6 +25,7 @@ from pathlib import Path
 import docker
 import docker.errors
 import psutil
+from filelock import FileLock
 
 from helpers import bridges, image_store, processes, registry_image, system_containerd, waiting
 from helpers.debian_engine import UnpackedEngine
@@ -106,8 +107,9 @@ class PrivateEngine:
         self.stop()
         process = None
         try:
-            self.exec_root.mkdir(parents=True)
-            self.data_root.mkdir(parents=True)
+            with FileLock(bridges.LOCK):  # another engine's stop may remove an empty root
+                self.exec_root.mkdir(parents=True)
+                self.data_root.mkdir(parents=True)
             bridges.make(self.bridge)
             (self.exec_root / "owner").write_text(str(os.getpid()))
             config = self.exec_root / "daemon.json"  # not /etc/docker/daemon.json: the user's
@@ -197,6 +199,7 @@ class PrivateEngine:
         shutil.rmtree(self.data_root, ignore_errors=True)
         if not keep_log:
             self.log.unlink(missing_ok=True)
-        for root in (RUN_ROOT, DATA_ROOT):
-            with contextlib.suppress(OSError):  # still used by another engine
-                root.rmdir()
+        with FileLock(bridges.LOCK):  # never between another engine's making of its folders
+            for root in (RUN_ROOT, DATA_ROOT):
+                with contextlib.suppress(OSError):  # still used by another engine
+                    root.rmdir()
