@@ -29,7 +29,7 @@ import pytest
 
 from helpers import debian_engine, image_store, private_engine
 from helpers.kit import MAIN_SESSION, Kit
-from tests import hub_account, run_lock
+from tests import given_hub_account, run_lock
 
 pytest_plugins = ["tests.kernel_pool", "tests.nbval_profiles"]
 
@@ -119,7 +119,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Refuse a second run of the same session; on a worker with a private engine, start it
     before anything asks the engine."""
     global _engine
-    hub_account.set_aside()  # before anything inherits the environment
+    given_hub_account.set_aside()  # before anything inherits the environment
     # The one channel to the notebooks' kernels and the commands the tests start, which make
     # their kit from it. xdist workers inherit the controller's environment.
     # (A pytest that a test starts inherits a worker's name, and keeps it.)

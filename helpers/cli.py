@@ -16,6 +16,7 @@ from helpers import (
     credential_helper,
     debian_engine,
     engine,
+    hub_account,
     hub_run,
     image_store,
     images,
@@ -121,6 +122,8 @@ def reset(kit: Kit) -> str:
     if found is not None:
         found.restart_empty()
     removed = images.remove_kit_images(kit.client())
+    if kit.remote is not None:  # Docker Hub mode's names of the demo images
+        hub_account.untag(kit)
     step_setups.logout(kit)
     emptied = f"registry at {found.address} emptied" if found else "no registry to empty"
     return f"Clean: {emptied}, {removed} kit image(s) removed, logged out."

@@ -1,22 +1,21 @@
 """The reader's account in Docker Hub mode: what it holds, and what of it the kit may change.
 
-``remote_digest`` asks the registry through the engine (its ``/distribution`` endpoint, which
-does Docker Hub's token exchange as a pull would), so the kit needs no client of its own for
-Docker Hub's token service.
+The kit asks the registry through the engine: its ``/auth`` endpoint checks the login, and its
+``/distribution`` endpoint gives a tag's digest, doing Docker Hub's token exchange as a pull
+would; the kit needs no client of its own for Docker Hub's token service.
 
-The mode gives the demo images the names ``HOST/USER/hello-world:0.1.0``, ``...:latest`` and
-``HOST/USER/tinybase:latest``, on this engine and in the reader's account. Either may already
-hold something of the reader's: an image of theirs under that name here, or a repository
-``hello-world`` of theirs on Docker Hub. Before a step changes anything, ``refuse_foreign``
-stops, in one sentence, if a name here is on an image that is not a demo image, or if a tag
-in the account names a digest that the kit never pushed there. The kit knows what it pushed:
-the shell runner tells ``remember_push`` each digest a ``docker push`` printed, and the
-session's folder keeps them (``pushed-digests.txt``).
+The mode gives the demo images names in the repositories ``USER/hello-world`` and
+``USER/tinybase``, on this engine and in the account, and step 4 pushes every local tag of the
+first (``docker push --all-tags``). Either may already hold something of the reader's: an
+image of theirs under such a name here, or a repository ``hello-world`` of theirs on Docker
+Hub. Before a step gives or pushes a name, ``refuse_foreign`` stops, in one sentence, if a
+local tag of those repositories is on an image that is not a demo image, or if a tag the mode
+pushes names, in the account, a digest that the kit never pushed there (``Remote.pushed``).
 """
 
 from __future__ import annotations
 
-import re
+import contextlib
 
 import docker.errors
 
@@ -25,14 +24,13 @@ from helpers.errors import KitError
 from helpers.kit import Kit
 from helpers.remote import Remote
 
-PUSHED = re.compile(r"^\S+: digest: (sha256:[0-9a-f]{64}) size: \d+$", re.MULTILINE)
-"""The line ``docker push`` ends with: ``TAG: digest: sha256:... size: N``."""
+NO_SUCH_REPOSITORY = ("does not exist", "denied", "unauthorized")
+"""How Docker Hub may answer, to a login it took, for a repository that does not exist yet: as
+for one the account may not read, since it does not say which (measured on the stand-in only:
+404 ``manifest unknown``)."""
 
-RECORD = "pushed-digests.txt"
-
-NO_SUCH_REPOSITORY = ("does not exist", "denied")
-"""How Docker Hub may answer for a repository that does not exist yet: as for one the account
-may not read, since it does not say which (measured on the stand-in: 404 ``manifest unknown``)."""
+REPOSITORIES = (settings.DEMO_REPOSITORY, settings.BASE_REPOSITORY)
+"""The guide's repositories that the mode moves into the account."""
 
 
 def remote_of(kit: Kit) -> Remote:
@@ -54,9 +52,33 @@ def refusal(remote: Remote) -> str:
     )
 
 
+def require_login(kit: Kit) -> None:
+    """Raise one sentence unless the registry takes the account's token (the engine checks
+    it; nothing is written, and the user's own ``~/.docker`` is never read)."""
+    remote = remote_of(kit)
+    try:
+        kit.client().login(
+            remote.user,
+            remote.token,
+            registry=remote.config_key,
+            reauth=True,
+            dockercfg_path=str(kit.docker_config / "config.json"),
+        )
+    except docker.errors.APIError:
+        raise KitError(refusal(remote)) from None
+
+
+def pushed_names() -> list[tuple[str, str]]:
+    """Return the guide's ``(repository, tag)`` pairs that the mode pushes to the account."""
+    return [
+        *((settings.DEMO_REPOSITORY, tag) for tag in settings.DEMO_TAGS),
+        (REPOSITORIES[1], "latest"),
+    ]
+
+
 def remote_digest(kit: Kit, repository: str, tag: str) -> str | None:
     """Return the digest the registry serves for one of the guide's ``repository:tag`` in
-    the reader's account, or ``None`` if it has no such tag."""
+    the reader's account, or ``None`` if it has no such tag (``require_login`` first)."""
     remote = remote_of(kit)
     name = remote.name(repository, tag)
     try:
@@ -64,56 +86,54 @@ def remote_digest(kit: Kit, repository: str, tag: str) -> str | None:
     except docker.errors.NotFound:
         return None
     except docker.errors.APIError as error:
-        if error.status_code == 401:
-            raise KitError(refusal(remote)) from None
-        if any(word in str(error.explanation) for word in NO_SUCH_REPOSITORY):
+        if any(word in str(error.explanation).lower() for word in NO_SUCH_REPOSITORY):
             return None
-        raise KitError(
-            f"{remote.host} did not say what {name} is ({error.explanation}): check "
-            "KIT_HUB_USER and KIT_HUB_TOKEN."
-        ) from None
+        raise KitError(f"{remote.host} did not say what {name} is: {error.explanation}.") from None
     return str(found.id)
 
 
-def names() -> list[tuple[str, str]]:
-    """Return the guide's ``(repository, tag)`` pairs that the mode gives the account."""
-    pairs = [(settings.DEMO_REPOSITORY, tag) for tag in settings.DEMO_TAGS]
-    return [*pairs, (settings.BASE_REPOSITORY, "latest")]
-
-
-def _record(kit: Kit) -> set[str]:
-    path = kit.folder / RECORD
-    return set(path.read_text().split()) if path.exists() else set()
-
-
-def remember_push(kit: Kit, printed: str) -> None:
-    """Keep the digests a ``docker push`` printed as pushed by the kit."""
-    pushed = set(PUSHED.findall(printed))
-    if pushed - _record(kit):
-        kit.folder.mkdir(parents=True, exist_ok=True)
-        (kit.folder / RECORD).write_text("".join(f"{d}\n" for d in sorted(_record(kit) | pushed)))
+def _account_images(kit: Kit) -> list[docker.models.images.Image]:
+    client = kit.client()
+    remote = remote_of(kit)
+    found = []
+    for repository in REPOSITORIES:
+        found.extend(client.images.list(name=remote.repository(repository)))
+    return found
 
 
 def refuse_foreign(kit: Kit) -> None:
-    """Raise one sentence if a name the mode uses holds something of the reader's."""
+    """Raise one sentence if a name the mode gives or pushes holds something of the reader's."""
     remote = remote_of(kit)
-    client = kit.client()
-    demo_ids = {image.id for image in images.kit_images(client)}
-    for repository, tag in names():
-        name = remote.name(repository, tag)
-        found = [image for image in client.images.list(name=name) if image.id not in demo_ids]
-        if found:
+    demo_ids = {image.id for image in images.kit_images(kit.client())}
+    prefixes = tuple(f"{remote.repository(repository)}:" for repository in REPOSITORIES)
+    for image in _account_images(kit):
+        theirs = [tag for tag in image.tags if tag.startswith(prefixes)]
+        if image.id not in demo_ids and theirs:
             raise KitError(
-                f"This engine has an image of yours named {name}, which Docker Hub mode would "
-                "take for the demo image: rename it (docker tag, then docker image rm) and run "
+                f"This engine has an image of yours named {theirs[0]}, which Docker Hub mode "
+                "would replace or push: rename it (docker tag, then docker image rm) and run "
                 "again."
             )
-    pushed = _record(kit)
-    for repository, tag in names():
+    pushed = remote.pushed(kit.state)
+    for repository, tag in pushed_names():
         digest = remote_digest(kit, repository, tag)
         if digest is not None and digest not in pushed:
             raise KitError(
-                f"{remote.name(repository, tag)} already names an image the kit did not push "
-                f"({digest}), and Docker Hub mode would replace it: delete that tag on "
-                f"{remote.host}, if it is not yours to keep, or give the mode another account."
+                f"{remote.name(repository, tag)} on {remote.host} already names an image the "
+                f"kit did not push ({digest}), and Docker Hub mode would replace it: delete "
+                "that tag, if it is not yours to keep, or give the mode another account."
             )
+
+
+def untag(kit: Kit) -> None:
+    """Take the account's names off the demo images; a name on an image of the user's, which
+    ``refuse_foreign`` found, stays."""
+    client = kit.client()
+    demo_ids = {image.id for image in images.kit_images(client)}
+    for image in _account_images(kit):
+        if image.id not in demo_ids:
+            continue
+        prefixes = tuple(f"{remote_of(kit).repository(r)}:" for r in REPOSITORIES)
+        for name in (tag for tag in image.tags if tag.startswith(prefixes)):
+            with contextlib.suppress(docker.errors.ImageNotFound):
+                client.images.remove(name, noprune=True)

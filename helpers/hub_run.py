@@ -5,22 +5,25 @@ Each step's notebook runs as it is, in the kit's Jupyter kernel, with the accoun
 flow. The notebooks in ``notebooks/`` stay as they are: the executed copies, which show the
 reader's own outputs with the token masked, go to the session's folder
 (``.kit/sessions/hub/notebooks``), where the reader can open them in Jupyter. Whatever
-happens, the login goes from the session's ``config.json`` at the end, so the token is never
-left on disk, and the local names the run gave the demo images go too.
+happens (a failed step, Ctrl-C, a closed terminal, ``kill``), the login goes from the
+session's ``config.json`` at the end, so the token is not left on disk, and the names the run
+gave the demo images go too. (Only ``kill -9`` skips that: ``KIT_SESSION=hub python -m
+helpers reset`` does it then.)
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
 
-import docker.errors
 import nbclient
 import nbformat
 from nbclient.exceptions import CellExecutionError
 
-from helpers import hub_account, images, jupyter_kernel, lesson, step_setups
+from helpers import hub_account, jupyter_kernel, lesson, step_setups
 from helpers.errors import KitError
 from helpers.expected import NOTEBOOKS
 from helpers.hub_account import remote_of
@@ -37,20 +40,53 @@ def run(kit: Kit, progress: Callable[[str], None]) -> str:
     remote.require_reachable()
     copies = kit.folder / "notebooks"
     copies.mkdir(parents=True, exist_ok=True)
-    try:
-        for step in STEPS:
-            progress(f"step {step}, against {remote.host} as {remote.user}")
-            _run_notebook(kit, step, copies)
-    finally:
-        step_setups.logout(kit)  # the token, base64 in config.json, never stays on disk
-        _untag(kit)
+    signals = _Signals()
+    with signals.caught():
+        try:
+            step_setups.logout(kit)  # a login a stopped Jupyter run left
+            for step in STEPS:
+                progress(f"step {step}, against {remote.host} as {remote.user}")
+                _run_notebook(kit, step, copies, signals)
+        finally:
+            step_setups.logout(kit)  # the token, base64 in config.json, never stays on disk
+            hub_account.untag(kit)
     return (
         f"Steps 2 to 6 ran against {remote.host} as {remote.user}, and every check held; "
         f"your login is removed again. What each step printed is in {copies}."
     )
 
 
-def _run_notebook(kit: Kit, step: str, copies: os.PathLike[str]) -> None:
+class _Signals:
+    """Make ``kill`` and a closed terminal (SIGTERM, SIGHUP) interrupt the run as Ctrl-C does,
+    so that it cleans up. While a notebook runs, nbclient catches SIGINT and SIGTERM itself (it
+    stops the kernel, and the notebook ends with an error), and takes their handlers away
+    after: ``install`` puts them back."""
+
+    NUMBERS = (signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self) -> None:
+        self.old = {number: signal.getsignal(number) for number in self.NUMBERS}
+
+    @staticmethod
+    def interrupt(number: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    def install(self) -> None:
+        for number in self.NUMBERS:
+            signal.signal(number, self.interrupt)
+
+    @contextmanager
+    def caught(self) -> Iterator[None]:
+        """Catch the signals until the block ends, then restore their handlers."""
+        self.install()
+        try:
+            yield
+        finally:
+            for number, handler in self.old.items():
+                signal.signal(number, handler)
+
+
+def _run_notebook(kit: Kit, step: str, copies: os.PathLike[str], signals: _Signals) -> None:
     path = lesson.notebook_for(step)
     notebook = lesson.read(path)
     for cell in notebook.cells:  # the stored outputs are the local registry's, not this run's
@@ -65,40 +101,15 @@ def _run_notebook(kit: Kit, step: str, copies: os.PathLike[str]) -> None:
         # The kernel talks over loopback TCP, and ipykernel warns about that on every start.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
+    log = kit.folder / "kernel.log"  # what a kernel says as it is stopped is no one's business
     try:
-        client.execute(env={**os.environ, "KIT_SESSION": kit.session})
+        with log.open("ab") as kernel_log:
+            client.execute(env={**os.environ, "KIT_SESSION": kit.session}, stderr=kernel_log)
     except CellExecutionError as error:
-        raise KitError(_stopped(kit, step, notebook, error)) from None
+        said = " ".join(str(error.evalue).split())
+        raise KitError(f"step {step} stopped: {said}") from None
+    except Exception:  # nbclient's own, as the kernel went (a signal, or it died)
+        raise KitError(f"step {step} stopped: its kernel stopped before the step ended.") from None
     finally:
+        signals.install()
         nbformat.write(notebook, os.path.join(copies, path.name))  # type: ignore[no-untyped-call]
-
-
-def _stopped(
-    kit: Kit, step: str, notebook: nbformat.NotebookNode, error: CellExecutionError
-) -> str:
-    """Say in one sentence where the run stopped, and why."""
-    failed = next(
-        (
-            cell
-            for cell in notebook.cells
-            if any(output.get("output_type") == "error" for output in cell.get("outputs", []))
-        ),
-        None,
-    )
-    if failed is not None and failed.get("id") == "login-login":
-        return hub_account.refusal(remote_of(kit))
-    said = " ".join(str(error.evalue).split())
-    return said if said.startswith(remote_of(kit).host) else f"step {step} stopped: {said}"
-
-
-def _untag(kit: Kit) -> None:
-    """Take the account's names off the demo images; a name on an image of the user's stays."""
-    remote = remote_of(kit)
-    client = kit.client()
-    demo_ids = {image.id for image in images.kit_images(client)}
-    for repository, tag in hub_account.names():
-        name = remote.name(repository, tag)
-        for image in client.images.list(name=name):
-            if image.id in demo_ids:
-                with contextlib.suppress(docker.errors.ImageNotFound):
-                    client.images.remove(name, noprune=True)

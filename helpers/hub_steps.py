@@ -24,11 +24,11 @@ from helpers.settings import remote_name
 STEPS = ("login", "tag", "push", "pull", "logout")
 """The steps Docker Hub mode runs: the others need the kit's own registry."""
 
-LOGIN = (
-    f"docker login {settings.GUIDE_ADDRESS} --username {settings.DEMO_USER} "
-    f"--password-stdin < ~/{settings.PASSWORD_FILE}"
-)
+LOGIN = settings.GUIDE_LOGIN
 """The login the notebooks type; the shell runner gives it the token instead."""
+
+NAMING_STEPS = frozenset(STEPS) - {"login"}
+"""The steps that give or push the account's names: ``hub_account.refuse_foreign`` first."""
 
 
 def announcement(kit: Kit) -> str:
@@ -44,14 +44,6 @@ def announcement(kit: Kit) -> str:
 
 def _local_name(kit: Kit, tag: str, repository: str = settings.DEMO_REPOSITORY) -> str:
     return remote_of(kit).name(repository, tag)
-
-
-def _untag(kit: Kit) -> None:
-    client = kit.client()
-    for tag in TAGS:
-        name = _local_name(kit, tag)
-        if local_state.local_image_id(client, name) is not None:
-            client.images.remove(name, noprune=True)
 
 
 def _tag(kit: Kit) -> None:
@@ -77,7 +69,7 @@ def _prepare_login(kit: Kit) -> None:
 
 def _prepare_tag(kit: Kit) -> None:
     images.load_demo_images(kit.client())
-    _untag(kit)
+    hub_account.untag(kit)
 
 
 def _prepare_push(kit: Kit) -> None:
@@ -110,7 +102,7 @@ def _check_login(kit: Kit) -> str:
 
 
 def _check_tag(kit: Kit) -> str:
-    repository = _local_name(kit, "latest").rsplit(":", 1)[0]
+    repository = remote_of(kit).repository(settings.DEMO_REPOSITORY)
     template = "'{{.Repository}}:{{.Tag}} {{.ID}}'"
     show_in(kit, f"docker image ls --format {template} {repository}")
     source = local_state.local_image_id(kit.client(), settings.DEMO_IMAGE)
@@ -186,14 +178,27 @@ CHECK: dict[str, Callable[[Kit], str]] = {
 }
 
 
-def prepare(kit: Kit, step: str) -> None:
-    """Say what this mode does, then put the world where ``step`` starts; refuse a step
-    that needs the kit's own registry, in one sentence."""
+def _require_a_step_of_the_mode(step: str) -> None:
     if step not in STEPS:
         raise KitError(
             f"Docker Hub mode runs steps 2 to 6 (login to logout) only; the {step!r} step "
             "needs the kit's own registry: unset KIT_HUB_USER and KIT_HUB_TOKEN to run it."
         )
+
+
+def prepare(kit: Kit, step: str) -> None:
+    """Say what this mode does, check the account, then put the world where ``step`` starts;
+    refuse, in one sentence, a step that needs the kit's own registry, a token the registry
+    does not take, or names that hold something of the reader's."""
+    _require_a_step_of_the_mode(step)
     print(announcement(kit))
-    hub_account.refuse_foreign(kit)
+    hub_account.require_login(kit)
+    if step in NAMING_STEPS:
+        hub_account.refuse_foreign(kit)
     PREPARE[step](kit)
+
+
+def check(kit: Kit, step: str) -> str:
+    """Check what ``step`` did in the account; return what that confirms."""
+    _require_a_step_of_the_mode(step)
+    return CHECK[step](kit)

@@ -16,6 +16,9 @@ DEMO_PASSWORD = "learner-pass"
 PASSWORD_FILE = "registry-password.txt"
 """The file in the learner's home that ``docker login --password-stdin`` reads the password from."""
 
+PASSWORD_INPUT = f" --password-stdin < ~/{PASSWORD_FILE}"
+"""How the notebooks give ``docker login`` the password (Docker Hub mode gives the token)."""
+
 PREFERRED_PORT = 5000
 """The port the guide's addresses use; the kit falls back to a free one when it is taken."""
 
@@ -27,6 +30,9 @@ MAIN_SESSION = "main"
 
 HUB_SESSION = "hub"
 """The session Docker Hub mode works in, so that the local tutorial's home stays as it was."""
+
+GUIDE_LOGIN = f"docker login {GUIDE_ADDRESS} --username {DEMO_USER}{PASSWORD_INPUT}"
+"""The login step 2 has the learner type (a test holds the notebook to it)."""
 
 REGISTRY_CONTAINER = "docker-share-kit-registry-{session}"
 """The name of a session's registry container."""

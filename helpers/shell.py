@@ -24,7 +24,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from helpers import hub_account, journal, pseudo_terminal, screen, settings
+from helpers import journal, pseudo_terminal, screen, settings
 from helpers.errors import CommandFailed
 from helpers.kit import Kit
 from helpers.tools import tools_dir
@@ -129,7 +129,7 @@ def run(
     output = screen.in_sorted_order(output)
     if kit.remote is not None:
         output = kit.remote.masked(output)
-        hub_account.remember_push(kit, output)  # what the kit pushed, it may push over again
+        kit.remote.remember_push(output, kit.state)
         if echo:
             sys.stdout.write(f"$ {command}\n")
     result = Result(command, output, returncode)

@@ -68,7 +68,7 @@ def check(step: str) -> None:
     It makes the session's kit again, so that it also answers after a restarted kernel."""
     kit = kit_for(step)
     if kit.remote is not None:
-        print(f"ok: {hub_steps.CHECK[step](kit)}")
+        print(f"ok: {hub_steps.check(kit, step)}")
         return
     registry = running_registry(kit)
     if registry is None:

@@ -9,23 +9,30 @@ given in ``KIT_HUB_USER`` and ``KIT_HUB_TOKEN`` (``scripts/test`` sets them asid
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
 import json
+import os
 import secrets
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import docker
+import psutil
 import pytest
 
-from helpers import hub_steps, lesson, ports, remote, settings
+from helpers import hub_account, hub_steps, lesson, ports, remote, settings, waiting
 from helpers.errors import KitError, StepIncomplete
 from helpers.expected import NOTEBOOKS
 from helpers.kit import Kit
+from helpers.paths import PROJECT_ROOT
 from helpers.registry import Registry
-from tests import hub_account
+from tests import given_hub_account
 
 STAND_IN_USER = "sharer"
 
@@ -81,8 +88,20 @@ def _printed(notebook: Path) -> str:
     return "".join("".join(output.get("text", "")) for output in outputs)
 
 
-def _files_holding(folder: Path, secret: str) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+def _leaks(account: remote.Remote, kit: Kit, done: subprocess.CompletedProcess[str]) -> bool:
+    """Tell whether the token, or its base64 form in ``config.json``, is in a file of the
+    session or the kit's state, or in what the run printed (a boolean, so that a failing
+    assertion never prints the token itself)."""
+    user_and_token = f"{account.user}:{account.token}".encode()
+    secrets_ = (account.token.encode(), base64.b64encode(user_and_token))
+    printed = (done.stdout + done.stderr).encode()
+    files = [p for p in kit.state.rglob("*") if p.is_file() and "engines" not in p.parts]
+    return any(s in printed or any(s in p.read_bytes() for p in files) for s in secrets_)
+
+
+def _local_tags(kit: Kit, repository: str) -> list[str]:
+    images_ = kit.client().images.list(name=repository)
+    return [tag for image in images_ for tag in image.tags if tag.startswith(f"{repository}:")]
 
 
 def test_the_mode_runs_steps_two_to_six_against_a_stand_in_registry(
@@ -118,22 +137,19 @@ def test_the_mode_runs_steps_two_to_six_against_a_stand_in_registry(
     assert "Docker Hub mode skips this command: it asks the kit's own registry" in _printed(
         copies / "04-push.ipynb"
     )
-    user_and_token = f"{STAND_IN_USER}:{stand_in.account.token}".encode()
-    for secret in (stand_in.account.token, base64.b64encode(user_and_token).decode()):
-        assert _files_holding(hub_kit.folder, secret) == []
-    assert stand_in.account.token not in done.stdout + done.stderr
+    assert not _leaks(stand_in.account, hub_kit, done), "the token was written or printed"
     assert not (hub_kit.docker_config / "config.json").exists()
     assert _notebook_hashes() == stored
-    client = hub_kit.client()
-    for repository, tag in (("learner/hello-world", "0.1.0"), ("library/tinybase", "latest")):
-        assert not client.images.list(name=stand_in.account.name(repository, tag))
+    for repository, tag in hub_account.pushed_names():
+        assert not _local_tags(hub_kit, stand_in.account.repository(repository)), repository
+        assert api.tags(f"{STAND_IN_USER}/{repository.rsplit('/', 1)[-1]}").count(tag) == 1
 
 
-def test_a_wrong_token_stops_the_mode_in_one_sentence_and_leaves_no_login(
+def test_a_wrong_token_is_refused_in_one_sentence_before_anything_is_done(
     stand_in: StandIn, hub_kit: Kit, cli
 ):
-    """The registry refuses the login: the run says so in one sentence, and nothing of the
-    attempt stays in the session's Docker config."""
+    """The engine checks the token before step 2 does anything: the run says so in one
+    sentence and changes nothing."""
     done = cli("hub", KIT_SESSION=hub_kit.session, **stand_in.environment(KIT_HUB_TOKEN="wrong"))
     assert done.returncode == 1
     host = stand_in.account.host
@@ -158,20 +174,40 @@ def test_the_push_check_fails_when_nothing_was_pushed(stand_in: StandIn, hub_kit
         hub_steps.CHECK["push"](mode)
 
 
-def test_an_image_of_the_users_under_the_accounts_name_is_refused_and_kept(
+def test_a_tag_of_the_users_in_the_accounts_repository_stops_the_run_which_logs_out(
     stand_in: StandIn, hub_kit: Kit, sentinel, docker_client: docker.DockerClient, cli
 ):
-    """A local image named as the mode would name the demo image is the user's: the run stops
-    before it changes anything, and the name stays on the user's image."""
-    name = stand_in.account.name(settings.DEMO_REPOSITORY, "latest")
+    """An image of the user's tagged ``HOST/sharer/hello-world:dev`` here would be pushed by step
+    4's ``--all-tags``: step 3 refuses to start, after step 2 logged in, and the run still
+    removes that login; the user's tag stays, and nothing is pushed."""
+    name = f"{stand_in.account.repository(settings.DEMO_REPOSITORY)}:dev"
     image_id, _ = sentinel
     docker_client.images.get(image_id).tag(name)
     try:
         done = cli("hub", KIT_SESSION=hub_kit.session, **stand_in.environment())
         assert done.returncode == 1
-        assert f"This engine has an image of yours named {name}" in done.stderr
+        assert "step login, against" in done.stderr  # it got past the login
+        assert f"step tag stopped: This engine has an image of yours named {name}" in done.stderr
+        assert not (hub_kit.docker_config / "config.json").exists()
         assert docker_client.images.get(name).id == image_id
         assert stand_in.registry.api.repositories() == []
+    finally:
+        docker_client.images.remove(name, noprune=True)
+
+
+def test_on_docker_hub_a_local_image_of_the_users_is_found_by_its_short_name(
+    hub_kit: Kit, sentinel, docker_client: docker.DockerClient
+):
+    """Docker Hub's names are looked up as ``sharer/hello-world``: the engine's filter finds
+    nothing for ``docker.io/sharer/hello-world`` (moby/moby#47809). Needs no network: the local
+    names are checked before the registry is asked."""
+    mode = dataclasses.replace(hub_kit, remote=remote.Remote(remote.HUB, STAND_IN_USER, "-"))
+    name = f"{STAND_IN_USER}/hello-world:dev"
+    image_id, _ = sentinel
+    docker_client.images.get(image_id).tag(name)
+    try:
+        with pytest.raises(KitError, match=f"This engine has an image of yours named {name}"):
+            hub_account.refuse_foreign(mode)
     finally:
         docker_client.images.remove(name, noprune=True)
 
@@ -192,7 +228,8 @@ def test_a_tag_in_the_account_that_the_kit_did_not_push_is_never_replaced(
     assert theirs is not None
     done = cli("hub", KIT_SESSION=hub_kit.session, **stand_in.environment())
     assert done.returncode == 1
-    assert f"{name} already names an image the kit did not push ({theirs})" in done.stderr
+    host = stand_in.account.host
+    assert f"{name} on {host} already names an image the kit did not push ({theirs})" in done.stderr
     assert stand_in.registry.api.digest(f"{STAND_IN_USER}/hello-world", "latest") == theirs
     assert stand_in.registry.api.tags(f"{STAND_IN_USER}/hello-world") == ["latest"]
 
@@ -213,29 +250,112 @@ def test_every_command_of_the_modes_steps_is_mapped_to_the_account():
                 assert f"--username {settings.DEMO_USER}" not in mapped, (step, mapped)
                 assert settings.PASSWORD_FILE not in mapped, (step, mapped)
                 assert "learner-pass" not in mapped, (step, mapped)
+    login_cells = [
+        c for c in lesson.read(lesson.notebook_for("login")).cells if c.get("id") == "login-login"
+    ]
+    assert lesson.commands(login_cells[0]) == [settings.GUIDE_LOGIN]
     assert account.name("learner/hello-world", "0.1.0") == "127.0.0.1:5999/sharer/hello-world:0.1.0"
+    assert account.mapped("docker login localhost:5000 -u learner") == (
+        "docker login 127.0.0.1:5999 -u Sharer"
+    )
     assert account.config_key == "127.0.0.1:5999"
     hub = remote.Remote(remote.HUB, "Sharer", "token")
     assert hub.config_key == "https://index.docker.io/v1/"
-    assert hub.name("library/tinybase", "latest") == "docker.io/sharer/tinybase:latest"
+    assert hub.name("library/tinybase", "latest") == "sharer/tinybase:latest"
+    assert hub.mapped("docker push localhost:5000/learner/hello-world:0.1.0") == (
+        "docker push sharer/hello-world:0.1.0"
+    )
     # Docker Hub by naming no registry: `docker logout docker.io` would keep the login.
     assert hub.mapped("docker logout localhost:5000") == "docker logout"
-    assert hub.mapped(hub_steps.LOGIN) == (
+    assert hub.mapped(settings.GUIDE_LOGIN) == (
         'echo "$KIT_HUB_TOKEN" | docker login --username Sharer --password-stdin'
     )
 
 
-def test_the_mode_runs_against_docker_hub_with_the_readers_account(hub_kit: Kit, cli):
+def test_an_account_the_registry_could_never_take_is_refused_in_one_sentence(cli):
+    """An email address is not a Docker ID: refused before anything runs."""
+    done = cli("hub", KIT_HUB_USER="someone@example.com", KIT_HUB_TOKEN="-")
+    assert done.returncode == 1
+    assert "KIT_HUB_USER must be your Docker ID" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("stop", "exit_status", "said"),
+    [
+        # nbclient catches SIGTERM itself while a notebook runs: it stops the kernel.
+        (signal.SIGTERM, 1, "step login stopped: its kernel stopped before the step ended."),
+        (signal.SIGHUP, 130, "interrupted"),
+    ],
+)
+def test_a_run_that_is_killed_or_hung_up_still_removes_the_login(
+    stand_in: StandIn, hub_kit: Kit, stop: int, exit_status: int, said: str
+):
+    """``kill`` or a closed terminal in the middle of step 2, after the login: the run stops
+    with a sentence, the login goes from the session's config all the same, and no kernel is
+    left running."""
+    env = {**os.environ, "KIT_SESSION": hub_kit.session, **stand_in.environment()}
+    run = _start_hub_run(env)
+    config = hub_kit.docker_config / "config.json"
+    try:
+        assert waiting.until(lambda: _logged_in(config), timeout=60, interval=0.05)
+    finally:
+        run.send_signal(stop)
+        _, stderr = run.communicate(timeout=60)
+    assert run.returncode == exit_status, stderr
+    assert said in stderr
+    assert "Traceback" not in stderr
+    assert not config.exists()
+    assert not _processes_of(hub_kit), "a kernel of the run is still running"
+
+
+def _start_hub_run(env: dict[str, str]) -> subprocess.Popen[str]:
+    """Start ``python -m helpers hub`` in its own process, to be stopped as a user would."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "helpers", "hub"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _processes_of(kit: Kit) -> list[psutil.Process]:
+    """Return the processes started for the kit's session (its notebooks' kernels)."""
+    found = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if process.environ().get("KIT_SESSION") == kit.session:
+                found.append(process)
+    return found
+
+
+def _logged_in(config: Path) -> bool:
+    return config.exists() and "auths" in config.read_text() and "{}" not in config.read_text()
+
+
+def test_the_mode_runs_against_docker_hub_with_the_readers_account(hub_kit: Kit):
     """The same run against Docker Hub itself, when this machine reaches it and the person
-    running the tests gave an account."""
+    running the tests gave an account. It may take minutes on a slow line; on its timeout it
+    is stopped with SIGTERM, so that it still logs out."""
     try:
         remote.Remote(remote.HUB, "anyone", "-").require_reachable()
     except KitError:
         pytest.skip("Docker Hub cannot be reached from this machine")
-    account = hub_account.given()
+    account = given_hub_account.given()
     if not account.get(remote.USER_VARIABLE):
         pytest.skip("no Docker Hub account given: set KIT_HUB_USER and KIT_HUB_TOKEN to run it")
-    done = cli("hub", KIT_SESSION=hub_kit.session, **account)
-    assert done.returncode == 0, done.stderr
-    assert account[remote.TOKEN_VARIABLE] not in done.stdout + done.stderr
-    assert _files_holding(hub_kit.folder, account[remote.TOKEN_VARIABLE]) == []
+    env = {**os.environ, "KIT_SESSION": hub_kit.session, **account}
+    run = _start_hub_run(env)
+    try:
+        stdout, stderr = run.communicate(timeout=1800)
+    except subprocess.TimeoutExpired:
+        run.send_signal(signal.SIGTERM)
+        stdout, stderr = run.communicate(timeout=120)
+    done = subprocess.CompletedProcess(run.args, run.returncode, stdout, stderr)
+    account_ = remote.Remote(
+        remote.HUB, account[remote.USER_VARIABLE], account[remote.TOKEN_VARIABLE]
+    )
+    assert not _leaks(account_, hub_kit, done), "the token was written or printed"
+    assert done.returncode == 0, "the run failed: its copies are in " + str(hub_kit.folder)
