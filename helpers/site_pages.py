@@ -27,12 +27,17 @@ from __future__ import annotations
 import html
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers import expected, image_store, lesson
+from markdown.extensions.toc import slugify
+
+from helpers import expected, image_store, lesson, translations
 from helpers.errors import KitError
+from helpers.expected import NOTEBOOKS
 from helpers.paths import PROJECT_ROOT
+from helpers.site_words import WORDS, Words
 
 SECTION = "notebooks"
 """The project folder the notebooks live in; also their site folder."""
@@ -41,47 +46,106 @@ TAB_ORDER = (image_store.CONTAINERD, image_store.CLASSIC)
 """Most learners in 2026 run an engine with the containerd image store: their tab comes first."""
 
 _SIBLING_LINK = re.compile(r"\]\((?:\./)?(\d\d-[\w.-]+)\.ipynb(#[^)]*)?\)")
-_DOCS_LINK = re.compile(r"\]\(\.\./docs/([\w.-]+\.md)(#[^)]*)?\)")
+_HEADING = re.compile(r"^(#{1,6}) (.+?)[ \t]*$", re.MULTILINE)
+_FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 
 
-def write_pages(root: Path = PROJECT_ROOT) -> list[Path]:
-    """Write the page of every step notebook, and the notebook beside it, into
-    ``docs/notebooks/``; remove pages whose notebook is gone. Return the pages written."""
-    found = sorted((root / SECTION).glob("*.ipynb"))
+@dataclass(frozen=True)
+class Edition:
+    """One language of the site: where its notebooks are, where their pages go, its labels."""
+
+    language: str
+    notebooks: Path
+    """Relative to the project: ``notebooks`` or ``notebooks/zh``."""
+    docs: Path
+    """The edition's ``docs_dir``, relative to the project: ``docs`` or ``docs/zh``."""
+    docs_link: re.Pattern[str]
+    """How the edition's notebooks link to a page of ``docs/``."""
+
+    @property
+    def words(self) -> Words:
+        return WORDS[self.language]
+
+
+EDITIONS = {
+    "en": Edition(
+        "en", Path(SECTION), Path("docs"), re.compile(r"\]\(\.\./docs/([\w.-]+\.md)(#[^)]*)?\)")
+    ),
+    "zh": Edition(
+        "zh",
+        Path(SECTION) / translations.LANGUAGE,
+        Path("docs") / translations.LANGUAGE,
+        re.compile(r"\]\(\.\./\.\./docs/([\w.-]+\.md)(#[^)]*)?\)"),
+    ),
+}
+"""The site's editions: the English one at the root, the Chinese one under ``zh/``."""
+
+
+def write_pages(root: Path = PROJECT_ROOT, edition: Edition = EDITIONS["en"]) -> list[Path]:
+    """Write the page of every step notebook of an edition, and the notebook beside it, into
+    its ``notebooks/`` pages folder; remove pages whose notebook is gone. Return the pages."""
+    source = root / edition.notebooks
+    found = sorted(source.glob("*.ipynb"))
     if not found:
-        raise KitError(f"No notebooks in {SECTION}/: the site has no steps to show.")
-    folder = root / "docs" / SECTION
+        raise KitError(f"No notebooks in {edition.notebooks}/: the site has no steps to show.")
+    folder = root / edition.docs / SECTION
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.iterdir():
-        if stale.is_file() and not (root / SECTION / f"{stale.stem}.ipynb").exists():
+        if stale.is_file() and not (source / f"{stale.stem}.ipynb").exists():
             stale.unlink()
     pages = []
     for path in found:
         page = folder / f"{path.stem}.md"
-        page.write_text(page_markdown(path), encoding="utf-8")
+        page.write_text(page_markdown(path, edition), encoding="utf-8")
         (folder / path.name).write_bytes(path.read_bytes())
         pages.append(page)
     return pages
 
 
-def page_markdown(path: Path) -> str:
+def page_markdown(path: Path, edition: Edition = EDITIONS["en"]) -> str:
     """Return the Markdown page of one step notebook."""
     notebook = lesson.read(path)
+    english = {cell.id: cell for cell in lesson.read(NOTEBOOKS / path.name).cells}
     parts = [f"---\nnotebook: {path.name}\n---\n"]
     tabs = _TabNumbers()
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             text = _SIBLING_LINK.sub(r"](\1.md\2)", cell.source)
-            parts.append(_DOCS_LINK.sub(r"](../\1\2)", text))
+            text = edition.docs_link.sub(r"](../\1\2)", text)
+            parts.append(_with_english_anchors(text, english[cell.id].source))
         elif lesson.is_setup(cell):
             continue
         elif lesson.is_check(cell):
-            parts.append(_check(cell, tabs))
+            parts.append(_check(cell, tabs, edition.words))
         elif lesson.commands(cell):
-            parts.append(_commands(cell, tabs))
+            parts.append(_commands(cell, tabs, edition.words))
         else:
             raise KitError(f"{path.name}: a code cell the site cannot show: {cell.source!r}")
     return "\n\n".join(parts) + "\n"
+
+
+def _headings(markdown: str) -> list[re.Match[str]]:
+    spans = [fence.span() for fence in _FENCE.finditer(markdown)]
+    return [
+        found
+        for found in _HEADING.finditer(markdown)
+        if not any(start <= found.start() < end for start, end in spans)
+    ]
+
+
+def _with_english_anchors(markdown: str, english: str) -> str:
+    """Give a translated cell's headings the anchors the English headings get, so that a link
+    to ``04-push.md#5-look-at-...`` finds its place in both editions (the English cell is
+    returned as it is: its anchors are made from its own words)."""
+    if markdown == english:
+        return markdown
+    ids = [slugify(found.group(2), "-") for found in _headings(english)]
+    ours = _headings(markdown)
+    if len(ids) != len(ours):
+        raise KitError(f"A translated cell has {len(ours)} headings, its English {len(ids)}.")
+    for found, anchor in reversed(list(zip(ours, ids, strict=True))):
+        markdown = markdown[: found.end()] + f" {{#{anchor}}}" + markdown[found.end() :]
+    return markdown
 
 
 class _TabNumbers:
@@ -96,29 +160,29 @@ class _TabNumbers:
         return self.next - 1
 
 
-def _commands(cell: Any, tabs: _TabNumbers) -> str:
+def _commands(cell: Any, tabs: _TabNumbers, words: Words) -> str:
     blocks = []
     if lesson.fails_on_purpose(cell):
-        blocks.append('<p class="kit-fails">fails on purpose</p>')
+        blocks.append(f'<p class="kit-fails">{words.fails_on_purpose}</p>')
     blocks += [_command_block(command) for command in lesson.commands(cell)]
     by_profile = {p: _text(expected.cell_outputs(cell, p)) for p in TAB_ORDER}
-    blocks.append(_output(by_profile, tabs))
+    blocks.append(_output(by_profile, tabs, words))
     return "\n\n".join(block for block in blocks if block)
 
 
-def _check(cell: Any, tabs: _TabNumbers) -> str:
+def _check(cell: Any, tabs: _TabNumbers, words: Words) -> str:
     """Show a check as a terminal would: each command it ran, what that printed, and then
     the check's verdict (per image store where the printed values differ)."""
     runs = {p: lesson.check_transcript(_text(expected.cell_outputs(cell, p))) for p in TAB_ORDER}
     commands = [[typed.command for typed in runs[p][0]] for p in TAB_ORDER]
     if commands[0] != commands[1]:
         raise KitError(f"The check {cell.source!r} ran other commands on the two stores.")
-    blocks = ['<div class="kit-check"><p class="kit-check-title">What the check looks at</p>']
+    blocks = [f'<div class="kit-check"><p class="kit-check-title">{words.check_title}</p>']
     for index, command in enumerate(commands[0]):
         blocks.append(_command_block(command))
-        blocks.append(_output({p: runs[p][0][index].output for p in TAB_ORDER}, tabs))
+        blocks.append(_output({p: runs[p][0][index].output for p in TAB_ORDER}, tabs, words))
     verdicts = {p: runs[p][1] for p in TAB_ORDER}
-    blocks.append(_output(verdicts, tabs, css="kit-verdict"))
+    blocks.append(_output(verdicts, tabs, words, css="kit-verdict"))
     blocks.append("</div>")
     return "".join(blocks)  # one line: a raw HTML block that Markdown leaves alone
 
@@ -140,7 +204,9 @@ def _pre(text: str, css: str) -> str:
     return f'<pre class="{css} no-copy"><code>{_escaped(text)}</code></pre>'
 
 
-def _output(by_profile: dict[str, str], tabs: _TabNumbers, css: str = "kit-output") -> str:
+def _output(
+    by_profile: dict[str, str], tabs: _TabNumbers, words: Words, css: str = "kit-output"
+) -> str:
     """Return one output block, or content tabs when the image stores printed different
     things (nothing when neither printed anything)."""
     texts = [by_profile[p] for p in TAB_ORDER]
@@ -154,7 +220,7 @@ def _output(by_profile: dict[str, str], tabs: _TabNumbers, css: str = "kit-outpu
         for i in range(1, len(TAB_ORDER) + 1)
     )
     labels = "".join(
-        f'<label for="{name}_{i}">{image_store.PROFILES[p].who_sees_it}</label>'
+        f'<label for="{name}_{i}">{words.who_sees[p]}</label>'
         for i, p in enumerate(TAB_ORDER, start=1)
     )
     blocks = "".join(
@@ -169,13 +235,14 @@ def _output(by_profile: dict[str, str], tabs: _TabNumbers, css: str = "kit-outpu
 
 
 def main() -> int:
-    """Write the pages; say how many, or what is wrong in one sentence."""
+    """Write the pages of both editions; say how many, or what is wrong in one sentence."""
     try:
-        pages = write_pages()
+        for edition in EDITIONS.values():
+            pages = write_pages(edition=edition)
+            print(f"Wrote {len(pages)} step pages into {edition.docs / SECTION}/.")
     except KitError as error:
         print(f"site pages: {error}", file=sys.stderr)
         return 1
-    print(f"Wrote {len(pages)} step pages into docs/{SECTION}/.")
     return 0
 
 

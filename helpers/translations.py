@@ -7,9 +7,15 @@ markdown cell, by cell id, holding the Chinese text and the fingerprint of the E
 translates. When an English cell changes, its fingerprint no longer matches, and making the
 Chinese notebook fails with the cell named, so no translation falls behind unnoticed.
 
-``python -m helpers.translations`` writes every Chinese notebook (``scripts/regenerate`` runs it
-after recording); the tests check that the notebooks in ``notebooks/zh`` are what it writes.
-To change a sentence in both languages, see the maintainers' page.
+The site's pages are translated whole: ``docs/zh/PAGE.md`` begins with front matter naming the
+fingerprint of the ``docs/PAGE.md`` it translates (``english: ...``), and ``page_problems``
+names a page whose English changed since. A page of the Chinese edition only (the glossary,
+the registries used in mainland China) says ``edition_only: true`` instead.
+
+``python -m helpers.translations`` checks the pages and writes every Chinese notebook
+(``scripts/regenerate`` runs it after recording); the tests check that the notebooks in
+``notebooks/zh`` are what it writes. To change a sentence in both languages, see the
+maintainers' page.
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ from helpers.expected import NOTEBOOKS
 LANGUAGE = "zh"
 FOLDER = NOTEBOOKS / LANGUAGE
 TRANSLATIONS = FOLDER / "translations"
+DOCS = NOTEBOOKS.parent / "docs"
+PAGES = DOCS / LANGUAGE
+"""The Chinese edition's pages (the site's ``docs_dir`` in ``mkdocs.zh.yml``)."""
 PROJECT_LINK = "](../docs/"
 """How an English notebook links to a page of ``docs/``; a Chinese one is a folder deeper."""
 
@@ -106,6 +115,39 @@ def translated(english: Path) -> Any:
     return notebook
 
 
+def front_matter(page: Path) -> dict[str, Any]:
+    """Return a page's front matter (empty if it has none)."""
+    text = page.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        return {}
+    found = yaml.safe_load(text.split("---\n", 2)[1])
+    return dict(found or {})
+
+
+def page_problems(english_pages: Path = DOCS, pages: Path = PAGES) -> list[str]:
+    """Say, page by page, which English page has no Chinese one, or one of older English,
+    and which Chinese page translates no page or says nothing of where it comes from."""
+    said = []
+    for english in sorted(english_pages.glob("*.md")):
+        page = pages / english.name
+        wanted = fingerprint(english.read_text(encoding="utf-8"))
+        if not page.exists():
+            said.append(f"docs/{english.name} has no translation in docs/{LANGUAGE}/")
+        elif front_matter(page).get("english") != wanted:
+            said.append(
+                f"docs/{english.name} changed since docs/{LANGUAGE}/{english.name} translated "
+                f"it: update the translation, then its fingerprint to {wanted}"
+            )
+    for page in sorted(pages.glob("*.md")):
+        meta = front_matter(page)
+        if not (english_pages / page.name).exists() and not meta.get("edition_only"):
+            said.append(
+                f"docs/{LANGUAGE}/{page.name} translates no English page: give it "
+                "`edition_only: true` if it is the Chinese edition's own"
+            )
+    return said
+
+
 def text_of(notebook: Any) -> str:
     """Return a notebook as ``nbformat`` writes it."""
     return str(nbformat.writes(notebook)) + "\n"  # type: ignore[no-untyped-call]
@@ -123,13 +165,17 @@ def write_all() -> list[Path]:
 
 
 def main() -> int:
-    """Write the Chinese notebooks, or say in one sentence what keeps them from being current."""
+    """Check the Chinese pages and write the Chinese notebooks, or say in one sentence what
+    keeps the edition from being current."""
     try:
+        said = page_problems()
+        if said:
+            raise KitError("The Chinese edition is not current: " + "; ".join(said) + ".")
         written = write_all()
     except KitError as error:
         print(f"helpers.translations: {error}", file=sys.stderr)
         return 1
-    print(f"Wrote {len(written)} Chinese notebooks in {FOLDER}.")
+    print(f"The Chinese pages are current; wrote {len(written)} Chinese notebooks in {FOLDER}.")
     return 0
 
 

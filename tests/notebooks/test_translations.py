@@ -94,3 +94,29 @@ def test_a_stale_edition_stops_the_writer_in_one_sentence(tmp_path: Path, monkey
     said = capsys.readouterr().err
     assert said.startswith("helpers.translations: The Chinese edition is not current: ")
     assert "Traceback" not in said
+
+
+def test_every_english_page_has_a_translation_of_its_current_english():
+    assert translations.page_problems() == []
+
+
+def test_a_changed_english_page_is_named_with_its_new_fingerprint(tmp_path: Path):
+    english = tmp_path / "docs"
+    shutil.copytree(translations.DOCS, english, ignore=shutil.ignore_patterns("zh", "_*"))
+    page = english / "troubleshooting.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    wanted = translations.fingerprint(page.read_text(encoding="utf-8"))
+    assert translations.page_problems(english, translations.PAGES) == [
+        "docs/troubleshooting.md changed since docs/zh/troubleshooting.md translated it: update "
+        f"the translation, then its fingerprint to {wanted}"
+    ]
+
+
+def test_a_chinese_page_without_an_english_one_must_say_it_is_the_editions_own(tmp_path: Path):
+    pages = tmp_path / "zh"
+    shutil.copytree(translations.PAGES, pages, ignore=shutil.ignore_patterns("notebooks"))
+    (pages / "extra.md").write_text("# 多出来的一页\n", encoding="utf-8")
+    assert translations.page_problems(translations.DOCS, pages) == [
+        "docs/zh/extra.md translates no English page: give it `edition_only: true` if it is "
+        "the Chinese edition's own"
+    ]

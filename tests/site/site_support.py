@@ -119,16 +119,22 @@ def notebook_url(notebook: Path | str) -> str:
     return f"notebooks/{Path(notebook).stem}.html"
 
 
-def page_urls() -> list[str]:
-    """Return every page's URL relative to the site root, home and steps first."""
-    others = [f"{doc.stem}.html" for doc in sorted(DOCS_DIR.glob("*.md")) if doc.stem != "index"]
-    return ["index.html", *[notebook_url(path) for path in notebook_paths()], *others]
+def page_urls(edition: str = "") -> list[str]:
+    """Return every page's URL relative to the site root, home and steps first: the English
+    edition's, or with ``edition="zh"`` the Chinese edition's (``zh/...``)."""
+    docs = DOCS_DIR / edition if edition else DOCS_DIR
+    prefix = f"{edition}/" if edition else ""
+    others = [f"{doc.stem}.html" for doc in sorted(docs.glob("*.md")) if doc.stem != "index"]
+    urls = ["index.html", *[notebook_url(path) for path in notebook_paths()], *others]
+    return [prefix + url for url in urls]
 
 
 def page_name(url: str) -> str:
-    """Return a file-name-friendly name for a page URL ('home', '04-push', 'docker-hub')."""
+    """Return a file-name-friendly name for a page URL ('home', '04-push', 'docker-hub'; the
+    Chinese edition's with 'zh-' in front)."""
     name = url.rsplit("/", 1)[-1].removesuffix(".html")
-    return "home" if name in ("", "index") else name
+    name = "home" if name in ("", "index") else name
+    return f"zh-{name}" if url.startswith("zh/") else name
 
 
 def load_notebook(path: Path) -> dict:

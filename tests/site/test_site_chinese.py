@@ -1,0 +1,105 @@
+"""The site's Chinese edition (``site/zh``, built from ``mkdocs.zh.yml`` and ``docs/zh`` by the
+same ``scripts/site``), checked file by file as the English one is.
+
+The strict build, the link and anchor check, the network check and the browser tests cover both
+editions (they walk the whole built site); these tests hold what is the Chinese edition's own:
+its step pages show the very cells and outputs of the notebooks, with Chinese labels; every
+page switches to itself in the other language; the glossary lists the terms.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from site_support import DOCS_DIR, notebook_paths, page_blocks
+from test_site_build import expected_blocks, html_pages
+
+from helpers import translations
+from helpers.site_words import WORDS
+
+ZH = translations.LANGUAGE
+NOTEBOOKS = notebook_paths()
+GLOSSARY = {
+    "registry": "注册表",
+    "repository": "仓库",
+    "image": "镜像",
+    "tag": "标签",
+    "digest": "摘要",
+    "layer": "层",
+    "credentials": "凭据",
+    "credential helper": "凭据助手",
+}
+"""The terms the edition uses, one word each (the issue that asked for the edition names them)."""
+LANGUAGE_LINK = re.compile(r'<a href="([^"]*)"\s+hreflang="(\w+)"\s+class="md-select__link')
+
+
+@cache
+def read(page: Path) -> str:
+    return page.read_text(encoding="utf-8")
+
+
+def chinese_page(site: Path, notebook: Path) -> Path:
+    return site / ZH / "notebooks" / f"{notebook.stem}.html"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def test_chinese_step_page_shows_each_cell_in_order_byte_for_byte(
+    site: Path, notebook: Path
+) -> None:
+    """The Chinese page of a step shows the same commands and stored outputs, in the same
+    places, as the English one: the Chinese notebook's code cells are the English ones."""
+    chinese = translations.chinese_notebook(notebook)
+    shown = page_blocks(read(chinese_page(site, notebook)))
+    assert shown == expected_blocks(chinese) == expected_blocks(notebook)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def test_chinese_step_page_speaks_chinese_around_the_cells(site: Path, notebook: Path) -> None:
+    page = read(chinese_page(site, notebook))
+    english = read(site / "notebooks" / f"{notebook.stem}.html")
+    assert '<html lang="zh"' in page
+    for label in ("fails_on_purpose", "check_title"):
+        said_in_english = getattr(WORDS["en"], label)
+        assert said_in_english not in page
+        assert english.count(said_in_english) == page.count(getattr(WORDS[ZH], label))
+    assert "本页就是 <code>notebooks/zh/" in page
+    assert "This page is" not in page
+
+
+def test_every_page_switches_to_itself_in_the_other_language(site: Path) -> None:
+    """Each page's language menu leads to the same page in each edition, or, for a page only
+    the Chinese edition has, to the English home."""
+    wrong = []
+    for page in html_pages(site):
+        if page.name == "404.html":
+            continue
+        links = dict((lang, href) for href, lang in LANGUAGE_LINK.findall(read(page)))
+        relative = page.relative_to(site).as_posix()
+        same = relative.removeprefix(f"{ZH}/")
+        wanted = {"en": same, ZH: f"{ZH}/{same}"}
+        if (DOCS_DIR / ZH / f"{Path(same).stem}.md").exists() and not (
+            DOCS_DIR / f"{Path(same).stem}.md"
+        ).exists():
+            wanted["en"] = "index.html"
+        for lang, target in wanted.items():
+            href = links.get(lang)
+            landed = (page.parent / href).resolve() if href is not None else None
+            if landed != (site / target).resolve():
+                wrong.append(f"{relative}: {lang} leads to {href!r}, not {target}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_glossary_gives_one_chinese_word_for_each_term(site: Path) -> None:
+    page = read(site / ZH / "glossary.html")
+    for english, chinese in GLOSSARY.items():
+        assert re.search(rf"<td>{english}</td>\s*<td>{chinese}</td>", page), english
+
+
+def test_the_chinese_edition_has_a_page_for_registries_used_in_mainland_china(site: Path) -> None:
+    page = read(site / ZH / "china.html")
+    for registry in ("registry.cn-hangzhou.aliyuncs.com", "ccr.ccs.tencentyun.com"):
+        assert registry in page
+    assert "registry-mirrors" in page
