@@ -31,7 +31,7 @@ WORDS = {
     ),
     "zh": Words(
         "预期会失败",
-        "检查看了什么",
+        "检查查看的内容",
         {
             CLASSIC: "Docker Engine 28 及更早版本（与指南相同）",
             CONTAINERD: "Docker Desktop、Docker Engine 29+",
