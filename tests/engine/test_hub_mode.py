@@ -89,14 +89,20 @@ def _printed(notebook: Path) -> str:
 
 
 def _leaks(account: remote.Remote, kit: Kit, done: subprocess.CompletedProcess[str]) -> bool:
-    """Tell whether the token, or its base64 form in ``config.json``, is in a file of the
-    session or the kit's state, or in what the run printed (a boolean, so that a failing
-    assertion never prints the token itself)."""
+    """Tell whether the token, or its base64 form in ``config.json``, is in what the run
+    printed or in a file where the kit keeps what runs write: the sessions' folders (homes,
+    executed copies, kernel logs) and the mode's records (a boolean, so that a failing
+    assertion never prints the token itself). Other tests write and remove files there at the
+    same time: one that is gone when read is skipped."""
     user_and_token = f"{account.user}:{account.token}".encode()
     secrets_ = (account.token.encode(), base64.b64encode(user_and_token))
     printed = (done.stdout + done.stderr).encode()
-    files = [p for p in kit.state.rglob("*") if p.is_file() and "engines" not in p.parts]
-    return any(s in printed or any(s in p.read_bytes() for p in files) for s in secrets_)
+    contents = [printed]
+    for folder in (kit.state / "sessions", kit.state / "hub"):
+        for path in folder.rglob("*"):
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                contents.append(path.read_bytes())
+    return any(secret in content for secret in secrets_ for content in contents)
 
 
 def _local_tags(kit: Kit, repository: str) -> list[str]:
