@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from helpers import settings
+from helpers import messages, settings
 from helpers.errors import KitError
 from helpers.kit import Kit
 from helpers.shell import EITHER, FAILS, SUCCEEDS, run
@@ -47,8 +47,10 @@ def _ipython(ip: Any | None) -> Any | None:
 
 
 def _explain(shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None) -> None:
-    """Show a kit error as its one sentence, without a traceback."""
-    shell.showtraceback((kind, error, tb), exception_only=True)
+    """Show a kit error as its one sentence, without a traceback, in the notebook's language
+    (``helpers.messages``)."""
+    shown = kind(messages.in_language(str(error)))
+    shell.showtraceback((kind, shown, tb), exception_only=True)
 
 
 def guard(ip: Any | None = None) -> None:

@@ -30,7 +30,7 @@ from typing import Any
 import nbformat
 import yaml
 
-from helpers import lesson
+from helpers import jupyter_kernel, lesson
 from helpers.errors import KitError
 from helpers.expected import NOTEBOOKS
 
@@ -112,6 +112,7 @@ def translated(english: Path) -> Any:
         if cell.cell_type == "markdown":
             cell.source = found[cell.id].text.rstrip("\n").replace(PROJECT_LINK, "](../../docs/")
     notebook.metadata.setdefault(lesson.KEY, {})["language"] = LANGUAGE
+    notebook.metadata["kernelspec"] = jupyter_kernel.spec(LANGUAGE)  # speaks Chinese on errors
     return notebook
 
 
