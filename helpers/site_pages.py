@@ -33,7 +33,7 @@ from typing import Any
 
 from markdown.extensions.toc import slugify
 
-from helpers import expected, image_store, lesson, translations
+from helpers import expected, image_store, lesson, messages, translations
 from helpers.errors import KitError
 from helpers.expected import NOTEBOOKS
 from helpers.paths import PROJECT_ROOT
@@ -183,8 +183,27 @@ def _check(cell: Any, tabs: _TabNumbers, words: Words) -> str:
         blocks.append(_output({p: runs[p][0][index].output for p in TAB_ORDER}, tabs, words))
     verdicts = {p: runs[p][1] for p in TAB_ORDER}
     blocks.append(_output(verdicts, tabs, words, css="kit-verdict"))
+    if words.verdict is not None:
+        blocks.append(_verdict_in_words(verdicts, words.verdict, words))
     blocks.append("</div>")
     return "".join(blocks)  # one line: a raw HTML block that Markdown leaves alone
+
+
+VERDICT = "ok: "
+"""How a check's verdict line begins (``steps.check``)."""
+
+
+def _verdict_in_words(verdicts: dict[str, str], template: str, words: Words) -> str:
+    """Return a check's verdict in the page's language, under the stored English one: one line,
+    or one per image store, labelled, where the stores' verdicts differ (a digest, say)."""
+    differ = len(set(verdicts.values())) > 1
+    lines = []
+    for profile in TAB_ORDER if differ else TAB_ORDER[:1]:
+        sentence = messages.in_chinese(verdicts[profile].strip().removeprefix(VERDICT))
+        label = f"（{words.who_sees[profile]}）" if differ else ""
+        said = html.escape(template.format(sentence) + label, quote=False)
+        lines.append(f'<p class="kit-verdict-words">{said}</p>')
+    return "".join(lines)
 
 
 def _text(outputs: list[Any]) -> str:

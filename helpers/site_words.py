@@ -21,6 +21,9 @@ class Words:
     """Above the commands a step check ran."""
     who_sees: dict[str, str]
     """Each image store's tab, by who sees its output."""
+    verdict: str | None = None
+    """Under a check's verdict, which is a stored output and stays English: its sentence in
+    this language (``{}``), or nothing."""
 
 
 WORDS = {
@@ -33,8 +36,9 @@ WORDS = {
         "预期会失败",
         "检查查看的内容",
         {
-            CLASSIC: "Docker Engine 28 及更早版本（与指南相同）",
+            CLASSIC: "Docker Engine 28 及更早版本，与指南相同",
             CONTAINERD: "Docker Desktop、Docker Engine 29+",
         },
+        "检查结论：{}",
     ),
 }

@@ -20,6 +20,8 @@ from typing import Any
 from jupyter_client.manager import KernelManager
 
 from helpers import jupyter_kernel, lesson, messages, translations
+from helpers.expected import cell_outputs
+from helpers.image_store import PROFILES
 from helpers.paths import PROJECT_ROOT
 
 KINDS = {
@@ -142,3 +144,19 @@ def test_each_kernel_says_the_kits_sentences_in_its_language() -> None:
         assert reply["content"]["status"] == "error", language
         assert shown == [wanted], language
     assert wanted != english
+
+
+def test_every_stored_verdict_has_its_sentence_in_chinese() -> None:
+    """The Chinese site shows each check's verdict in Chinese under the stored English line:
+    every verdict the notebooks store, on each image store, has its template."""
+    untranslated = []
+    for path in lesson.notebook_paths():
+        for cell in lesson.read(path).cells:
+            if not lesson.is_check(cell):
+                continue
+            for profile in PROFILES:
+                printed = "".join(o.get("text", "") for o in cell_outputs(cell, profile))
+                verdict = lesson.check_transcript(printed)[1].removeprefix("ok: ")
+                if messages.in_chinese(verdict) == verdict:
+                    untranslated.append(f"{path.name} ({profile}): {verdict}")
+    assert untranslated == [], "\n".join(untranslated)

@@ -67,6 +67,9 @@ def test_chinese_step_page_speaks_chinese_around_the_cells(site: Path, notebook:
         assert english.count(said_in_english) == page.count(getattr(WORDS[ZH], label))
     assert "本页就是 <code>notebooks/zh/" in page
     assert "This page is" not in page
+    said = re.findall(r'<p class="kit-verdict-words">检查结论：([^<]+)</p>', page)
+    assert said, "no verdict in Chinese"
+    assert all(re.search(r"[\u4e00-\u9fff]", sentence) for sentence in said), said
 
 
 def test_every_page_switches_to_itself_in_the_other_language(site: Path) -> None:
