@@ -23,7 +23,7 @@ from helpers.paths import PROJECT_ROOT
 NAME = "docker-share-kit"
 DISPLAY_NAME = "Python (docker-share-kit)"
 NAMES = {"en": NAME, "zh": f"{NAME}-zh"}
-"""Each language's kernel (``helpers.messages`` knows the languages)."""
+"""Each language's kernel: the Chinese one's sets ``KIT_LANGUAGE`` (``helpers.messages``)."""
 DISPLAY_NAMES = {"en": DISPLAY_NAME, "zh": "Python (docker-share-kit, 中文)"}
 
 
@@ -68,7 +68,7 @@ def install(prefix: Path = Path(sys.prefix)) -> bool:
     for language, name in NAMES.items():
         path = spec_file(prefix, language)
         try:
-            if _is_current(json.loads(path.read_text()), language):
+            if _is_current(json.loads(path.read_text(encoding="utf-8")), language):
                 continue
         except (OSError, ValueError):
             pass
@@ -78,9 +78,9 @@ def install(prefix: Path = Path(sys.prefix)) -> bool:
             prefix=str(prefix),
             env=environment(language),
         )
-        found = json.loads(path.read_text())
+        found = json.loads(path.read_text(encoding="utf-8"))
         found["argv"].append(GUARD)
-        path.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n")
+        path.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         installed = True
     return installed
 

@@ -45,15 +45,20 @@ def pattern(template: str) -> re.Pattern[str]:
 
 @cache
 def _compiled() -> list[tuple[re.Pattern[str], str]]:
-    return [(pattern(english), chinese) for english, chinese in templates().items()]
+    """Return the templates, the one with the most fixed text first: where two make the same
+    sentence (``...see {}.`` and ``...see {}; {}``), the more particular one is meant."""
+    by_detail = sorted(templates().items(), key=lambda item: -len(item[0].replace("{}", "")))
+    return [(pattern(english), chinese) for english, chinese in by_detail]
 
 
 def in_chinese(sentence: str) -> str:
-    """Return a sentence of the kit's in Chinese, or as it is if no template makes it."""
+    """Return a sentence of the kit's in Chinese, with its values in Chinese too where they
+    are sentences of the kit's; or as it is if no template makes it."""
     for english, chinese in _compiled():
         found = english.fullmatch(sentence)
         if found:
-            return chinese.format(*found.groups())
+            values = (in_chinese(value) if value != sentence else value for value in found.groups())
+            return chinese.format(*values)
     return sentence
 
 

@@ -75,7 +75,7 @@ EDITIONS = {
         "zh",
         Path(SECTION) / translations.LANGUAGE,
         Path("docs") / translations.LANGUAGE,
-        re.compile(r"\]\(\.\./\.\./docs/([\w.-]+\.md)(#[^)]*)?\)"),
+        re.compile(r"\]\(\.\./\.\./docs/zh/([\w.-]+\.md)(#[^)]*)?\)"),
     ),
 }
 """The site's editions: the English one at the root, the Chinese one under ``zh/``."""
@@ -102,14 +102,24 @@ def write_pages(root: Path = PROJECT_ROOT, edition: Edition = EDITIONS["en"]) ->
     return pages
 
 
+REMAKE = "run python -m helpers.translations to make the Chinese notebooks again."
+
+
 def page_markdown(path: Path, edition: Edition = EDITIONS["en"]) -> str:
     """Return the Markdown page of one step notebook."""
     notebook = lesson.read(path)
-    english = {cell.id: cell for cell in lesson.read(NOTEBOOKS / path.name).cells}
+    source = NOTEBOOKS / path.name
+    if not source.exists():
+        raise KitError(
+            f"{path} has no English notebook {source.name}: run python -m helpers.translations."
+        )
+    english = {cell.id: cell for cell in lesson.read(source).cells}
     parts = [f"---\nnotebook: {path.name}\n---\n"]
     tabs = _TabNumbers()
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
+            if cell.id not in english:
+                raise KitError(f"{path}: cell {cell.id} is not in {source.name}: {REMAKE}")
             text = _SIBLING_LINK.sub(r"](\1.md\2)", cell.source)
             text = edition.docs_link.sub(r"](../\1\2)", text)
             parts.append(_with_english_anchors(text, english[cell.id].source))

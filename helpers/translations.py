@@ -41,7 +41,8 @@ DOCS = NOTEBOOKS.parent / "docs"
 PAGES = DOCS / LANGUAGE
 """The Chinese edition's pages (the site's ``docs_dir`` in ``mkdocs.zh.yml``)."""
 PROJECT_LINK = "](../docs/"
-"""How an English notebook links to a page of ``docs/``; a Chinese one is a folder deeper."""
+"""How an English notebook links to a page of ``docs/``; a Chinese one links to the Chinese
+page, from a folder deeper (``](../../docs/zh/``)."""
 
 
 def fingerprint(english: str) -> str:
@@ -110,7 +111,8 @@ def translated(english: Path) -> Any:
     notebook = copy.deepcopy(lesson.read(english))
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = found[cell.id].text.rstrip("\n").replace(PROJECT_LINK, "](../../docs/")
+            text = found[cell.id].text.rstrip("\n")
+            cell.source = text.replace(PROJECT_LINK, f"](../../docs/{LANGUAGE}/")
     notebook.metadata.setdefault(lesson.KEY, {})["language"] = LANGUAGE
     notebook.metadata["kernelspec"] = jupyter_kernel.spec(LANGUAGE)  # speaks Chinese on errors
     return notebook
@@ -134,7 +136,7 @@ def page_problems(english_pages: Path = DOCS, pages: Path = PAGES) -> list[str]:
         wanted = fingerprint(english.read_text(encoding="utf-8"))
         if not page.exists():
             said.append(f"docs/{english.name} has no translation in docs/{LANGUAGE}/")
-        elif front_matter(page).get("english") != wanted:
+        elif str(front_matter(page).get("english")) != wanted:
             said.append(
                 f"docs/{english.name} changed since docs/{LANGUAGE}/{english.name} translated "
                 f"it: update the translation, then its fingerprint to {wanted}"

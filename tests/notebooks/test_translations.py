@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import lesson, translations
+from helpers import lesson, messages, translations
 from helpers.errors import KitError
 
 ENGLISH = lesson.notebook_paths()
@@ -78,7 +78,13 @@ def test_both_editions_have_the_same_code_cells_and_outputs(english: Path):
 
 
 def test_the_chinese_text_uses_one_word_for_each_thing():
-    for path in sorted(translations.TRANSLATIONS.glob("*.yml")):
+    """In the notebooks' translations, the site's pages and the kit's sentences alike."""
+    chinese = [
+        *sorted(translations.TRANSLATIONS.glob("*.yml")),
+        *sorted(translations.PAGES.glob("*.md")),
+        messages.CHINESE,
+    ]
+    for path in chinese:
         text = path.read_text(encoding="utf-8")
         assert [word for word in OTHER_WORDS if word in text] == [], path.name
 
