@@ -92,25 +92,28 @@ def remote_digest(kit: Kit, repository: str, tag: str) -> str | None:
     return str(found.id)
 
 
-def _account_images(kit: Kit) -> list[docker.models.images.Image]:
+def _account_tags(kit: Kit) -> list[tuple[bool, list[str]]]:
+    """Return, for each local image tagged in the account's repositories, whether it is a demo
+    image, and those tags."""
     client = kit.client()
     remote = remote_of(kit)
+    demo_ids = {image.id for image in images.kit_images(client)}
+    prefixes = tuple(f"{remote.repository(repository)}:" for repository in REPOSITORIES)
     found = []
     for repository in REPOSITORIES:
-        found.extend(client.images.list(name=remote.repository(repository)))
+        for image in client.images.list(name=remote.repository(repository)):
+            tags = [tag for tag in image.tags if tag.startswith(prefixes)]
+            found.append((image.id in demo_ids, tags))
     return found
 
 
 def refuse_foreign(kit: Kit) -> None:
     """Raise one sentence if a name the mode gives or pushes holds something of the reader's."""
     remote = remote_of(kit)
-    demo_ids = {image.id for image in images.kit_images(kit.client())}
-    prefixes = tuple(f"{remote.repository(repository)}:" for repository in REPOSITORIES)
-    for image in _account_images(kit):
-        theirs = [tag for tag in image.tags if tag.startswith(prefixes)]
-        if image.id not in demo_ids and theirs:
+    for is_demo, tags in _account_tags(kit):
+        if not is_demo and tags:
             raise KitError(
-                f"This engine has an image of yours named {theirs[0]}, which Docker Hub mode "
+                f"This engine has an image of yours named {tags[0]}, which Docker Hub mode "
                 "would replace or push: rename it (docker tag, then docker image rm) and run "
                 "again."
             )
@@ -129,11 +132,7 @@ def untag(kit: Kit) -> None:
     """Take the account's names off the demo images; a name on an image of the user's, which
     ``refuse_foreign`` found, stays."""
     client = kit.client()
-    demo_ids = {image.id for image in images.kit_images(client)}
-    for image in _account_images(kit):
-        if image.id not in demo_ids:
-            continue
-        prefixes = tuple(f"{remote_of(kit).repository(r)}:" for r in REPOSITORIES)
-        for name in (tag for tag in image.tags if tag.startswith(prefixes)):
+    for is_demo, tags in _account_tags(kit):
+        for name in tags if is_demo else []:
             with contextlib.suppress(docker.errors.ImageNotFound):
                 client.images.remove(name, noprune=True)

@@ -62,8 +62,6 @@ def _is_current(found: dict[str, object], language: str) -> bool:
 def install(prefix: Path = Path(sys.prefix)) -> bool:
     """Install both kernels into the environment at ``prefix``, for this project folder,
     unless they are there already; return whether one was installed."""
-    from ipykernel.kernelspec import install as install_kernel
-
     installed = False
     for language, name in NAMES.items():
         path = spec_file(prefix, language)
@@ -72,6 +70,8 @@ def install(prefix: Path = Path(sys.prefix)) -> bool:
                 continue
         except (OSError, ValueError):
             pass
+        from ipykernel.kernelspec import install as install_kernel  # slow, and seldom needed
+
         install_kernel(
             kernel_name=name,
             display_name=DISPLAY_NAMES[language],

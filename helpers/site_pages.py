@@ -113,7 +113,8 @@ def page_markdown(path: Path, edition: Edition = EDITIONS["en"]) -> str:
         raise KitError(
             f"{path} has no English notebook {source.name}: run python -m helpers.translations."
         )
-    english = {cell.id: cell for cell in lesson.read(source).cells}
+    same = source.resolve() == path.resolve()  # the English edition: read once
+    english = {cell.id: cell for cell in (notebook if same else lesson.read(source)).cells}
     parts = [f"---\nnotebook: {path.name}\n---\n"]
     tabs = _TabNumbers()
     for cell in notebook.cells:

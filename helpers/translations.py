@@ -20,7 +20,6 @@ maintainers' page.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import sys
 from dataclasses import dataclass
@@ -79,8 +78,10 @@ def problems(english: Path) -> list[str]:
     """Say, cell by cell, what keeps an English notebook's translation from being complete
     and current: a markdown cell with no translation, one translated from older English, a
     translation of a cell that is gone."""
-    notebook = lesson.read(english)
-    found = load(english)
+    return _problems(english, lesson.read(english), load(english))
+
+
+def _problems(english: Path, notebook: Any, found: dict[str, Translation]) -> list[str]:
     said = []
     markdown = {cell.id: cell for cell in notebook.cells if cell.cell_type == "markdown"}
     for cell_id, cell in markdown.items():
@@ -104,11 +105,11 @@ def problems(english: Path) -> list[str]:
 def translated(english: Path) -> Any:
     """Return the Chinese edition of an English notebook; raise naming every cell whose
     translation is missing or out of date."""
-    said = problems(english)
+    notebook = lesson.read(english)
+    found = load(english)
+    said = _problems(english, notebook, found)
     if said:
         raise KitError("The Chinese edition is not current: " + "; ".join(said) + ".")
-    found = load(english)
-    notebook = copy.deepcopy(lesson.read(english))
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             text = found[cell.id].text.rstrip("\n")
