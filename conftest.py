@@ -10,8 +10,9 @@ and keeps its own share (``ROLES``). On Linux as root each worker starts a priva
 per image-store profile: ``gw0`` the classic store (Debian 12's dockerd) for the engine tests
 and the notebooks, ``gw1`` the containerd store (Debian 13's dockerd, unpacked by
 ``scripts/setup``) for the notebooks, the site, the Python packages and the whole runs. So
-both profiles are verified side by side. A private engine starts bare and runs the notebooks
-before any other test, so each profile's verification is a learner's first run. Elsewhere
+both profiles are verified side by side; a test that no store changes, and the Chinese
+notebooks, run on one worker only (``one_store``). A private engine starts bare and runs the
+notebooks before any other test, so each profile's verification is a learner's first run. Elsewhere
 (Docker Desktop, ``$DOCKER_HOST``, no root) ``gw0`` verifies the engine at hand and ``gw1``
 runs only the site and Python-package tests. Without xdist, one process runs everything on
 the engine at hand.
@@ -22,10 +23,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 import pytest
+from filelock import FileLock
 
 from helpers import debian_engine, image_store, private_engine
 from helpers.kit import MAIN_SESSION, Kit
@@ -69,6 +74,27 @@ SHARED_ENGINE_ROLES = {
 engine with another worker, so one worker runs all that uses it."""
 
 _PRIVATE_ENGINES = _worker is not None and private_engine.available()
+
+CHINESE_EDITION_STORE = image_store.CONTAINERD
+"""The store whose worker runs the Chinese notebooks. Their code cells and outputs are the
+English ones (``tests/notebooks/test_translations.py``), which both workers verify; the Chinese
+edition adds only its kernel and prose, so one store suffices: the one a reader of Docker
+Desktop or Docker 29+ meets."""
+
+
+def one_store(item: pytest.Item) -> str | None:
+    """Return the one image store whose worker runs a test when both stores are verified side
+    by side: the store its ``one_store`` marker names (a test whose outcome no store changes,
+    or a pairing such as bash with one store and zsh with the other), the Chinese edition's
+    for a Chinese notebook's cells; None for a test that each store's worker runs."""
+    marker = item.get_closest_marker("one_store")
+    if marker is not None:
+        return str(marker.args[0])
+    if is_notebook_cell(item) and item.path.parent.name == "zh":
+        return CHINESE_EDITION_STORE
+    return None
+
+
 _role = (ROLES if _PRIVATE_ENGINES else SHARED_ENGINE_ROLES).get(_worker or "")
 _engine: private_engine.PrivateEngine | None = None
 
@@ -156,6 +182,23 @@ def kit() -> Kit:
     return Kit.from_environment()
 
 
+EVERY_SESSION_LOCK = Path(tempfile.gettempdir()) / f"docker-share-kit-{_base}-every-session.lock"
+"""Held by the workers of one run in turn (a run that a test starts has a session, and so a
+lock, of its own)."""
+
+
+@pytest.fixture(autouse=True)
+def _one_every_session_test_at_a_time(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run the tests marked ``every_session`` one at a time in a run: a `down --all` on
+    one worker stops the engines that a whole-run test on the other has just orphaned on
+    purpose, and would take them from under it."""
+    if request.node.get_closest_marker("every_session") is None:
+        yield
+        return
+    with FileLock(EVERY_SESSION_LOCK):
+        yield
+
+
 @pytest.fixture
 def engine_was_bare(request: pytest.FixtureRequest) -> bool | None:
     """Whether this worker's private engine started with no image (None: it has none)."""
@@ -205,15 +248,20 @@ EVERY_SESSION_ON_A_SHARED_ENGINE = pytest.mark.skip(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep this worker's share of the tests (``ROLES``); a notebook's cells run in order. On
-    an engine the run does not own, skip the tests marked ``every_session``."""
+    """Keep this worker's share of the tests (``ROLES``, ``one_store``); a notebook's cells
+    run in order. On an engine the run does not own, skip the tests marked ``every_session``."""
     if _engine is None:
         for item in items:
             if item.get_closest_marker("every_session"):
                 item.add_marker(EVERY_SESSION_ON_A_SHARED_ENGINE)
     if _role is None:
         return
-    kept = [item for item in items if area(item) in _role.areas]
+    kept = [
+        item
+        for item in items
+        if area(item) in _role.areas
+        and (not _PRIVATE_ENGINES or one_store(item) in (None, _role.store))
+    ]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     # The notebooks first, in order: on a private engine, they are a learner's first run.
     items[:] = sorted(kept, key=lambda item: not is_notebook_cell(item))
