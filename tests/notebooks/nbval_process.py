@@ -13,15 +13,21 @@ from pathlib import Path
 
 
 def run_nbval(
-    target: Path, report: Path, *, cwd: Path, env: dict[str, str], options: tuple[str, ...] = ()
+    targets: list[Path],
+    report: Path,
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    options: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """Run nbval on ``target`` and write a JUnit report; ``env`` is added to this process's
-    environment, from which xdist's worker variables are left out (the child is no worker)."""
+    """Run nbval on ``targets`` (notebooks, or folders of them) and write a JUnit report;
+    ``env`` is added to this process's environment, from which xdist's worker variables are
+    left out (the child is no worker)."""
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
     return subprocess.run(
         [
             *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *options),
-            *("--nbval", f"--junitxml={report}", str(target)),
+            *("--nbval", f"--junitxml={report}", *map(str, targets)),
         ],
         cwd=cwd,
         env={**inherited, **env},

@@ -12,11 +12,15 @@ from pathlib import Path
 
 import nbformat
 import psutil
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME
 
+from helpers import image_store
 from helpers.paths import PROJECT_ROOT
 from tests import kernel_pool
+
+pytestmark = pytest.mark.one_store(image_store.CONTAINERD)  # no store changes what it shows
 
 
 def _notebook(path: Path, cells: list[tuple[str, str]]) -> None:

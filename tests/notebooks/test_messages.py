@@ -17,12 +17,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from jupyter_client.manager import KernelManager
 
 from helpers import credential_helper, jupyter_kernel, lesson, messages, translations
 from helpers.expected import cell_outputs
-from helpers.image_store import PROFILES
+from helpers.image_store import CONTAINERD, PROFILES
 from helpers.paths import PROJECT_ROOT
+
+pytestmark = pytest.mark.one_store(CONTAINERD)  # no store changes what it shows
 
 KINDS = {
     "KitError",

@@ -186,7 +186,7 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path, setup: expected
     report = tmp_path / "report.xml"
     plugins = ("-p", "tests.kernel_pool", "-p", "tests.nbval_profiles")
     done = run_nbval(
-        tmp_path,
+        [tmp_path],
         report,
         cwd=tmp_path,
         env={"PYTHONPATH": str(PROJECT_ROOT)},

@@ -28,8 +28,8 @@ def test_a_system_containerd_keeps_the_users_images_out_of_the_kits_reach(
 ) -> None:
     """With a system containerd running and the user's engine on it (containerd image store,
     the demo images loaded, a tag of the user's), a private engine starts a containerd of its
-    own, every notebook passes on it, and the user's images and tags are exactly as before:
-    the user's containerd never holds a namespace of the kit's."""
+    own, every English notebook passes on it, and the user's images and tags are exactly as
+    before: the user's containerd never holds a namespace of the kit's."""
     if not private_engine.supported() or not debian_engine.supported():
         pytest.skip("needs Linux, root and Debian's newer engine for the containerd store")
     if image_store.detect(engine.client()) != image_store.CONTAINERD:

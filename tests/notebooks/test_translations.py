@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import lesson, messages, translations
+from helpers import image_store, lesson, messages, translations
 from helpers.errors import KitError
+
+pytestmark = pytest.mark.one_store(image_store.CONTAINERD)  # no store changes what it shows
 
 ENGLISH = lesson.notebook_paths()
 NAMES = [path.name for path in ENGLISH]

@@ -41,6 +41,7 @@ from tmux_terminal import PROMPTS, Terminal, missing
 from helpers import (
     engine,
     expected,
+    image_store,
     lesson,
     own_terminal,
     screen,
@@ -102,7 +103,16 @@ def _digest(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("shell_name", list(PROMPTS))
+SHELL_STORES = {"bash": image_store.CLASSIC, "zsh": image_store.CONTAINERD}
+"""When both image stores are verified side by side, each shell types the steps against one:
+bash a Linux engine's classic store, zsh (macOS's shell) Docker Desktop's containerd store.
+What a shell changes (``!``, ``#``, quoting) no store changes, and the other way round."""
+
+
+@pytest.mark.parametrize(
+    "shell_name",
+    [pytest.param(name, marks=pytest.mark.one_store(SHELL_STORES[name])) for name in PROMPTS],
+)
 def test_a_reader_follows_every_step_in_their_own_terminal(
     shell_name: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
