@@ -20,11 +20,10 @@ tests that type the commands into a real terminal. They all ask here.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import nbformat
 
 from helpers.errors import KitError
 from helpers.expected import NOTEBOOKS
@@ -45,19 +44,35 @@ def notebook_paths() -> list[Path]:
 def read(path: Path) -> Any:
     """Return a notebook (stored as nbformat 4), not validated against nbformat's schema:
     validation took ~80 ms a notebook, paid by every set-up cell, and nbval, which runs the
-    notebooks, validates them anyway."""
+    notebooks, validates them anyway. nbformat is imported here, not with the module: with
+    jsonschema it takes ~0.3 s, which every kernel would pay as it starts (a step's set-up
+    reads its notebook with ``stored`` instead)."""
+    import nbformat.v4
+
     return nbformat.v4.reads(path.read_text(encoding="utf-8"))
+
+
+def stored(path: Path) -> Any:
+    """Return a notebook as its file holds it, JSON: enough for metadata, tags and sources
+    (``source_of``), and read without nbformat."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def source_of(cell: Any) -> str:
+    """Return a cell's source as one string (a stored cell may hold a list of lines)."""
+    source = cell["source"]
+    return source if isinstance(source, str) else "".join(source)
 
 
 def step_of(notebook: Any) -> str:
     """Return the step a notebook teaches (its metadata says)."""
-    return str(notebook.metadata.get(KEY, {}).get("step", ""))
+    return str(notebook["metadata"].get(KEY, {}).get("step", ""))
 
 
 def notebook_for(step: str) -> Path:
     """Return the notebook of a step."""
     for path in notebook_paths():
-        if step_of(read(path)) == step:
+        if step_of(stored(path)) == step:
             return path
     raise KitError(f"No notebook in {NOTEBOOKS} teaches the step {step!r}.")
 
@@ -92,8 +107,8 @@ def commands(cell: Any) -> list[str]:
 
 def failing_cells(path: Path) -> frozenset[str]:
     """Return the sources (stripped) of a notebook's cells that fail on purpose."""
-    cells = read(path).cells
-    return frozenset(cell.source.strip() for cell in cells if fails_on_purpose(cell))
+    cells = stored(path)["cells"]
+    return frozenset(source_of(cell).strip() for cell in cells if fails_on_purpose(cell))
 
 
 SKIPPED_REMOTELY = "skipped-remotely"
@@ -102,10 +117,10 @@ SKIPPED_REMOTELY = "skipped-remotely"
 def skipped_remotely(path: Path) -> dict[str, str]:
     """Return, by source (stripped), why Docker Hub mode skips some of a notebook's cells."""
     found = {}
-    for cell in read(path).cells:
+    for cell in stored(path)["cells"]:
         reason = cell.get("metadata", {}).get(KEY, {}).get(SKIPPED_REMOTELY)
         if reason:
-            found[cell.source.strip()] = str(reason)
+            found[source_of(cell).strip()] = str(reason)
     return found
 
 
