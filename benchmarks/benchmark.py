@@ -6,16 +6,20 @@ repetitions, measured in this one run, and printed as a table with ratios, then 
 1. per image-store profile (classic on the main engine; containerd on a private engine of
    Debian 13's docker.io, where the machine allows): the floor, which runs the very commands
    a verification runs, bare (``benchmarks/floor.sh``, made from the notebooks by
-   ``benchmarks/floor.py``), and all notebooks through nbval in one process;
-2. all notebooks through nbval as the test command runs them: two workers, each verifying one
-   profile on a private engine where the machine allows;
+   ``benchmarks/floor.py``), and the English notebooks, whose commands those are, through
+   nbval in one process;
+2. the notebooks through nbval as the test command runs them: two workers, each verifying one
+   profile on a private engine where the machine allows; the English ones alone (the floor's
+   work on each profile), then both editions (the Chinese notebooks run the same commands
+   again, on the containerd store's worker: ``one_store`` in ``conftest.py``);
 3. registry start-to-ready: the kit's ``Registry`` next to a bare ``docker run`` plus polling
    and testcontainers' ``DockerRegistryContainer`` (reaper off), on the same image, with the
    kit's poll interval and bcrypt cost; each timed from the start call to the first answer,
    without the removal afterwards;
 4. the site build;
 5. the whole test command, warm;
-6. with ``--cold``, a first run: a fresh clone of this checkout's commit, its ``scripts/setup``
+6. with ``--profile``, where one notebook verification's time goes (``where_time_goes``);
+7. with ``--cold``, a first run: a fresh clone of this checkout's commit, its ``scripts/setup``
    and then ``scripts/tutorial`` (once each; the machine's pip and apt caches and the engine's
    images stay as they are).
 """
@@ -34,6 +38,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks import where_time_goes
 from benchmarks.floor import FLOOR
 from helpers import (
     credential_helper,
@@ -41,6 +46,7 @@ from helpers import (
     engine,
     image_store,
     images,
+    lesson,
     ports,
     private_engine,
     registry,
@@ -60,7 +66,8 @@ BASH = shutil.which("bash") or "/bin/bash"
 FLOOR_ROW = "floor: the same commands, bare (benchmarks/floor.sh)"
 TESTCONTAINERS = "registry ready: testcontainers, the kit's poll interval and bcrypt cost"
 KIT_READY = "registry ready: the kit's Registry"
-ONE_PROCESS = "all notebooks through nbval, one process"
+ONE_PROCESS = "English notebooks through nbval, one process"
+ENGLISH_BOTH_PROFILES = "English notebooks through nbval, both profiles (-n 2)"
 BOTH_PROFILES = "all notebooks through nbval, both profiles, as scripts/test (-n 2)"
 TEST_COMMAND = "whole test command, warm (scripts/test)"
 BENCHMARK_LABELS = {settings.LABEL: "benchmark", settings.SESSION_LABEL: "benchmark"}
@@ -160,7 +167,9 @@ def testcontainers_ready(image: str) -> float:
     return seconds
 
 
-NBVAL = [str(VENV_BIN / "pytest"), "-q", "--nbval", "notebooks"]
+NBVAL = [str(VENV_BIN / "pytest"), "-q", "--nbval"]
+ENGLISH = [str(path) for path in lesson.notebook_paths()]
+"""The notebooks whose commands the floor runs; the Chinese ones run the very same commands."""
 
 
 def measure_profile(
@@ -172,7 +181,7 @@ def measure_profile(
         (f"{FLOOR_ROW} [{profile}]", median_of(lambda: floor(image, htpasswd), args.repeat)),
         (
             f"{ONE_PROCESS} [{profile}]",
-            median_of(wall_time(lambda: run(NBVAL)), args.slow),
+            median_of(wall_time(lambda: run([*NBVAL, *ENGLISH])), args.slow),
         ),
     ]
 
@@ -209,7 +218,11 @@ def measure_all(args: argparse.Namespace, image: str, htpasswd: Path) -> Rows:
     rows = [
         *measure_profile(args, image, htpasswd),
         *measure_containerd_profile(args),
-        (BOTH_PROFILES, median_of(wall_time(lambda: run(parallel)), args.slow)),
+        (
+            ENGLISH_BOTH_PROFILES,
+            median_of(wall_time(lambda: run([*parallel, *ENGLISH])), args.slow),
+        ),
+        (BOTH_PROFILES, median_of(wall_time(lambda: run([*parallel, "notebooks"])), args.slow)),
         (KIT_READY, median_of(lambda: kit_ready(image), args.repeat)),
         (
             "registry ready: docker run + polling",
@@ -258,6 +271,11 @@ def main() -> None:
         "--cold", action="store_true", help="also time a first run in a fresh clone (minutes)"
     )
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also profile one notebook verification with py-spy and say where its time goes",
+    )
+    parser.add_argument(
         "--profile-only",
         action="store_true",
         help="print only the engine's profile figures, as JSON (the script runs itself so)",
@@ -289,6 +307,9 @@ def main() -> None:
     print("\ngoals (issue 15):")
     for line in goals(figures):
         print(f"  {line}")
+    if args.profile:
+        print(f"\nwhere the time goes, {ONE_PROCESS} [{image_store.detect(client)}], by py-spy:")
+        print(where_time_goes.profile())
 
 
 def base_of(name: str) -> tuple[str, str]:
@@ -306,6 +327,7 @@ def base_of(name: str) -> tuple[str, str]:
 GOALS = [
     (f"{ONE_PROCESS} [classic]", 2.0, f"{FLOOR_ROW} [classic]"),
     (f"{ONE_PROCESS} [containerd]", 2.0, f"{FLOOR_ROW} [containerd]"),
+    (ENGLISH_BOTH_PROFILES, 2.5, f"{FLOOR_ROW} [classic]"),
     (BOTH_PROFILES, 2.5, f"{FLOOR_ROW} [classic]"),
     (KIT_READY, 0.5, TESTCONTAINERS),
     (TEST_COMMAND, 60.0, None),
