@@ -18,7 +18,8 @@ repetitions, measured in this one run, and printed as a table with ratios, then 
    without the removal afterwards;
 4. the site build;
 5. the whole test command, warm;
-6. with ``--profile``, where one notebook verification's time goes (``where_time_goes``);
+6. with ``--profile``, where the time goes (``where_time_goes``): one notebook verification
+   under py-spy, and the whole test command's CPU by kind of process;
 7. with ``--cold``, a first run: a fresh clone of this checkout's commit, its ``scripts/setup``
    and then ``scripts/tutorial`` (once each; the machine's pip and apt caches and the engine's
    images stay as they are).
@@ -273,7 +274,7 @@ def main() -> None:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="also profile one notebook verification with py-spy and say where its time goes",
+        help="also say where the time goes: a notebook verification, the test command",
     )
     parser.add_argument(
         "--profile-only",
@@ -310,6 +311,9 @@ def main() -> None:
     if args.profile:
         print(f"\nwhere the time goes, {ONE_PROCESS} [{image_store.detect(client)}], by py-spy:")
         print(where_time_goes.profile())
+        if not args.skip_test_command:
+            print("\nwhere the whole test command's time goes, CPU by kind of process:")
+            print(where_time_goes.cpu_by_kind(["scripts/test"]))
 
 
 def base_of(name: str) -> tuple[str, str]:

@@ -1,4 +1,5 @@
-"""Where a notebook verification's time goes: a py-spy profile of nbval, summed up by part.
+"""Where the time goes: a py-spy profile of one notebook verification, summed up by part, and
+the whole test command's CPU time by kind of process.
 
 ``scripts/benchmark --profile`` runs the English notebooks through nbval in one process under
 py-spy, which samples every process (pytest and each notebook's kernel) and every thread,
@@ -12,21 +13,33 @@ waiting included, and prints the wall time of two main threads by part:
 
 Sampling slows every process down, so the seconds come out larger than without it; the
 shares are what the profile tells.
+
+Then it runs the test command (``scripts/test``) and, four times a second, reads the CPU time
+of every process on the machine, summed by kind (kernels, Chromium, the engines, the registry,
+``python -m helpers`` and so on). On two cores the test command is bound by CPU, so that is
+where its time goes. A process that starts and ends between two readings is missed (a
+``docker`` command, mostly): the total falls short of the machine's by that much.
 """
 
 from __future__ import annotations
 
 import collections
+import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+import psutil
 
 from helpers import lesson
 
 RATE = 100
 """Samples a second."""
+ROOT = Path(__file__).resolve().parent.parent
 
 PYTEST_PARTS = [
     ("waiting for the kernel to run a cell", "RunningKernel.await_reply"),
@@ -109,3 +122,74 @@ def profile() -> str:
         if done.returncode != 0:
             sys.exit(f"benchmark: the profiled nbval run failed:\n{done.stdout[-2000:]}")
         return summary(raw)
+
+
+KINDS = [
+    ("notebook kernels", "ipykernel"),
+    ("python -m helpers (the kit's verbs)", "-m helpers"),
+    ("pytest runs that tests start", "-m pytest"),
+    ("the test workers (xdist)", "exec(eval(sys.stdin"),
+    ("the test command's pytest", "pytest"),
+]
+"""Python processes by what their command line holds; other processes go by name."""
+ENGINE_NAMES = {"dockerd", "containerd", "containerd-shim-runc-v2", "runc", "docker-proxy"}
+
+
+def kind_of(process: psutil.Process) -> str:
+    """Return the kind of a process, for the CPU table."""
+    try:
+        name, command = process.name(), " ".join(process.cmdline())
+    except psutil.Error:
+        return "other"
+    if name.startswith("python"):
+        return next((kind for kind, part in KINDS if part in command), "other Python")
+    if "chrom" in name:
+        return "Chromium"
+    if name in ENGINE_NAMES or name.startswith("runc"):
+        return "Docker engines (dockerd, containerd, runc)"
+    if name == "registry":
+        return "registry containers"
+    return "other"
+
+
+def cpu_by_kind(command: list[str]) -> str:
+    """Run ``command`` from the project root while reading every process's CPU time; return
+    its wall time and the CPU seconds by kind of process."""
+    used: collections.Counter[str] = collections.Counter()
+    last: dict[tuple[int, float], tuple[str, float]] = {}
+    done = threading.Event()
+    started = time.time()
+
+    def read() -> None:
+        for process in psutil.process_iter():
+            try:
+                times = process.cpu_times()
+                key = (process.pid, process.create_time())
+            except psutil.Error:
+                continue
+            total = times.user + times.system
+            kind, before = last.get(key) or (kind_of(process), 0.0 if key[1] >= started else total)
+            used[kind] += total - before
+            last[key] = (kind, total)
+
+    def sample() -> None:
+        while not done.wait(0.25):
+            read()
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    wall = time.perf_counter()
+    finished = subprocess.run(command, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True)
+    wall = time.perf_counter() - wall
+    done.set()
+    sampler.join()
+    if finished.returncode != 0:
+        sys.exit(f"benchmark: {' '.join(command)} failed under the CPU sampler")
+    total = sum(used.values())
+    lines = [
+        f"{' '.join(command)}: {wall:.0f} s wall on {os.cpu_count()} cores, "
+        f"{total:.0f} CPU s read (at most {wall * (os.cpu_count() or 1):.0f})"
+    ]
+    for kind, seconds in used.most_common():
+        lines.append(f"  {seconds:6.1f} s  {seconds / total:4.0%}  {kind}")
+    return "\n".join(lines)
