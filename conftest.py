@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TextIO
 
 import pytest
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from helpers import debian_engine, image_store, private_engine
 from helpers.kit import MAIN_SESSION, Kit
@@ -96,6 +96,8 @@ def one_store(item: pytest.Item) -> str | None:
 
 
 _role = (ROLES if _PRIVATE_ENGINES else SHARED_ENGINE_ROLES).get(_worker or "")
+_SIDE_BY_SIDE = _PRIVATE_ENGINES and os.environ.get("PYTEST_XDIST_WORKER_COUNT") == str(len(ROLES))
+"""Whether both image stores are verified side by side, one worker each (``one_store``)."""
 _engine: private_engine.PrivateEngine | None = None
 
 
@@ -183,8 +185,11 @@ def kit() -> Kit:
 
 
 EVERY_SESSION_LOCK = Path(tempfile.gettempdir()) / f"docker-share-kit-{_base}-every-session.lock"
-"""Held by the workers of one run in turn (a run that a test starts has a session, and so a
-lock, of its own)."""
+"""Held by the workers of one run in turn. Per session, not per machine: a run that such a
+test starts (``-m every_session`` in ``test_cli``) has a session, and so a lock, of its own,
+and would wait for its parent's for ever. Two test runs of different sessions at once can
+still take each other's killed engines; the README says to run one at a time there."""
+EVERY_SESSION_WAIT = 600
 
 
 @pytest.fixture(autouse=True)
@@ -195,8 +200,29 @@ def _one_every_session_test_at_a_time(request: pytest.FixtureRequest) -> Iterato
     if request.node.get_closest_marker("every_session") is None:
         yield
         return
-    with FileLock(EVERY_SESSION_LOCK):
+    try:
+        lock = FileLock(EVERY_SESSION_LOCK, timeout=EVERY_SESSION_WAIT)
+        lock.acquire()
+    except Timeout:
+        pytest.fail(
+            f"The other worker held {EVERY_SESSION_LOCK} for {EVERY_SESSION_WAIT} s: one of "
+            "its tests hangs.",
+            pytrace=False,
+        )
+    try:
         yield
+    finally:
+        lock.release()
+
+
+CHINESE_CELLS_KEPT = pytest.StashKey[bool]()
+"""Whether the run asked for Chinese notebooks and this worker is to run them."""
+
+
+@pytest.fixture
+def chinese_cells_kept(request: pytest.FixtureRequest) -> bool:
+    """Tell whether this worker is to run the Chinese notebooks' cells (``one_store``)."""
+    return request.config.stash.get(CHINESE_CELLS_KEPT, False)
 
 
 @pytest.fixture
@@ -254,13 +280,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if item.get_closest_marker("every_session"):
                 item.add_marker(EVERY_SESSION_ON_A_SHARED_ENGINE)
+    chinese = any(is_notebook_cell(item) and one_store(item) for item in items)
+    config.stash[CHINESE_CELLS_KEPT] = chinese and (
+        not _SIDE_BY_SIDE or _role is None or _role.store == CHINESE_EDITION_STORE
+    )
     if _role is None:
         return
     kept = [
         item
         for item in items
         if area(item) in _role.areas
-        and (not _PRIVATE_ENGINES or one_store(item) in (None, _role.store))
+        and (not _SIDE_BY_SIDE or one_store(item) in (None, _role.store))
     ]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     # The notebooks first, in order: on a private engine, they are a learner's first run.
