@@ -18,8 +18,8 @@ repetitions, measured in this one run, and printed as a table with ratios, then 
    without the removal afterwards;
 4. the site build;
 5. the whole test command, warm;
-6. with ``--profile``, where the time goes (``where_time_goes``): one notebook verification
-   under py-spy, and the whole test command's CPU by kind of process;
+6. with ``--where-time-goes``, where the time goes (``where_time_goes``): one notebook
+   verification under py-spy, and the whole test command's CPU by kind of process;
 7. with ``--cold``, a first run: a fresh clone of this checkout's commit, its ``scripts/setup``
    and then ``scripts/tutorial`` (once each; the machine's pip and apt caches and the engine's
    images stay as they are).
@@ -272,7 +272,7 @@ def main() -> None:
         "--cold", action="store_true", help="also time a first run in a fresh clone (minutes)"
     )
     parser.add_argument(
-        "--profile",
+        "--where-time-goes",
         action="store_true",
         help="also say where the time goes: a notebook verification, the test command",
     )
@@ -308,7 +308,7 @@ def main() -> None:
     print("\ngoals (issue 15):")
     for line in goals(figures):
         print(f"  {line}")
-    if args.profile:
+    if args.where_time_goes:
         print(f"\nwhere the time goes, {ONE_PROCESS} [{image_store.detect(client)}], by py-spy:")
         print(where_time_goes.profile())
         if not args.skip_test_command:

@@ -1,9 +1,9 @@
 """Where the time goes: a py-spy profile of one notebook verification, summed up by part, and
 the whole test command's CPU time by kind of process.
 
-``scripts/benchmark --profile`` runs the English notebooks through nbval in one process under
-py-spy, which samples every process (pytest and each notebook's kernel) and every thread,
-waiting included, and prints the wall time of two main threads by part:
+``scripts/benchmark --where-time-goes`` runs the English notebooks through nbval in one
+process under py-spy, which samples every process (pytest and each notebook's kernel) and
+every thread, waiting included, and prints the wall time of two main threads by part:
 
 - pytest's: starting and collecting, waiting for a kernel to start, waiting for the kernel to
   run a cell, comparing outputs and the rest;
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import collections
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -47,7 +48,7 @@ PYTEST_PARTS = [
     ("comparing outputs", "IPyNbCell.compare_outputs"),
     ("starting, collecting (before the first cell)", "pytest_collection"),
     ("starting, collecting (before the first cell)", "pytest_configure"),
-    ("starting, collecting (before the first cell)", "<module>"),
+    ("starting, collecting (before the first cell)", "_prepareconfig"),
 ]
 """The pytest main thread's parts: the first whose frame is on the stack names a sample."""
 
@@ -61,17 +62,28 @@ KERNEL_PARTS = [
 """The kernels' parts, in order of precedence (a command that a set-up runs is a command)."""
 
 
-def samples(raw: Path) -> Iterator[tuple[bool, list[str], int]]:
-    """Yield (in a kernel, frames, count) for each main-thread stack of py-spy's raw output."""
+def samples(raw: Path) -> Iterator[tuple[str, list[str], int]]:
+    """Yield (whose, frames, count) for each main-thread stack of py-spy's raw output: whose is
+    "pytest" for the pytest process, "kernel" for a notebook's kernel. A main thread is the
+    one whose id is its process's (py-spy names a thread only once Python has)."""
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         frames = stack.split(";")
         processes = [frame for frame in frames if frame.startswith("process ")]
-        threads = [frame for frame in frames if frame.startswith("thread ")]
-        if not processes or not threads or "MainThread" not in threads[0]:
+        threads = [frame for frame in frames if frame.startswith("thread (")]
+        if not processes or not threads:
             continue
-        code = [frame for frame in frames if not frame.startswith(("process ", "thread "))]
-        yield len(processes) > 1 and "ipykernel" in processes[-1], code, int(count)
+        pid = processes[-1].removeprefix("process ").partition(":")[0]
+        if threads[0].removeprefix("thread (").partition(")")[0] != pid:
+            continue
+        if "ipykernel" in processes[-1]:
+            whose = "kernel"
+        elif len(processes) == 1:
+            whose = "pytest"
+        else:
+            continue  # a process pytest forked, before it became another program
+        code = [frame for frame in frames if not frame.startswith(("process ", "thread ("))]
+        yield whose, code, int(count)
 
 
 def part_of(frames: list[str], parts: list[tuple[str, str]], other: str) -> str:
@@ -86,8 +98,8 @@ def summary(raw: Path) -> str:
     """Return the two main threads' wall time by part, in seconds and shares."""
     pytest_time: collections.Counter[str] = collections.Counter()
     kernel_time: collections.Counter[str] = collections.Counter()
-    for in_kernel, frames, count in samples(raw):
-        if not in_kernel:
+    for whose, frames, count in samples(raw):
+        if whose == "pytest":
             pytest_time[part_of(frames, PYTEST_PARTS, "the rest")] += count
         elif any("(helpers/" in frame for frame in frames):  # a kernel idle between cells
             kernel_time[part_of(frames, KERNEL_PARTS, "other kit code")] += count
@@ -118,9 +130,10 @@ def profile() -> str:
             "--nbval",
             *map(str, lesson.notebook_paths()),
         ]
-        done = subprocess.run([*record, *nbval], capture_output=True, text=True)
+        done = subprocess.run([*record, *nbval], cwd=ROOT, capture_output=True, text=True)
         if done.returncode != 0:
-            sys.exit(f"benchmark: the profiled nbval run failed:\n{done.stdout[-2000:]}")
+            output = done.stdout[-2000:] + done.stderr[-2000:]
+            sys.exit(f"benchmark: the profiled nbval run failed:\n{output}")
         return summary(raw)
 
 
@@ -136,13 +149,18 @@ ENGINE_NAMES = {"dockerd", "containerd", "containerd-shim-runc-v2", "runc", "doc
 
 
 def kind_of(process: psutil.Process) -> str:
-    """Return the kind of a process, for the CPU table."""
+    """Return the kind of a process, for the CPU table, as its program is now (a process
+    forked by Python reads as Python until it runs its own program)."""
     try:
-        name, command = process.name(), " ".join(process.cmdline())
+        name, command = process.name(), process.cmdline()
     except psutil.Error:
         return "other"
-    if name.startswith("python"):
-        return next((kind for kind, part in KINDS if part in command), "other Python")
+    program = Path(command[0]).name if command else name
+    if name.startswith("python") or program in ("python", "python3", "pytest"):
+        line = " ".join(command)
+        return next((kind for kind, part in KINDS if part in line), "other Python")
+    if program in ("ruff", "mypy") or name in ("ruff", "mypy"):
+        return "lint and types (ruff, mypy)"
     if "chrom" in name:
         return "Chromium"
     if name in ENGINE_NAMES or name.startswith("runc"):
@@ -153,14 +171,16 @@ def kind_of(process: psutil.Process) -> str:
 
 
 def cpu_by_kind(command: list[str]) -> str:
-    """Run ``command`` from the project root while reading every process's CPU time; return
-    its wall time and the CPU seconds by kind of process."""
+    """Run ``command`` from the project root while reading every process's CPU time, before,
+    four times a second during, and after; return its wall time and the CPU seconds by kind.
+    A process is counted from the reading before (or from its start) to its last reading:
+    what it used after that, or a whole process between two readings, is missed. The CPU the
+    kernel counted for the command's own process tree, as each process was waited for, is
+    given as a check on the total."""
     used: collections.Counter[str] = collections.Counter()
-    last: dict[tuple[int, float], tuple[str, float]] = {}
-    done = threading.Event()
-    started = time.time()
+    last: dict[tuple[int, float], float] = {}
 
-    def read() -> None:
+    def read(counting: bool) -> None:
         for process in psutil.process_iter():
             try:
                 times = process.cpu_times()
@@ -168,14 +188,18 @@ def cpu_by_kind(command: list[str]) -> str:
             except psutil.Error:
                 continue
             total = times.user + times.system
-            kind, before = last.get(key) or (kind_of(process), 0.0 if key[1] >= started else total)
-            used[kind] += total - before
-            last[key] = (kind, total)
+            if counting:
+                used[kind_of(process)] += total - last.get(key, 0.0)
+            last[key] = total
+
+    done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.25):
-            read()
+            read(counting=True)
 
+    read(counting=False)  # what was running before: counted from here on
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     wall = time.perf_counter()
@@ -183,12 +207,17 @@ def cpu_by_kind(command: list[str]) -> str:
     wall = time.perf_counter() - wall
     done.set()
     sampler.join()
+    read(counting=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if finished.returncode != 0:
-        sys.exit(f"benchmark: {' '.join(command)} failed under the CPU sampler")
+        output = (finished.stdout[-2000:] + finished.stderr[-2000:]).decode(errors="replace")
+        sys.exit(f"benchmark: {' '.join(command)} failed under the CPU sampler:\n{output}")
+    tree = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     total = sum(used.values())
     lines = [
-        f"{' '.join(command)}: {wall:.0f} s wall on {os.cpu_count()} cores, "
-        f"{total:.0f} CPU s read (at most {wall * (os.cpu_count() or 1):.0f})"
+        f"{' '.join(command)}: {wall:.0f} s wall on {os.cpu_count()} cores "
+        f"({wall * (os.cpu_count() or 1):.0f} CPU s in all); {total:.0f} CPU s read on the "
+        f"machine, {tree:.0f} counted for the command's own processes as they ended"
     ]
     for kind, seconds in used.most_common():
         lines.append(f"  {seconds:6.1f} s  {seconds / total:4.0%}  {kind}")
