@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -47,6 +48,7 @@ def run(kit: Kit, progress: Callable[[str], None]) -> str:
             for step in STEPS:
                 progress(f"step {step}, against {remote.host} as {remote.user}")
                 _run_notebook(kit, step, copies, signals)
+                signals.raise_if_received()
         finally:
             step_setups.logout(kit)  # the token, base64 in config.json, never stays on disk
             hub_account.untag(kit)
@@ -60,28 +62,45 @@ class _Signals:
     """Make ``kill`` and a closed terminal (SIGTERM, SIGHUP) interrupt the run as Ctrl-C does,
     so that it cleans up. While a notebook runs, nbclient catches SIGINT and SIGTERM itself (it
     stops the kernel, and the notebook ends with an error), and takes their handlers away
-    after: ``install`` puts them back."""
+    after: ``install`` puts them back.
+
+    A signal that lands while Python runs a finalizer or a callback of nbclient's event loop
+    has its KeyboardInterrupt swallowed there, and printed as "Exception ignored" with a
+    traceback (seen once in CI, on SIGHUP). So the signal is remembered, that print is left
+    out, and ``raise_if_received`` interrupts the run between notebooks all the same."""
 
     NUMBERS = (signal.SIGTERM, signal.SIGHUP)
 
     def __init__(self) -> None:
         self.old = {number: signal.getsignal(number) for number in self.NUMBERS}
+        self.received = False
 
-    @staticmethod
-    def interrupt(number: int, frame: FrameType | None) -> None:
+    def interrupt(self, number: int, frame: FrameType | None) -> None:
+        self.received = True
         raise KeyboardInterrupt
+
+    def raise_if_received(self) -> None:
+        """Interrupt the run if a signal came and its KeyboardInterrupt was swallowed."""
+        if self.received:
+            raise KeyboardInterrupt
 
     def install(self) -> None:
         for number in self.NUMBERS:
             signal.signal(number, self.interrupt)
 
+    def _unraisable(self, unraisable: sys.UnraisableHookArgs) -> None:
+        if not (self.received and unraisable.exc_type is KeyboardInterrupt):
+            sys.__unraisablehook__(unraisable)
+
     @contextmanager
     def caught(self) -> Iterator[None]:
         """Catch the signals until the block ends, then restore their handlers."""
         self.install()
+        old_hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
         try:
             yield
         finally:
+            sys.unraisablehook = old_hook
             for number, handler in self.old.items():
                 signal.signal(number, handler)
 

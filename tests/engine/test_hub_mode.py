@@ -26,7 +26,7 @@ import docker
 import psutil
 import pytest
 
-from helpers import hub_account, hub_steps, lesson, ports, remote, settings, waiting
+from helpers import hub_account, hub_run, hub_steps, lesson, ports, remote, settings, waiting
 from helpers.errors import KitError, StepIncomplete
 from helpers.expected import NOTEBOOKS
 from helpers.kit import Kit
@@ -365,3 +365,23 @@ def test_the_mode_runs_against_docker_hub_with_the_readers_account(hub_kit: Kit)
     )
     assert not _leaks(account_, hub_kit, done), "the token was written or printed"
     assert done.returncode == 0, "the run failed: its copies are in " + str(hub_kit.folder)
+
+
+class _SignalsAtCollection:
+    """An object whose finalizer is where a hang-up lands, as it once did in nbclient's."""
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGHUP)
+
+
+def test_a_hang_up_during_a_finalizer_still_interrupts_the_run_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A KeyboardInterrupt raised in a finalizer is swallowed there and printed with a
+    traceback; the run prints nothing of it, and is interrupted at the next notebook."""
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)  # as outside pytest
+    signals = hub_run._Signals()
+    with signals.caught(), pytest.raises(KeyboardInterrupt):
+        _SignalsAtCollection()  # dropped at once: its finalizer runs, and the signal lands
+        signals.raise_if_received()
+    assert "Traceback" not in capsys.readouterr().err
