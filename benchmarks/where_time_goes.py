@@ -16,9 +16,9 @@ shares are what the profile tells.
 
 Then it runs the test command (``scripts/test``) and, four times a second, reads the CPU time
 of every process on the machine, summed by kind (kernels, Chromium, the engines, the registry,
-``python -m helpers`` and so on). On two cores the test command is bound by CPU, so that is
-where its time goes. A process that starts and ends between two readings is missed (a
-``docker`` command, mostly): the total falls short of the machine's by that much.
+``python -m helpers`` and so on): where its CPU goes. What the machine's two cores did not
+spend is waiting (timeouts the tests wait out, one worker done before the other). A process
+that starts and ends between two readings is missed (a ``docker`` command, mostly).
 """
 
 from __future__ import annotations
