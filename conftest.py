@@ -90,9 +90,14 @@ def one_store(item: pytest.Item) -> str | None:
     marker = item.get_closest_marker("one_store")
     if marker is not None:
         return str(marker.args[0])
-    if is_notebook_cell(item) and item.path.parent.name == "zh":
+    if is_chinese_cell(item):
         return CHINESE_EDITION_STORE
     return None
+
+
+def is_chinese_cell(item: pytest.Item) -> bool:
+    """Tell whether a test is a cell of a Chinese notebook (``notebooks/zh``)."""
+    return is_notebook_cell(item) and item.path.parent.name == "zh"
 
 
 _role = (ROLES if _PRIVATE_ENGINES else SHARED_ENGINE_ROLES).get(_worker or "")
@@ -280,8 +285,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if item.get_closest_marker("every_session"):
                 item.add_marker(EVERY_SESSION_ON_A_SHARED_ENGINE)
-    chinese = any(is_notebook_cell(item) and one_store(item) for item in items)
-    config.stash[CHINESE_CELLS_KEPT] = chinese and (
+    config.stash[CHINESE_CELLS_KEPT] = any(map(is_chinese_cell, items)) and (
         not _SIDE_BY_SIDE or _role is None or _role.store == CHINESE_EDITION_STORE
     )
     if _role is None:
