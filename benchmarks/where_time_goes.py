@@ -37,10 +37,10 @@ from pathlib import Path
 import psutil
 
 from helpers import lesson
+from helpers.paths import PROJECT_ROOT
 
 RATE = 100
 """Samples a second."""
-ROOT = Path(__file__).resolve().parent.parent
 
 PYTEST_PARTS = [
     ("waiting for the kernel to run a cell", "RunningKernel.await_reply"),
@@ -130,7 +130,7 @@ def profile() -> str:
             "--nbval",
             *map(str, lesson.notebook_paths()),
         ]
-        done = subprocess.run([*record, *nbval], cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run([*record, *nbval], cwd=PROJECT_ROOT, capture_output=True, text=True)
         if done.returncode != 0:
             output = done.stdout[-2000:] + done.stderr[-2000:]
             sys.exit(f"benchmark: the profiled nbval run failed:\n{output}")
@@ -203,7 +203,9 @@ def cpu_by_kind(command: list[str]) -> str:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     wall = time.perf_counter()
-    finished = subprocess.run(command, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True)
+    finished = subprocess.run(
+        command, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL, capture_output=True
+    )
     wall = time.perf_counter() - wall
     done.set()
     sampler.join()

@@ -105,19 +105,19 @@ def commands(cell: Any) -> list[str]:
     return [line[1:].strip() for line in lines if line.startswith("!")]
 
 
-def failing_cells(path: Path) -> frozenset[str]:
+def failing_cells(notebook: Any) -> frozenset[str]:
     """Return the sources (stripped) of a notebook's cells that fail on purpose."""
-    cells = stored(path)["cells"]
+    cells = notebook["cells"]
     return frozenset(source_of(cell).strip() for cell in cells if fails_on_purpose(cell))
 
 
 SKIPPED_REMOTELY = "skipped-remotely"
 
 
-def skipped_remotely(path: Path) -> dict[str, str]:
+def skipped_remotely(notebook: Any) -> dict[str, str]:
     """Return, by source (stripped), why Docker Hub mode skips some of a notebook's cells."""
     found = {}
-    for cell in stored(path)["cells"]:
+    for cell in notebook["cells"]:
         reason = cell.get("metadata", {}).get(KEY, {}).get(SKIPPED_REMOTELY)
         if reason:
             found[source_of(cell).strip()] = str(reason)

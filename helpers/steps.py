@@ -48,7 +48,7 @@ def start(step: str) -> Kit:
     is the reader's own account, and ``hub_steps`` prepares the step."""
     bang.install(Kit.from_environment())  # first: should the rest fail, `!` never waits
     kit = kit_for(step)
-    notebook = lesson.notebook_for(step)
+    notebook = lesson.stored(lesson.notebook_for(step))  # read once, for both uses
     failing = lesson.failing_cells(notebook)
     if kit.remote is not None:
         bang.install(kit, failing=failing, skipped_remotely=lesson.skipped_remotely(notebook))

@@ -245,9 +245,9 @@ def test_every_command_of_the_modes_steps_is_mapped_to_the_account():
     file: each cell either maps completely or is skipped with its reason."""
     account = remote.Remote("127.0.0.1:5999", "Sharer", "token")
     for step in hub_steps.STEPS:
-        path = lesson.notebook_for(step)
-        skipped = lesson.skipped_remotely(path)
-        for cell in lesson.read(path).cells:
+        notebook = lesson.read(lesson.notebook_for(step))
+        skipped = lesson.skipped_remotely(notebook)
+        for cell in notebook.cells:
             if cell.source.strip() in skipped:
                 continue
             for command in lesson.commands(cell):
