@@ -6,15 +6,17 @@ learner's registry and credentials are left alone; whatever a run started is rem
 A second run of the same session, while one is going, stops at once and names the first.
 
 ``scripts/test`` runs two xdist workers with ``--dist each``: each worker collects every test
-and keeps its own share (``ROLES``). On Linux as root each worker starts a private engine, one
-per image-store profile: ``gw0`` the classic store (Debian 12's dockerd) for the engine tests
-and the notebooks, ``gw1`` the containerd store (Debian 13's dockerd, unpacked by
-``scripts/setup``) for the notebooks, the site, the Python packages and the whole runs. So
-both profiles are verified side by side; a test that no store changes, and the Chinese
-notebooks, run on one worker only (``one_store``). A private engine starts bare and runs the
-notebooks before any other test, so each profile's verification is a learner's first run. Elsewhere
-(Docker Desktop, ``$DOCKER_HOST``, no root) ``gw0`` verifies the engine at hand and ``gw1``
-runs only the site and Python-package tests. Without xdist, one process runs everything on
+and keeps its own share (``ROLES``). On Linux as root each worker starts a private engine of
+one reference pair (``helpers.pairs``), with that pair's own CLI first on ``PATH``: ``gw0``
+Debian 12's engine and CLI on the classic store, for the engine tests and the notebooks,
+``gw1`` Debian 13's engine and CLI (unpacked by ``scripts/setup``) on the containerd store,
+for the notebooks, the site, the Python packages and the whole runs. The other pairs of the
+matrix run in ``tests/notebooks/test_pairs.py``. So both stores are verified side by side; a
+test that no store changes, and the Chinese notebooks, run on one worker only
+(``one_store``). A private engine starts bare and runs the notebooks before any other test,
+so each store's verification is a learner's first run. Elsewhere (Docker Desktop,
+``$DOCKER_HOST``, no root) ``gw0`` verifies the engine at hand and ``gw1`` runs only the site
+and Python-package tests. Without xdist, one process runs everything on
 the engine at hand.
 """
 
@@ -23,16 +25,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TextIO
 
 import pytest
 from filelock import FileLock, Timeout
 
-from helpers import debian_engine, image_store, private_engine
+from helpers import image_store, pairs, private_engine
 from helpers.kit import MAIN_SESSION, Kit
 from tests import given_hub_account, run_lock
 
@@ -54,21 +54,29 @@ ENGINE, INSTALL, NOTEBOOKS, RUNS, SITE, TERMINAL = (
 
 @dataclass(frozen=True)
 class Role:
-    """A worker's share of the tests, and the image store of its private engine."""
+    """A worker's share of the tests, and the engine-and-CLI pair of its private engine."""
 
     areas: frozenset[str]
-    store: str
+    pair: pairs.Pair
+
+    @property
+    def store(self) -> str:
+        """Return the image store of its engine."""
+        return self.pair.store
 
 
 ROLES = {
-    "gw0": Role(frozenset({ENGINE, NOTEBOOKS, TERMINAL}), image_store.CLASSIC),
-    "gw1": Role(frozenset({INSTALL, NOTEBOOKS, RUNS, SITE, TERMINAL}), image_store.CONTAINERD),
+    "gw0": Role(frozenset({ENGINE, NOTEBOOKS, TERMINAL}), pairs.REFERENCE[image_store.CLASSIC]),
+    "gw1": Role(
+        frozenset({INSTALL, NOTEBOOKS, RUNS, SITE, TERMINAL}),
+        pairs.REFERENCE[image_store.CONTAINERD],
+    ),
 }
 """The whole runs (``tests/runs``) go with the containerd store's worker only to even out the
 two workers' time: they start engines of their own."""
 SHARED_ENGINE_ROLES = {
-    "gw0": Role(frozenset({ENGINE, NOTEBOOKS, RUNS, TERMINAL}), image_store.CLASSIC),
-    "gw1": Role(frozenset({INSTALL, SITE}), image_store.CLASSIC),
+    "gw0": Role(frozenset({ENGINE, NOTEBOOKS, RUNS, TERMINAL}), pairs.DEBIAN_12),
+    "gw1": Role(frozenset({INSTALL, SITE}), pairs.DEBIAN_12),
 }
 """Without private engines the notebooks' pull step and the engine tests cannot share the one
 engine with another worker, so one worker runs all that uses it."""
@@ -146,6 +154,8 @@ def _refuse_a_second_run(config: pytest.Config) -> None:
             "to end, or stop it, and run again (or give this run its own KIT_SESSION).",
             returncode=3,
         )
+    except run_lock.Unusable as error:
+        pytest.exit(str(error), returncode=3)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -171,8 +181,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # Each worker's registries prefer their own ports: 5000, 5100, ...
     os.environ["KIT_REGISTRY_PORT"] = str(5000 + 100 * int(_worker.removeprefix("gw")))
     try:
-        binaries = debian_engine.unpacked() if _role.store == image_store.CONTAINERD else None
-        _engine = private_engine.PrivateEngine(os.environ["KIT_SESSION"], _role.store, binaries)
+        pair = _role.pair
+        session = os.environ["KIT_SESSION"]
+        _engine = private_engine.PrivateEngine(session, pair.store, pair.binaries())
+        # The pair's own CLI runs every command: the notebooks' and the kit's own.
+        os.environ["PATH"] = f"{pair.cli_folder()}{os.pathsep}{os.environ.get('PATH', '')}"
         # Bare, as a learner's first run meets it: the notebooks, which run first, find no
         # registry image and no demo image there.
         os.environ["DOCKER_HOST"] = _engine.start(copy_registry_image=False)
@@ -189,7 +202,7 @@ def kit() -> Kit:
     return Kit.from_environment()
 
 
-EVERY_SESSION_LOCK = Path(tempfile.gettempdir()) / f"docker-share-kit-{_base}-every-session.lock"
+EVERY_SESSION_LOCK = run_lock.folder() / f"{_base}-every-session.lock"
 """Held by the workers of one run in turn. Per session, not per machine: a run that such a
 test starts (``-m every_session`` in ``test_cli``) has a session, and so a lock, of its own,
 and would wait for its parent's for ever. Two test runs of different sessions at once can
@@ -243,14 +256,15 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if private_engine.available():
         return (
             "gw0: the classic image store and the engine tests, on a private Debian 12 "
-            "dockerd; gw1: the containerd image store, the site, the Python packages and the "
-            "whole runs, on a private Debian 13 dockerd; each engine starts bare."
+            "engine with its own CLI; gw1: the containerd image store, the site, the Python "
+            "packages and the whole runs, on a private Debian 13 engine with its own CLI; "
+            "each engine starts bare; tests/notebooks/test_pairs.py runs the other pairs."
         )
     from helpers import engine, expected
     from helpers.errors import KitError
 
     try:
-        verified = expected.summary(expected.current_setup(engine.client()))
+        verified = expected.summary(expected.current_versions(engine.client()))
     except KitError as error:
         verified = str(error)
     return f"gw0: the engine tests and notebooks on the engine at hand; gw1: the rest. {verified}"

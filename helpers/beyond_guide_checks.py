@@ -75,7 +75,7 @@ def _check_helper(registry: Registry) -> str:
     )
     require(
         not local_state.logged_in(registry),
-        f"Credentials for {ADDRESS} are still stored: run the `docker logout` cell.",
+        f"Credentials for {registry.address} are still stored: run the `docker logout` cell.",
     )
     show(registry, f"{credential_helper.HELPER} list")
     store = kit.home / ".password-store" / "docker-credential-helpers"

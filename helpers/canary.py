@@ -1,16 +1,17 @@
 """The maintainers' canary: what does the newest Docker that Debian has print now?
 
-``python -m helpers.canary`` (or ``scripts/canary``) fetches the newest docker.io from Debian
-testing, starts it as a private engine once per image store, runs every notebook on it, and
-prints, per cell, a diff of what it printed against the outputs stored for that profile (after
-the port and CLI-wording rules every run applies). The same nbval run (``helpers.notebook_run``,
-with the masks for another version of that store) says whether the check passes. It never
-fails: a diff is news for the maintainers, not a broken kit. Linux, as root.
+``python -m helpers.canary`` (or ``scripts/canary``) fetches the newest docker.io and
+docker-cli from Debian unstable, newer than the matrix's (``helpers.pairs``) once it moves on,
+starts it as a private engine once per image store with its own CLI first on ``PATH``, runs
+every notebook on it through nbval as the check does, and prints, per cell, a diff of what it
+printed against the outputs of the recorded pair it is held to, with the values its engine and
+registry reported written in (``helpers.expected``). It never fails: a diff is news for the
+maintainers, not a broken kit. To keep that version's wording, add it to ``pairs.MATRIX`` and
+run ``scripts/regenerate``, which records it as a pair of its own. Linux, as root.
 """
 
 from __future__ import annotations
 
-import configparser
 import difflib
 import os
 import re
@@ -18,23 +19,23 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import docker
+from nbval.plugin import get_sanitize_patterns
+
 from helpers import debian_engine, expected, image_store, lesson, notebook_run, private_engine
+from helpers.engine_values import Values
 from helpers.errors import KitError
+from helpers.paths import NOTEBOOKS
 
 SESSION = "canary"
+SUITE = "unstable"
+"""Debian's newest docker.io: unstable, which testing (the matrix's newest pair) follows."""
 
 
-def substitutions(path: Path) -> list[tuple[re.Pattern[str], str]]:
-    """Read an nbval sanitize file: each section's ``regex`` and its ``replace``."""
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(path)
-    return [(re.compile(parser[s]["regex"]), parser[s]["replace"]) for s in parser.sections()]
-
-
-def sanitized(text: str, rules: list[tuple[re.Pattern[str], str]]) -> str:
-    """Apply sanitize rules to a text, as nbval does to both sides before comparing."""
-    for pattern, replacement in rules:
-        text = pattern.sub(replacement, text)
+def sanitized(text: str) -> str:
+    """Apply nbval's sanitize rules to a text, as nbval does to both sides before comparing."""
+    for regex, replace in get_sanitize_patterns(expected.SANITIZE.read_text()):
+        text = re.sub(regex, replace, text)
     return text
 
 
@@ -42,28 +43,36 @@ def _text(outputs: list[Any]) -> str:
     return "".join(output.get("text", "") for output in outputs)
 
 
-def diff_profile(host: str, profile: str) -> tuple[int, str]:
-    """Run nbval on every notebook on the engine, with the masks for another version of that
-    store, and print how each cell's outputs differ from the stored ones; return the number
-    of cells that differ, and what nbval said last."""
-    rules = substitutions(expected.SANITIZE / "common.cfg")
-    env = {**os.environ, "DOCKER_HOST": host, "KIT_SESSION": SESSION}
-    paths = sorted(expected.NOTEBOOKS.glob("*.ipynb"))
+def diff_store(host: str, cli_folder: Path, store: str) -> tuple[int, str]:
+    """Run nbval on every notebook on the engine and print how each cell's outputs differ
+    from those of the recorded pair it is held to; return the number of cells that differ,
+    and what nbval said last."""
+    path = f"{cli_folder}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = {**os.environ, "DOCKER_HOST": host, "KIT_SESSION": SESSION, "PATH": path}
+    versions = expected.current_versions(
+        docker.DockerClient(base_url=host), str(cli_folder / "docker")
+    )
+    pair = expected.nearest_pair(versions)
+    print(expected.summary(versions))
+    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
     ran = notebook_run.run(paths, env, compare=True)
+    values = Values(None, ran.values)
     differing = 0
-    for path in paths:
-        code = [cell for cell in lesson.read(path).cells if cell.cell_type == "code"]
-        printed_by_cell = ran.cells(path, len(code))
+    for notebook in paths:
+        code = [cell for cell in lesson.read(notebook).cells if cell.cell_type == "code"]
+        printed_by_cell = ran.cells(notebook, len(code))
         for number, (cell, printed) in enumerate(zip(code, printed_by_cell, strict=True)):
-            before = sanitized(_text(expected.cell_outputs(cell, profile)), rules)
-            after = sanitized(_text(printed), rules)
+            stored = expected.with_values(
+                _text(expected.cell_outputs(cell, pair)), expected.reference_values(store), values
+            )
+            before, after = sanitized(stored), sanitized(_text(printed))
             if before != after:
                 differing += 1
-                name = f"{path.name} Cell {number}"
+                name = f"{notebook.name} Cell {number}"
                 lines = difflib.unified_diff(
                     before.splitlines(keepends=True),
                     after.splitlines(keepends=True),
-                    f"{name} (stored, {profile})",
+                    f"{name} (stored for {pair})",
                     f"{name} (newest Docker)",
                 )
                 sys.stdout.writelines(lines)
@@ -79,23 +88,23 @@ def _say(line: str) -> None:
 def main() -> int:
     """Run the canary on both image stores of the newest docker.io Debian has."""
     try:
-        newest = debian_engine.NEWEST_SUITE
-        binaries = debian_engine.unpacked(newest, refresh=True, progress=_say)
+        binaries = debian_engine.unpacked(SUITE, refresh=True, progress=_say)
     except KitError as error:
         print(f"canary: {error}", file=sys.stderr)
         return 0
-    print(f"canary: Docker {binaries.version()} from Debian {debian_engine.NEWEST_SUITE}")
-    for profile in image_store.PROFILES:
-        engine = private_engine.PrivateEngine(f"{SESSION}-{profile}", profile, binaries)
+    print(f"canary: Docker {binaries.version()} from Debian {SUITE}, with its own CLI")
+    cli_folder = binaries.docker_cli.parent
+    for store in image_store.PROFILES:
+        engine = private_engine.PrivateEngine(f"{SESSION}-{store}", store, binaries)
         try:
             host = engine.start()
-            print(f"\n== {profile} image store: outputs against the stored ones ==")
-            count, verdict = diff_profile(host, profile)
+            print(f"\n== {store} image store: outputs against the stored ones ==")
+            count, verdict = diff_store(host, cli_folder, store)
             print(f"{count} cell(s) differ" if count else "no cell differs")
-            print(f"== {profile} image store: nbval with this version's masks ==")
+            print(f"== {store} image store: nbval ==")
             print(verdict)
         except KitError as error:
-            print(f"canary ({profile} image store): {error}", file=sys.stderr)
+            print(f"canary ({store} image store): {error}", file=sys.stderr)
         finally:
             engine.stop()
     return 0

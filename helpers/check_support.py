@@ -29,9 +29,10 @@ def show(registry: Registry, command: str) -> str:
 
 def show_in(kit: Kit, command: str, address: str = ADDRESS) -> str:
     """Run a check's command in ``kit`` with the guide's registry at ``address`` and show it as
-    the guide types it (in Docker Hub mode: as it ran), and what it printed."""
+    it ran (the registry's real address; in Docker Hub mode, the reader's account), and what it
+    printed: the command and its output name one registry."""
     result = shell.run(kit, command, address=address, expect=shell.EITHER)
-    shown = result.command if kit.remote is not None else command
+    shown = result.command if kit.remote is not None else shell.mapped(command, address)
     sys.stdout.write(f"{lesson.PROMPT}{shown}\n{result.output}")
     sys.stdout.flush()
     return result.output

@@ -1,9 +1,10 @@
 """A newer Docker engine from Debian's archive, unpacked into the kit's state folder.
 
 Learners mostly run a newer engine than Debian 12's 20.10, often with the containerd image
-store. The kit verifies that profile on Debian 13's ``docker.io`` (and its maintainers' canary
-on Debian testing's): fetched with ``apt-get download`` through a private sources list, and
-unpacked with ``dpkg-deb -x``. Nothing is installed, and the system's apt state is not touched.
+store. The kit verifies Debian 13's and Debian testing's ``docker.io``, each with its own
+``docker-cli`` (``helpers.pairs``): fetched with ``apt-get download`` through a private
+sources list, and unpacked with ``dpkg-deb -x``. Nothing is installed, and the system's apt
+state is not touched.
 Its ``dockerd``, ``containerd`` and shims need only glibc 2.34; Debian 12's ``runc`` runs beside.
 """
 
@@ -20,7 +21,8 @@ from pathlib import Path
 from helpers.errors import EngineUnavailable
 from helpers.paths import state_dir
 
-PACKAGES = ("docker.io", "containerd")
+PACKAGES = ("docker.io", "docker-cli", "containerd")
+"""The engine, its own CLI (a package of its own from Debian 13 on) and its containerd."""
 KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
 ARCHIVE = "http://deb.debian.org/debian"
 
@@ -46,6 +48,11 @@ class UnpackedEngine:
     def docker_proxy(self) -> Path:
         """Return the helper that publishes container ports."""
         return self.root / "usr" / "sbin" / "docker-proxy"
+
+    @property
+    def docker_cli(self) -> Path:
+        """Return the docker CLI that came with the engine (Debian's ``docker-cli``)."""
+        return self.root / "usr" / "bin" / "docker"
 
     def path(self) -> str:
         """Return a PATH with its containerd and shims first, then the system's ``runc``."""
@@ -82,7 +89,7 @@ def unpacked(
     """
     folder = state_dir() / "engines" / suite
     engine = UnpackedEngine(folder / "root")
-    if engine.dockerd.exists() and not refresh:
+    if engine.dockerd.exists() and engine.docker_cli.exists() and not refresh:
         return engine
     if not supported():
         raise EngineUnavailable(
@@ -91,8 +98,10 @@ def unpacked(
         )
     progress(f"fetching Debian {suite}'s docker.io into {folder}")
     unpack(folder, suite, PACKAGES)
-    if not engine.dockerd.exists():
-        raise EngineUnavailable(f"Debian {suite}'s docker.io holds no dockerd: see {folder}.")
+    if not engine.dockerd.exists() or not engine.docker_cli.exists():
+        raise EngineUnavailable(
+            f"Debian {suite}'s docker.io and docker-cli hold no dockerd or docker: see {folder}."
+        )
     return engine
 
 

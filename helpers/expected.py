@@ -1,136 +1,279 @@
-"""What each image-store profile's outputs are expected to be, and how nbval compares them.
+"""What each engine-and-CLI pair is expected to print, and how nbval compares it.
 
 A notebook holds its prose and commands once. A code cell's ``outputs`` are the classic
-store's, as the guide shows them; where the containerd store prints something else, the cell's
-metadata holds that profile's outputs under ``docker-share-kit.outputs.<profile>``.
+store's reference pair's (Debian 12's engine and CLI, as the guide shows them); where the
+containerd store's reference pair prints something else, the cell's metadata holds that under
+``docker-share-kit.outputs.containerd``; where another pair of the matrix (``helpers.pairs``)
+words something its own way, under ``docker-share-kit.outputs.<pair>``.
 
-``notebooks/recorded-with.json`` names the engine each profile was recorded on. On that
-engine and architecture every byte is compared (after ``sanitize/common.cfg``: the port and
-the CLI's own wording). On another version of the same store, ``sanitize/<profile>-other-
-version.cfg`` masks only what is proven to vary between versions; on another architecture,
-``sanitize/other-architecture.cfg`` masks hashes and sizes, and the step checks hold the flow.
+``notebooks/recorded-with.json`` names each recorded pair's engine, CLI and architecture and
+the values it printed that differ between engines (``helpers.engine_values``). Every stored
+output of a store is written with its reference pair's values; verification writes in the
+values read from the engine and registry at hand (``with_values``) and compares every byte.
+The one rule nbval still applies (``sanitize/common.cfg``) is listed, with why, in the
+maintainers' page.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import re
 import subprocess
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import docker
 
-from helpers import image_store
-from helpers.paths import PROJECT_ROOT, state_dir
+from helpers import image_store, pairs, screen
+from helpers.engine_values import ADDRESS, Values
+from helpers.errors import KitError
+from helpers.paths import NOTEBOOKS
 
-NOTEBOOKS = PROJECT_ROOT / "notebooks"
 RECORDED_WITH = NOTEBOOKS / "recorded-with.json"
-SANITIZE = NOTEBOOKS / "sanitize"
+SANITIZE = NOTEBOOKS / "sanitize" / "common.cfg"
 METADATA_KEY = "docker-share-kit"
 
 
-def cell_outputs(cell: Any, profile: str) -> list[Any]:
-    """Return the outputs a code cell is expected to print on ``profile``."""
+def _variant_key(pair: str) -> str | None:
+    """Return the metadata key a pair's own outputs are stored under (None: the cell's own)."""
+    if pair == pairs.REFERENCE[image_store.CLASSIC].name or pair == image_store.CLASSIC:
+        return None
+    if pair == pairs.REFERENCE[image_store.CONTAINERD].name:
+        return image_store.CONTAINERD
+    return pair
+
+
+def cell_outputs(cell: Any, pair: str) -> list[Any]:
+    """Return the outputs a code cell is expected to print on ``pair`` (a pair of the matrix,
+    or an image store for its reference pair): its own if it words them its own way, else its
+    store's reference pair's."""
     variants = cell.get("metadata", {}).get(METADATA_KEY, {}).get("outputs", {})
-    return list(variants.get(profile, cell.get("outputs", [])))
+    key = _variant_key(pair)
+    if key in variants:
+        return list(variants[key])
+    store = pairs.BY_NAME[pair].store if pair in pairs.BY_NAME else pair
+    if store == image_store.CONTAINERD and image_store.CONTAINERD in variants:
+        return list(variants[image_store.CONTAINERD])
+    return list(cell.get("outputs", []))
 
 
-def set_cell_outputs(cell: Any, profile: str, outputs: list[Any]) -> None:
-    """Store a profile's outputs in a code cell: classic's as its outputs, another profile's
-    in its metadata, and only where they differ from classic's."""
-    if profile == image_store.CLASSIC:
+def set_cell_outputs(cell: Any, pair: str, outputs: list[Any]) -> None:
+    """Store a pair's outputs in a code cell: the classic reference's as its outputs, another
+    pair's in its metadata, and only where they differ from what it would fall back to."""
+    key = _variant_key(pair)
+    if key is None:
         cell["outputs"] = outputs
         return
     kit = cell.setdefault("metadata", {}).setdefault(METADATA_KEY, {})
     variants = kit.setdefault("outputs", {})
-    if outputs == cell.get("outputs", []):
-        variants.pop(profile, None)
-    else:
-        variants[profile] = outputs
+    variants.pop(key, None)
+    if outputs != cell_outputs(cell, pair):
+        variants[key] = outputs
     if not variants:
         kit.pop("outputs")
     if not kit:
         cell["metadata"].pop(METADATA_KEY)
 
 
-def differing_cells(cells: Iterable[Any], profile: str) -> list[Any]:
-    """Return the code cells whose outputs on ``profile`` differ from the classic store's."""
-    return [
-        c
-        for c in cells
-        if c.get("cell_type") == "code" and cell_outputs(c, profile) != c.get("outputs", [])
-    ]
+def same_after_sanitizing(printed: list[Any], stored: list[Any]) -> bool:
+    """Tell whether two cells' outputs are the same once nbval's sanitize rules are applied
+    (as nbval applies them to both sides)."""
+    from nbval.plugin import get_sanitize_patterns  # only regenerating needs it
+
+    rules = get_sanitize_patterns(SANITIZE.read_text())
+
+    def sanitized(outputs: list[Any]) -> list[Any]:
+        texts = [str(output.get("text", "")) for output in outputs]
+        for regex, replace in rules:
+            texts = [re.sub(regex, replace, text) for text in texts]
+        return [{**output, "text": text} for output, text in zip(outputs, texts, strict=True)]
+
+    return sanitized(printed) == sanitized(stored)
+
+
+def has_own_outputs(cell: Any, pair: str) -> bool:
+    """Tell whether a cell stores outputs of a pair's own (not its fallback's)."""
+    key = _variant_key(pair)
+    return key is not None and key in cell.get("metadata", {}).get(METADATA_KEY, {}).get(
+        "outputs", {}
+    )
 
 
 @dataclass(frozen=True)
-class Setup:
-    """The engine a profile runs on: its version, its architecture and the docker CLI's."""
+class Versions:
+    """The Docker at hand: its image store, engine, the ``docker`` CLI on PATH, architecture."""
 
-    profile: str
+    store: str
     engine: str
-    architecture: str
     client: str
+    architecture: str
 
     def as_json(self) -> dict[str, str]:
         """Return what ``recorded-with.json`` keeps of it."""
-        return {"engine": self.engine, "architecture": self.architecture, "client": self.client}
+        return {
+            "store": self.store,
+            "engine": self.engine,
+            "client": self.client,
+            "architecture": self.architecture,
+        }
 
 
-def current_setup(client: docker.DockerClient) -> Setup:
-    """Describe the engine at hand, its image store and the docker CLI on PATH."""
+def current_versions(client: docker.DockerClient, docker_cli: str = "docker") -> Versions:
+    """Describe the engine at hand, its image store and the docker CLI (the one on PATH)."""
     info = client.version()
     cli = subprocess.run(
-        ["docker", "version", "--format", "{{.Client.Version}}"],
+        [docker_cli, "version", "--format", "{{.Client.Version}}"],
         capture_output=True,
         text=True,
         env={"PATH": os.environ.get("PATH", ""), "DOCKER_CONFIG": "/nonexistent"},
     ).stdout.strip()
-    return Setup(image_store.detect(client), str(info["Version"]), str(info["Arch"]), cli)
+    return Versions(image_store.detect(client), str(info["Version"]), cli, str(info["Arch"]))
 
 
-def recorded_setups() -> dict[str, dict[str, str]]:
-    """Return the engine each profile's stored outputs were recorded on."""
+def recorded() -> dict[str, dict[str, Any]]:
+    """Return each recorded pair: its versions and the values it printed."""
     return dict(json.loads(RECORDED_WITH.read_text()))
 
 
-def write_recorded_with(setup: Setup) -> None:
-    """Remember the engine a profile's stored outputs now come from."""
-    setups = recorded_setups() if RECORDED_WITH.exists() else {}
-    setups[setup.profile] = setup.as_json()
-    RECORDED_WITH.write_text(json.dumps(setups, indent=2, sort_keys=True) + "\n")
+def write_recorded(pair: str, versions: Versions, values: dict[str, str]) -> None:
+    """Remember the pair a recording ran on and the values it printed."""
+    pairs_seen = recorded() if RECORDED_WITH.exists() else {}
+    pairs_seen[pair] = {**versions.as_json(), "values": dict(sorted(values.items()))}
+    RECORDED_WITH.write_text(json.dumps(pairs_seen, indent=2, sort_keys=True) + "\n")
 
 
-def comparison(setup: Setup) -> tuple[str, list[Path]]:
-    """Say how the engine's outputs are compared, and return the sanitize files that apply."""
-    recorded = recorded_setups()[setup.profile]
-    files = [SANITIZE / "common.cfg"]
-    if recorded["architecture"] != setup.architecture:
-        files.append(SANITIZE / "other-architecture.cfg")
-        how = f"hashes and sizes masked (recorded on {recorded['architecture']})"
-    elif recorded["engine"] != setup.engine:
-        files.append(SANITIZE / f"{setup.profile}-other-version.cfg")
-        how = f"what differs between versions masked (recorded on {recorded['engine']})"
-    else:
-        how = "byte for byte, as recorded"
-    return how, files
+def verified_engines(store: str) -> list[str]:
+    """Return the engine versions a store's outputs were recorded and are verified on
+    (``20.10.24``, say: Debian's ``+dfsg`` suffix left out), oldest first."""
+    found = {seen["engine"].split("+")[0] for seen in recorded().values() if seen["store"] == store}
+    return sorted(found, key=lambda version: [int(part) for part in re.findall(r"\d+", version)])
 
 
-def sanitize_file(setup: Setup) -> Path:
-    """Write the sanitize rules that apply to this engine into one file (nbval takes one)."""
-    files = comparison(setup)[1]
-    combined = state_dir() / f"sanitize-{setup.profile}-{setup.engine}-{setup.architecture}.cfg"
-    combined.parent.mkdir(parents=True, exist_ok=True)
-    combined.write_text("\n".join(path.read_text() for path in files))
-    return combined
+def _major(version: str) -> int:
+    found = re.match(r"\d+", version)
+    return int(found.group(0)) if found else 0
 
 
-def summary(setup: Setup) -> str:
-    """Say in one line which profile is verified on which engine, and how."""
-    who = image_store.PROFILES[setup.profile].who_sees_it
-    return (
-        f"Verifying the {setup.profile} image store's outputs ({who}) on Docker "
-        f"{setup.engine} ({setup.architecture}): {comparison(setup)[0]}."
+def nearest_pair(versions: Versions) -> str:
+    """Return the recorded pair whose outputs the Docker at hand is held to: the pair with its
+    store, engine and CLI, else the one of its store whose CLI (which words the messages), then
+    engine, is nearest in major version, the reference pair first among equals."""
+    same_store = {
+        name: seen for name, seen in recorded().items() if seen["store"] == versions.store
+    }
+    if not same_store:
+        raise KitError(f"No pair of the {versions.store} image store has been recorded.")
+    reference = pairs.REFERENCE[versions.store].name
+
+    def distance(name: str) -> tuple[int, int, bool]:
+        seen = same_store[name]
+        return (
+            abs(_major(seen["client"]) - _major(versions.client)),
+            abs(_major(seen["engine"]) - _major(versions.engine)),
+            name != reference,
+        )
+
+    for name, seen in same_store.items():
+        if (seen["engine"], seen["client"]) == (versions.engine, versions.client):
+            return name
+    return min(same_store, key=distance)
+
+
+def summary(versions: Versions) -> str:
+    """Say in one line which pair's outputs the Docker at hand is held to, and how."""
+    pair = nearest_pair(versions)
+    seen = recorded()[pair]
+    exact = (seen["engine"], seen["client"]) == (versions.engine, versions.client)
+    held_to = (
+        f"as recorded on this pair ({pair})"
+        if exact
+        else f"held to those recorded on {pair} (engine {seen['engine']}, CLI {seen['client']}), "
+        "the nearest pair"
     )
+    return (
+        f"Verifying the {versions.store} image store on Docker {versions.engine} with CLI "
+        f"{versions.client} ({versions.architecture}): {held_to}; every byte compared, with the "
+        "digests, IDs, sizes and port read from this engine and its registry."
+    )
+
+
+_HEX = "0-9a-f"
+
+
+def _forms(name: str, value: str) -> list[tuple[str, str]]:
+    """Return the regular expressions a value is printed as, each with how to print it."""
+    if value.startswith("sha256:"):
+        hexa = value.removeprefix("sha256:")
+        return [
+            (rf"(?<![{_HEX}]){hexa}(?![{_HEX}])", "full"),
+            (rf"(?<![{_HEX}]){hexa[:12]}(?![{_HEX}])", "short"),
+        ]
+    if name.endswith("manifest size"):
+        return [(rf"(?<=size: ){value}(?!\d)", "plain")]
+    if name == ADDRESS:
+        return [(rf"{re.escape(value)}(?!\d)", "plain")]
+    return [(rf"(?<![\w.]){re.escape(value)}(?![\w.])", "plain")]
+
+
+def _printed(value: str, form: str) -> str:
+    hexa = value.removeprefix("sha256:")
+    return {"full": hexa, "short": hexa[:12]}.get(form, value)
+
+
+def _new_value(names: list[tuple[str, str]], shown: str, values: Values) -> str:
+    """Return what ``shown`` reads as on the engine at hand: the value of the names recorded
+    with it that can be read now (one value, if several can); fail in a sentence if none."""
+    printed = {_printed(new, form) for name, form in names if (new := values.get(name))}
+    if not printed:
+        which = " or ".join(name for name, _ in names)
+        raise KitError(
+            f"This output shows the {which} ({shown}), which neither the engine nor the "
+            "registry reports now, so it cannot be checked."
+        )
+    if len(printed) > 1:
+        raise KitError(
+            f"{shown} was recorded for values that now differ ({sorted(printed)}): record again."
+        )
+    return printed.pop()
+
+
+def with_values(text: str, recorded_values: dict[str, str], values: Values) -> str:
+    """Return a stored output with each recorded value it shows replaced by the value the
+    engine and registry report now, in the kit's order of the garbage-collection list; fail
+    in a sentence when a value it shows cannot be read."""
+    by_pattern: dict[str, list[tuple[str, str]]] = {}
+    for name, old in recorded_values.items():
+        for pattern, form in _forms(name, old):
+            by_pattern.setdefault(pattern, []).append((name, form))
+    replacements: dict[str, str] = {}
+    for pattern, names in by_pattern.items():
+        for match in re.finditer(pattern, text):
+            new = _new_value(names, match.group(0), values)
+            if replacements.setdefault(match.group(0), new) != new:
+                raise KitError(f"{match.group(0)} was recorded for two values: record again.")
+    if not replacements:
+        return text
+    combined = "|".join(f"(?:{pattern})" for pattern in by_pattern)
+    swapped = re.sub(combined, lambda match: replacements.get(match.group(0), match.group(0)), text)
+    return screen.in_sorted_order(swapped)
+
+
+def outputs_with_values(
+    outputs: list[Any], recorded_values: dict[str, str], values: Values
+) -> list[Any]:
+    """Return a cell's stored outputs with the values of the engine at hand written in."""
+    fresh = []
+    for output in outputs:
+        output = copy.copy(output)  # a NotebookNode stays one: nbval reads its attributes
+        if isinstance(output.get("text"), str):
+            output["text"] = with_values(output["text"], recorded_values, values)
+        fresh.append(output)
+    return fresh
+
+
+def reference_values(store: str) -> dict[str, str]:
+    """Return the values every stored output of a store is written with: its reference
+    pair's."""
+    return dict(recorded()[pairs.REFERENCE[store].name]["values"])

@@ -26,10 +26,10 @@ from nbclient.exceptions import CellExecutionError
 
 from helpers import hub_account, jupyter_kernel, lesson, step_setups
 from helpers.errors import KitError
-from helpers.expected import NOTEBOOKS
 from helpers.hub_account import remote_of
 from helpers.hub_steps import STEPS
 from helpers.kit import Kit
+from helpers.paths import NOTEBOOKS
 
 CELL_TIMEOUT = 900
 """How long one cell may run: a push to Docker Hub over a slow line takes a while."""

@@ -29,8 +29,10 @@ class Profile:
 
 
 PROFILES = {
-    CLASSIC: Profile(CLASSIC, "Docker Engine up to 28, as in the guide"),
-    CONTAINERD: Profile(CONTAINERD, "Docker Desktop, Docker Engine 29+"),
+    CLASSIC: Profile(CLASSIC, "classic image store (Linux engines up to 28, and upgraded ones)"),
+    CONTAINERD: Profile(
+        CONTAINERD, "containerd image store (Docker Desktop; new installs of Engine 29+)"
+    ),
 }
 
 

@@ -122,6 +122,12 @@ def kit_images(client: docker.DockerClient) -> list[docker.models.images.Image]:
     return [image for image in labelled if any(_is_made_from(image, spec) for spec in specs)]
 
 
+def demo_image(client: docker.DockerClient, spec: ImageSpec) -> docker.models.images.Image | None:
+    """Return an image on the engine made exactly from ``spec``, under any name, if any."""
+    labelled = client.images.list(filters={"label": settings.LABEL})
+    return next((image for image in labelled if _is_made_from(image, spec)), None)
+
+
 def _is_made_from(image: docker.models.images.Image, spec: ImageSpec) -> bool:
     config = image.attrs.get("Config") or {}
     layers = (image.attrs.get("RootFS") or {}).get("Layers") or []

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.errors import KitError
-from helpers.expected import NOTEBOOKS
+from helpers.paths import NOTEBOOKS
 
 KEY = "docker-share-kit"
 FAILS_ON_PURPOSE = "fails-on-purpose"

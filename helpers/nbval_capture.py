@@ -3,8 +3,9 @@
 With ``--kit-capture=FILE``, the run ends by writing a JSON object there: for each notebook
 (its file name), the outputs of each code cell that ran, by the cell's number among the code
 cells, as nbval received and compared them (its public ``IPyNbCell.test_outputs``, streams
-joined). ``helpers.notebook_run`` loads it, so that regenerating and the canary run the
-notebooks exactly as the check does.
+joined), under ``outputs``; and under ``values``, the values that differ between engines
+(``helpers.engine_values``), read after every cell. ``helpers.notebook_run`` loads it, so that
+regenerating and the canary run the notebooks exactly as the check does.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from typing import Any
 
 import pytest
 
+from helpers.engine_values import Values
+from helpers.kit import Kit
+
 OPTION = "--kit-capture"
 _outputs: dict[str, dict[int, list[Any]]] = {}
+_values: Values | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,17 +32,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    """Keep a cell's outputs once nbval has run it, whether or not it passed."""
+    """Keep a cell's outputs once nbval has run it, whether or not it passed, and read the
+    values the engine and registry report then."""
+    global _values
     try:
         return (yield)
     finally:
         outputs = getattr(item, "test_outputs", None)
         if outputs is not None and item.config.getoption(OPTION):
             _outputs.setdefault(item.path.name, {})[item.cell_num] = list(outputs)  # type: ignore[attr-defined]
+            _values = _values or Values(Kit.from_environment())
+            _values.refresh()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Write what was kept, if asked to."""
     target = session.config.getoption(OPTION)
     if target:
-        Path(target).write_text(json.dumps(_outputs), encoding="utf-8")
+        values = _values.known if _values is not None else {}
+        captured = {"outputs": _outputs, "values": values}
+        Path(target).write_text(json.dumps(captured), encoding="utf-8")

@@ -28,6 +28,8 @@ class Run:
     said: str
     outputs: dict[str, dict[int, list[Any]]]
     """Notebook file name -> code cell number -> outputs, for the cells that ran."""
+    values: dict[str, str]
+    """The values that differ between engines, as the engine and registry reported them."""
 
     def cells(self, path: Path, count: int) -> list[list[Any]]:
         """Return the outputs of a notebook's ``count`` code cells, in order (a cell that did
@@ -36,7 +38,9 @@ class Run:
         return [ran.get(number, []) for number in range(count)]
 
 
-def run(paths: list[Path], env: dict[str, str], *, compare: bool) -> Run:
+def run(
+    paths: list[Path], env: dict[str, str], *, compare: bool, options: tuple[str, ...] = ()
+) -> Run:
     """Run nbval on notebooks with ``env`` (comparing stored outputs, or only running them,
     as ``--nbval-lax`` does for cells not marked); return how it went."""
     with tempfile.TemporaryDirectory(prefix="kit-capture-") as scratch:
@@ -47,6 +51,7 @@ def run(paths: list[Path], env: dict[str, str], *, compare: bool) -> Run:
                 *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"),
                 *(mode, "-p", "helpers.nbval_capture"),
                 f"--kit-capture={capture}",
+                *options,
                 *(str(path.resolve()) for path in paths),
             ],
             cwd=PROJECT_ROOT,
@@ -55,5 +60,8 @@ def run(paths: list[Path], env: dict[str, str], *, compare: bool) -> Run:
             text=True,
         )
         found = json.loads(capture.read_text(encoding="utf-8")) if capture.exists() else {}
-    outputs = {name: {int(n): outs for n, outs in cells.items()} for name, cells in found.items()}
-    return Run(done.returncode, done.stdout.strip(), outputs)
+    cells_by_name = found.get("outputs", {})
+    outputs = {
+        name: {int(n): outs for n, outs in cells.items()} for name, cells in cells_by_name.items()
+    }
+    return Run(done.returncode, done.stdout.strip(), outputs, found.get("values", {}))

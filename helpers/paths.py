@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+"""The English step notebooks (the Chinese ones are in its ``zh`` folder)."""
 
 
 def state_dir() -> Path:

@@ -1,12 +1,13 @@
-"""Re-execute notebooks and store their outputs for both image-store profiles.
+"""Re-execute notebooks and store their outputs for every engine-and-CLI pair of the matrix.
 
 ``python -m helpers.regenerate notebooks/*.ipynb`` (or ``scripts/regenerate``) runs the
-notebooks once per profile, through nbval as the check does (``helpers.notebook_run``), and
-writes back what each cell printed; the change is then reviewed as a diff. The classic
-store's outputs come from the main engine when it uses that store; the containerd store's
-from a private engine of Debian 13's docker.io (Linux, as root), or from the main engine when
-it is the one using containerd's store. Timing metadata and version churn are dropped so that
-only real output changes show.
+notebooks once per pair of ``helpers.pairs.MATRIX``, each on a private engine with its own CLI
+first on ``PATH``, through nbval as the check does (``helpers.notebook_run``), and writes back
+what each cell printed: the reference pairs' outputs as the cells' own, and another pair's
+only where it prints something else once its values (``helpers.engine_values``) are written
+as its store's reference pair's. It says what each pair adds; the change is then reviewed as a
+diff, and a second run changes nothing. Timing metadata and version churn are dropped so that
+only real output changes show. Linux, as root (private engines).
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +24,17 @@ import docker
 import nbformat
 
 from helpers import (
-    debian_engine,
-    engine,
     expected,
-    image_store,
     jupyter_kernel,
     lesson,
     notebook_run,
+    pairs,
     private_engine,
     settings,
 )
+from helpers.engine_values import Values
 from helpers.errors import KitError
 from helpers.kit import Kit
-from helpers.session_registries import remove_leftovers
 
 SESSION = "record"
 """The kit session recording runs in, so a learner's ``main`` registry and login stay."""
@@ -55,9 +52,9 @@ def normalize(notebook: nbformat.NotebookNode) -> None:
         cell.metadata.pop("execution", None)
 
 
-def store(path: Path, profile: str, outputs: list[list[Any]]) -> None:
-    """Store one profile's outputs (one list per code cell) in a notebook, refusing outputs
-    from a registry on another port than 5000."""
+def store(path: Path, pair: str, outputs: list[list[Any]]) -> int:
+    """Store one pair's outputs (one list per code cell) in a notebook, refusing outputs from
+    a registry on another port than 5000; return how many cells hold outputs of its own."""
     other = _OTHER_ADDRESS.search(json.dumps(outputs))
     if other:
         raise KitError(
@@ -69,66 +66,78 @@ def store(path: Path, profile: str, outputs: list[list[Any]]) -> None:
         )
     stored = nbformat.read(path, as_version=4)
     code = [cell for cell in stored.cells if cell.cell_type == "code"]
+    own = 0
     for number, (cell, printed) in enumerate(zip(code, outputs, strict=True), start=1):
-        expected.set_cell_outputs(cell, profile, [nbformat.from_dict(o) for o in printed])
+        fallback = expected.cell_outputs(cell, pairs.BY_NAME[pair].store)
+        if expected.same_after_sanitizing(printed, fallback):
+            printed = fallback  # a pair's own differs in more than what nbval's rule forgives
+        expected.set_cell_outputs(cell, pair, [nbformat.from_dict(o) for o in printed])
+        own += expected.has_own_outputs(cell, pair)
         cell.execution_count = number  # as a fresh kernel counts (nbval skips a cell never run)
     normalize(stored)
     text = nbformat.writes(stored)
     path.write_text(text + ("" if text.endswith("\n") else "\n"))
+    return own
 
 
-@contextmanager
-def profile_engine(profile: str) -> Iterator[str]:
-    """Yield the ``$DOCKER_HOST`` of an engine with the profile's image store: the main engine
-    if it has that store, else a private engine started for the recording and removed after it
-    with all it holds."""
-    if image_store.detect(engine.client()) == profile:
-        try:
-            yield engine.engine_host()
-        finally:
-            remove_leftovers(Kit.from_environment(SESSION))
-        return
-    if not private_engine.supported():
-        raise KitError(
-            f"The main engine does not use the {profile} image store, and a private engine "
-            "needs Linux and root: record this profile on a machine that has one."
-        )
-    binaries = debian_engine.unpacked() if profile == image_store.CONTAINERD else None
-    started = private_engine.PrivateEngine(f"{SESSION}-{profile}", profile, binaries)
-    try:
-        yield started.start()
-    finally:
-        started.stop()
+def as_reference(outputs: list[list[Any]], store: str, printed: dict[str, str]) -> list[list[Any]]:
+    """Return a pair's outputs with the values it printed written as its store's reference
+    pair's, so that only its own wording is left to tell it apart."""
+    reference = Values(None, expected.reference_values(store))
+    return [expected.outputs_with_values(cell, printed, reference) for cell in outputs]
 
 
-def record_profile(paths: list[Path], profile: str) -> None:
-    """Record every notebook on an engine of the profile, then note which engine that was."""
+def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
+    """Record every notebook on a private engine of the pair, with the pair's CLI first on
+    ``PATH``; then note the pair's versions and the values it printed."""
     folder = Kit.from_environment(SESSION).folder
     shutil.rmtree(folder, ignore_errors=True)  # a failed run's leftovers
-    with profile_engine(profile) as host:
-        env = {**os.environ, "KIT_SESSION": SESSION, "DOCKER_HOST": host}
+    started = private_engine.PrivateEngine(f"{SESSION}-{pair.name}", pair.store, pair.binaries())
+    try:
+        host = started.start()
+        path = f"{pair.cli_folder()}{os.pathsep}{os.environ.get('PATH', '')}"
+        env = {**os.environ, "KIT_SESSION": SESSION, "DOCKER_HOST": host, "PATH": path}
         ran = notebook_run.run(paths, env, compare=False)
         if ran.returncode != 0:
             raise KitError(
                 f"a notebook failed, so nothing was stored. nbval said:\n{ran.said[-3000:]}"
             )
-        for path in paths:
-            count = sum(cell.cell_type == "code" for cell in lesson.read(path).cells)
-            store(path, profile, ran.cells(path, count))
-            print(f"recorded {path} ({profile} image store)")
         client = docker.DockerClient(base_url=host, timeout=30)
-        expected.write_recorded_with(expected.current_setup(client))
-    shutil.rmtree(folder, ignore_errors=True)
+        versions = expected.current_versions(client, str(pair.cli()))
+        reference = pairs.REFERENCE[pair.store] == pair
+        if reference:
+            expected.write_recorded(pair.name, versions, ran.values)
+        for notebook in paths:
+            count = sum(cell.cell_type == "code" for cell in lesson.read(notebook).cells)
+            outputs = ran.cells(notebook, count)
+            if not reference:
+                outputs = as_reference(outputs, pair.store, ran.values)
+            own = store(notebook, pair.name, outputs)
+            adds = "its store's reference" if reference else f"{own} cell(s) of its own"
+            on = f"{pair.name} ({versions.engine}, CLI {versions.client})"
+            print(f"recorded {notebook} on {on}: {adds}")
+        if not reference:
+            expected.write_recorded(pair.name, versions, ran.values)
+    finally:
+        started.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv: list[str]) -> int:
-    """Record every notebook named on the command line in both profiles; say what failed."""
+    """Record every notebook named on the command line on every pair; say what failed."""
+    if not private_engine.supported():
+        print(
+            "record: every pair runs as a private engine, which needs Linux and root: record "
+            "on such a machine.",
+            file=sys.stderr,
+        )
+        return 1
     paths = [Path(name) for name in argv]
-    for profile in image_store.PROFILES:
+    for pair in pairs.MATRIX:
         try:
-            record_profile(paths, profile)
+            record_pair(paths, pair)
         except KitError as error:
-            print(f"record ({profile} image store): {error}", file=sys.stderr)
+            print(f"record ({pair.name}): {error}", file=sys.stderr)
             return 1
     return 0
 

@@ -35,8 +35,7 @@ from markdown.extensions.toc import slugify
 
 from helpers import expected, image_store, lesson, messages, translations
 from helpers.errors import KitError
-from helpers.expected import NOTEBOOKS
-from helpers.paths import PROJECT_ROOT
+from helpers.paths import NOTEBOOKS, PROJECT_ROOT
 from helpers.site_words import WORDS, Words
 
 SECTION = "notebooks"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from helpers.expected import verified_engines
 from helpers.image_store import CLASSIC, CONTAINERD, PROFILES
 
 
@@ -26,18 +27,27 @@ class Words:
     this language (``{}``), or nothing."""
 
 
+def _verified(store: str) -> str:
+    return ", ".join(verified_engines(store))
+
+
 WORDS = {
     "en": Words(
         "fails on purpose",
         "What the check looks at",
-        {name: profile.who_sees_it for name, profile in PROFILES.items()},
+        {
+            name: f"{profile.who_sees_it}; verified on Docker {_verified(name)}"
+            for name, profile in PROFILES.items()
+        },
     ),
     "zh": Words(
         "预期会失败",
         "检查查看的内容",
         {
-            CLASSIC: "Docker Engine 28 及更早版本，与指南相同",
-            CONTAINERD: "Docker Desktop、Docker Engine 29+",
+            CLASSIC: f"经典镜像存储（Linux 上 28 及更早版本的引擎，以及升级安装的引擎）；"
+            f"已在 Docker {_verified(CLASSIC)} 上验证",
+            CONTAINERD: f"containerd 镜像存储（Docker Desktop；新安装的 Engine 29+）；"
+            f"已在 Docker {_verified(CONTAINERD)} 上验证",
         },
         "检查结论：{}",
     ),

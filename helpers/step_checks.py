@@ -31,9 +31,9 @@ def _check_login(registry: Registry) -> str:
     show(registry, f"grep -o '\"{ADDRESS}\"' ~/.docker/config.json")
     require(
         local_state.logged_in(registry),
-        f"No credentials for {ADDRESS} are stored: run the `docker login` cell.",
+        f"No credentials for {registry.address} are stored: run the `docker login` cell.",
     )
-    return f"credentials for {ADDRESS} are stored in ~/.docker/config.json"
+    return f"credentials for {registry.address} are stored in ~/.docker/config.json"
 
 
 def _check_tag(registry: Registry) -> str:
@@ -103,9 +103,9 @@ def _check_logout(registry: Registry) -> str:
     show(registry, "cat ~/.docker/config.json")
     require(
         not local_state.logged_in(registry),
-        f"Credentials for {ADDRESS} are still stored: run the `docker logout` cell.",
+        f"Credentials for {registry.address} are still stored: run the `docker logout` cell.",
     )
-    return f"no credentials for {ADDRESS} are stored"
+    return f"no credentials for {registry.address} are stored"
 
 
 def _check_mistakes(registry: Registry) -> str:
@@ -119,7 +119,7 @@ def _check_mistakes(registry: Registry) -> str:
     show(registry, "cat ~/.docker/config.json")
     require(
         not local_state.logged_in(registry),
-        f"Credentials for {ADDRESS} are still stored: run the last `docker logout` cell.",
+        f"Credentials for {registry.address} are still stored: run the last `docker logout` cell.",
     )
     return "0.2.0 is in the registry as the same image as 0.1.0, and you are logged out"
 

@@ -13,6 +13,7 @@ folders of the helper, ``pass`` and GnuPG after these for its own commands only
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sys
@@ -36,10 +37,13 @@ def _python() -> str:
 
 
 def tools_dir() -> Path:
-    """Return the kit's folder of links to ``TOOLS`` as found on the user's ``PATH``."""
-    folder = state_dir() / "bin"
-    folder.mkdir(parents=True, exist_ok=True)
+    """Return the kit's folder of links to ``TOOLS`` as found on the user's ``PATH``: one
+    folder per ``docker`` CLI found (``.kit/bin/<hash of its path>``), since runs side by side
+    may each put another engine's own CLI first on ``PATH`` (``helpers.pairs``)."""
     search = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+    docker = os.path.realpath(shutil.which("docker", path=search) or "none")
+    folder = state_dir() / "bin" / hashlib.sha256(docker.encode()).hexdigest()[:10]
+    folder.mkdir(parents=True, exist_ok=True)
     for tool in TOOLS:
         found = _python() if tool == "python3" else shutil.which(tool, path=search)
         link = folder / tool

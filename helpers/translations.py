@@ -31,7 +31,7 @@ import yaml
 
 from helpers import jupyter_kernel, lesson
 from helpers.errors import KitError
-from helpers.expected import NOTEBOOKS
+from helpers.paths import NOTEBOOKS
 
 LANGUAGE = "zh"
 FOLDER = NOTEBOOKS / LANGUAGE

@@ -1,21 +1,44 @@
-"""A pytest plugin: nbval verifies the stored outputs of the image store the engine at hand
-uses (``helpers.image_store``), compared as ``helpers.expected`` says.
+"""A pytest plugin: nbval holds the Docker at hand to the outputs recorded on its pair, with
+the values that differ between engines read from the engine and the registry
+(``helpers.expected``, ``helpers.engine_values``).
 
-It reads the engine's image store and version, points nbval at the sanitize rules that apply,
-says in the report's header which profile is verified and how, and gives each notebook cell
-the outputs stored for that profile. Loaded by the root ``conftest.py`` and, with
-``-p tests.nbval_profiles``, by the mutation run.
+It reads the engine's image store and versions and the ``docker`` CLI on PATH, chooses the
+recorded pair they are held to, says so in the report's header, gives each notebook cell that
+pair's stored outputs, and has nbval compare each cell's output with them once the values this
+engine printed are written in. After each set-up cell it reads the values the set-up made.
+With ``--kit-mutations`` it also proves, for each mutation of ``tests/mutations.py``, that the
+same comparison fails on that cell (``tests.mutations``). Loaded by the root ``conftest.py``,
+and with ``-p tests.nbval_profiles`` by the runs of other pairs.
 """
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Generator
+from typing import Any
 
 import pytest
 from nbval.plugin import IPyNbCell
 
 from helpers import credential_helper, engine, expected, lesson, steps
+from helpers.engine_values import Values
 from helpers.errors import KitError
+from helpers.kit import Kit
+from tests import mutations
 
-SETUP = pytest.StashKey[expected.Setup]()
+VERSIONS = pytest.StashKey[expected.Versions]()
+PAIR = pytest.StashKey[str]()
+VALUES = pytest.StashKey[Values]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--kit-mutations``."""
+    parser.addoption(
+        mutations.OPTION,
+        action="store_true",
+        default=False,
+        help="prove that each mutation of tests/mutations.py fails its cell's comparison",
+    )
 
 
 def _checks_notebooks(config: pytest.Config) -> bool:
@@ -24,35 +47,67 @@ def _checks_notebooks(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(trylast=True)  # after the root conftest has pointed at this run's engine
 def pytest_configure(config: pytest.Config) -> None:
-    """Read the engine's profile and choose the sanitize rules for it."""
+    """Read the Docker at hand and choose the recorded pair it is held to."""
     controller = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
     if not _checks_notebooks(config) or controller:
         return  # an xdist controller runs no notebook; its workers decide for themselves
     try:
-        setup = expected.current_setup(engine.client())
+        versions = expected.current_versions(engine.client())
+        pair = expected.nearest_pair(versions)
     except KitError as error:
         raise pytest.UsageError(str(error)) from None
-    config.stash[SETUP] = setup
+    config.stash[VERSIONS] = versions
+    config.stash[PAIR] = pair
+    config.stash[VALUES] = Values(Kit.from_environment())
     if not config.option.nbval_sanitize_with:
-        config.option.nbval_sanitize_with = str(expected.sanitize_file(setup))
+        config.option.nbval_sanitize_with = str(expected.SANITIZE)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
-    """Say which profile is verified, on which engine, and how strictly."""
-    setup = config.stash.get(SETUP, None)
-    return None if setup is None else expected.summary(setup)
+    """Say which pair's outputs are verified, on which engine, and how."""
+    versions = config.stash.get(VERSIONS, None)
+    return None if versions is None else expected.summary(versions)
+
+
+Compare = Callable[..., bool]
+
+
+def _compare_with_values(item: IPyNbCell, compare: Compare, store: str) -> Compare:
+    """Return nbval's comparison of ``item``, run on its stored outputs with the values of
+    the engine at hand written in; with mutations, also prove each fails it."""
+    recorded_values = expected.reference_values(store)
+    values = item.config.stash[VALUES]
+
+    def with_values(ref: list[Any]) -> list[Any]:
+        return expected.outputs_with_values(ref, recorded_values, values)
+
+    def compare_outputs(test: list[Any], ref: list[Any], skip_compare: Any = None) -> bool:
+        try:
+            matches = compare(test, with_values(ref), skip_compare)
+        except KitError as error:
+            item.comparison_traceback = [str(error)]
+            return False
+        if matches and item.config.getoption(mutations.OPTION):
+            survived = mutations.survivors(item, test, ref, with_values, compare, values)
+            if survived:
+                item.comparison_traceback = survived
+                return False
+        return matches
+
+    return compare_outputs
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give each notebook cell the outputs stored for the engine's profile; skip the
-    credential-helper step, with its sentence, where the helper cannot be had (no other step
-    needs it)."""
-    setup = config.stash.get(SETUP, None)
-    if setup is None:
+    """Give each notebook cell the outputs stored for the pair at hand and the comparison with
+    values; skip the credential-helper step, with its sentence, where the helper cannot be had
+    (no other step needs it)."""
+    versions = config.stash.get(VERSIONS, None)
+    if versions is None:
         return
     cells = [item for item in items if isinstance(item, IPyNbCell)]
     for item in cells:
-        item.cell.outputs = expected.cell_outputs(item.cell, setup.profile)
+        item.cell.outputs = expected.cell_outputs(item.cell, config.stash[PAIR])
+        item.compare_outputs = _compare_with_values(item, item.compare_outputs, versions.store)  # type: ignore[method-assign]
     # Both editions: the Chinese notebook has the English one's name (helpers.translations).
     helper_notebook = lesson.notebook_for(steps.HELPER_STEP).name
     if not any(item.path.name == helper_notebook for item in cells):
@@ -66,8 +121,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(skip)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """After a set-up cell, read the values its set-up made (a later cell may show an image
+    that is gone by then: step 5 removes it and shows its ID)."""
+    try:
+        return (yield)
+    finally:
+        values = item.config.stash.get(VALUES, None)
+        if values is not None and isinstance(item, IPyNbCell) and lesson.is_setup(item.cell):
+            # (a value that cannot be read now fails the cell that shows it, in a sentence)
+            with contextlib.suppress(KitError):
+                values.refresh()
+
+
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
-    """Name the profile in a failing cell's report, so a reader knows which output it was."""
-    setup = item.config.stash.get(SETUP, None)
-    if setup is not None and isinstance(item, IPyNbCell) and call.when == "call":
-        item.add_report_section("call", "profile", expected.summary(setup))
+    """Name the pair in a failing cell's report, so a reader knows which output it was."""
+    versions = item.config.stash.get(VERSIONS, None)
+    if versions is not None and isinstance(item, IPyNbCell) and call.when == "call":
+        item.add_report_section("call", "pair", expected.summary(versions))

@@ -1,8 +1,10 @@
 """The lock a test run of one session holds, so that a second run of it stops at once.
 
 In the machine's temporary folder, not the checkout's: engines and registry names are the
-machine's, so two checkouts running at once collide just the same. The file holds the pid of
-the run that holds the lock, for the second run's sentence.
+machine's, so two checkouts of one user running at once collide just the same. Each user has a
+folder of their own there (``docker-share-kit-<uid>``): another user's runs use other
+engines, and a lock file another user left behind would not be ours to open. The file holds
+the pid of the run that holds the lock, for the second run's sentence.
 """
 
 from __future__ import annotations
@@ -12,6 +14,17 @@ import os
 import tempfile
 from pathlib import Path
 from typing import TextIO
+
+
+def folder() -> Path:
+    """Return this user's folder of the kit's locks in the machine's temporary folder."""
+    mine = Path(tempfile.gettempdir()) / f"docker-share-kit-{os.getuid()}"
+    mine.mkdir(mode=0o700, exist_ok=True)
+    return mine
+
+
+class Unusable(Exception):
+    """The lock file cannot be opened: the sentence says which and what to do."""
 
 
 class Held(Exception):
@@ -25,7 +38,14 @@ class Held(Exception):
 def take(session: str) -> TextIO:
     """Take the session's lock and write this process's pid into it; return the open file,
     which holds the lock until it is closed or the process ends. Raise ``Held`` if taken."""
-    lock = open(Path(tempfile.gettempdir()) / f"docker-share-kit-{session}.lock", "a+")  # noqa: SIM115
+    path = folder() / f"{session}.lock"
+    try:
+        lock = open(path, "a+")  # noqa: SIM115
+    except OSError as error:
+        raise Unusable(
+            f"The test run's lock {path} cannot be opened ({error.strerror}): remove it, or set "
+            "TMPDIR to a folder you may write to, and run again."
+        ) from None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

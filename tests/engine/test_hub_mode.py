@@ -28,9 +28,8 @@ import pytest
 
 from helpers import hub_account, hub_run, hub_steps, lesson, ports, remote, settings, waiting
 from helpers.errors import KitError, StepIncomplete
-from helpers.expected import NOTEBOOKS
 from helpers.kit import Kit
-from helpers.paths import PROJECT_ROOT
+from helpers.paths import NOTEBOOKS, PROJECT_ROOT
 from helpers.registry import Registry
 from tests import given_hub_account
 

@@ -39,7 +39,12 @@ def _uv(*args: str) -> subprocess.CompletedProcess[str]:
     uv = Path(sys.executable).parent / "uv"
     return subprocess.run(
         [str(uv), *args],
-        env={**os.environ, "UV_CACHE_DIR": str(state_dir() / "uv-cache")},
+        # uv's cache and any Python it fetches stay in .kit, never in the user's home
+        env={
+            **os.environ,
+            "UV_CACHE_DIR": str(state_dir() / "uv-cache"),
+            "UV_PYTHON_INSTALL_DIR": str(state_dir() / "uv-python"),
+        },
         capture_output=True,
         text=True,
         timeout=600,

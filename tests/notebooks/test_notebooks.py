@@ -1,10 +1,12 @@
 """The notebooks' stored outputs are real checks: each command cell has one, and nbval
-fails on exactly the cell whose stored output was changed, on either image-store profile.
+fails on exactly the cell whose stored output was changed, on either image store.
 
-The mutation run copies every notebook, changes one stored output of the engine's profile in
-each (a digest character, a layer status, ``Hello World``, a tag, ...), runs nbval on the
-copies in a separate pytest process, and reads which cells failed from its JUnit report. On
-the containerd store, one mutation changes an output only that store prints (``131kB``).
+The mutation run copies the first four notebooks, changes one stored output of the engine's
+store in each (``Hello World``, a password's base64, a tag, a digest character), runs nbval on
+the copies in a separate pytest process, and reads which cells failed from its JUnit report:
+the whole way from nbval's collection to its report. On the containerd store, one mutation
+changes an output only that store prints (``131kB``). Every kind of value, on every pair of the
+matrix, is mutated during the verification itself (``tests/mutations.py``).
 """
 
 from __future__ import annotations
@@ -28,9 +30,8 @@ from helpers import (
     steps,
 )
 from helpers.errors import KitError, StepIncomplete
-from helpers.expected import NOTEBOOKS
 from helpers.kit import Kit
-from helpers.paths import PROJECT_ROOT
+from helpers.paths import NOTEBOOKS, PROJECT_ROOT
 
 NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 
@@ -47,23 +48,17 @@ class Mutation:
 COMMON_MUTATIONS = [
     Mutation("01-registries-and-names.ipynb", "Hello World", "Hello Wordl"),
     Mutation("02-login.ipynb", "bGVhcm5lcjpsZWFybmVyLXBhc3M=", "bGVhcm5lcjpsZWFybmVyLXBhc3N="),
-    Mutation("06-logout.ipynb", "no basic auth credentials", "unauthorized"),
-    Mutation("07-common-mistakes.ipynb", "401 Unauthorized", "403 Forbidden"),
-    Mutation("08-clean-up.ipynb", '"tags":null', '"tags":[]'),
-    Mutation("09-credential-helper.ipynb", "Password store initialized", "Password store created"),
 ]
 MUTATIONS = {
     image_store.CLASSIC: [
         *COMMON_MUTATIONS,
         Mutation("03-tag.ipynb", "   0.1.0   ", "   0.1.1   "),
         Mutation("04-push.ipynb", "digest: sha256:50c9", "digest: sha256:50c8"),
-        Mutation("05-pull.ipynb", "Pull complete", "Already exists"),
     ],
     image_store.CONTAINERD: [
         *COMMON_MUTATIONS,
         Mutation("03-tag.ipynb", "131kB", "293B"),  # what only the containerd store prints
         Mutation("04-push.ipynb", "digest: sha256:1f56", "digest: sha256:1f57"),
-        Mutation("05-pull.ipynb", "Download complete", "Pull complete"),
     ],
 }
 
@@ -73,15 +68,17 @@ def _code_cells(path: Path) -> list[nbformat.NotebookNode]:
 
 
 @pytest.fixture(scope="module")
-def setup() -> expected.Setup:
-    """Return the engine at hand, its image store and version."""
-    return expected.current_setup(engine.client())
+def store() -> str:
+    """Return the image store of the engine at hand."""
+    return expected.current_versions(engine.client()).store
 
 
 @pytest.mark.parametrize("profile", list(image_store.PROFILES))
-def test_every_notebook_has_a_mutation(profile: str) -> None:
-    """The mutation run covers every notebook in both profiles, so none escapes it."""
-    assert sorted(m.notebook for m in MUTATIONS[profile]) == [p.name for p in NOTEBOOK_PATHS]
+def test_the_mutation_run_covers_the_first_four_notebooks(profile: str) -> None:
+    """The whole-way mutation run covers the first four notebooks in both stores; the rest
+    are mutated during the verification itself (``tests/mutations.py``)."""
+    first_four = [p.name for p in NOTEBOOK_PATHS][:4]
+    assert sorted(m.notebook for m in MUTATIONS[profile]) == first_four
 
 
 SILENT = re.compile(
@@ -176,13 +173,13 @@ def _failed_cells(report: Path) -> dict[str, set[int]]:
     return failed
 
 
-def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path, setup: expected.Setup) -> None:
-    """Each changed stored output of the engine's profile makes nbval fail on that cell and on
+def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path, store: str) -> None:
+    """Each changed stored output of the engine's store makes nbval fail on that cell and on
     no other."""
     failing: dict[str, set[int]] = {}
-    for mutation in MUTATIONS[setup.profile]:
+    for mutation in MUTATIONS[store]:
         source, target = NOTEBOOKS / mutation.notebook, tmp_path / mutation.notebook
-        failing[mutation.notebook] = {_mutate(source, target, mutation, setup.profile)}
+        failing[mutation.notebook] = {_mutate(source, target, mutation, store)}
     report = tmp_path / "report.xml"
     plugins = ("-p", "tests.kernel_pool", "-p", "tests.nbval_profiles")
     done = run_nbval(

@@ -53,6 +53,8 @@ from site_support import (
 )
 
 from helpers import lesson
+from helpers.image_store import CLASSIC, CONTAINERD
+from helpers.site_words import WORDS
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -401,8 +403,8 @@ def test_both_image_stores_tabs_open(push_page: tuple[Page, Watch]) -> None:
     page, watch = push_page
     tabs = page.locator(".tabbed-set", has_text="Mounted from").first
     for label, digest in (
-        ("Docker Engine up to 28, as in the guide", "sha256:50c9887a"),
-        ("Docker Desktop, Docker Engine 29+", "sha256:1f560761"),
+        (WORDS["en"].who_sees[CLASSIC], "sha256:50c9887a"),
+        (WORDS["en"].who_sees[CONTAINERD], "sha256:1f560761"),
     ):
         tabs.locator("label", has_text=label).click()
         shown = tabs.locator(".tabbed-block", has_text=digest)

@@ -46,6 +46,7 @@ from site_support import (
 from helpers import lesson
 from helpers.expected import cell_outputs
 from helpers.image_store import CLASSIC, PROFILES
+from helpers.site_words import WORDS
 
 DEMO_AUTH = base64.b64encode(b"learner:learner-pass").decode()
 TEXT_SUFFIXES = {".html", ".json", ".xml", ".ipynb", ".txt"}
@@ -194,8 +195,8 @@ def test_outputs_that_differ_by_image_store_are_labelled_tabs(site: Path, notebo
     """Where the stores print different things, the page labels each tab by who sees it."""
     page = read(notebook_page(site, notebook))
     if 'class="tabbed-set' in page:
-        for profile in PROFILES.values():
-            assert f">{profile.who_sees_it}</label>" in page
+        for label in WORDS["en"].who_sees.values():
+            assert f">{label}</label>" in page
 
 
 def test_no_command_keeps_ipythons_bang_or_a_shell_comment(site: Path) -> None:

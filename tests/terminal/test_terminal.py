@@ -18,7 +18,11 @@ What the comparison forgives, and why (everything else must match):
 - the order of the per-layer lines of a push or pull: the containerd store prints them as
   they finish, and the page lists them in the image's layer order; and the order of the
   blobs garbage collection deletes, which the page sorts;
-- what the engine's sanitize rules forgive in the notebooks too (``notebooks/sanitize``).
+- what nbval's one sanitize rule forgives in the notebooks too (``notebooks/sanitize``).
+
+The page shows its store's reference pair's digests, IDs and sizes: like nbval, the test
+writes in those the engine and the terminal's registry report (``helpers.engine_values``)
+before it compares.
 
 Finally it pastes the way back and checks that the reader's own home, with their own
 ``~/.docker/config.json``, was never touched.
@@ -26,7 +30,6 @@ Finally it pastes the way back and checks that the reader's own home, with their
 
 from __future__ import annotations
 
-import configparser
 import hashlib
 import os
 import re
@@ -36,6 +39,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from nbval.plugin import get_sanitize_patterns
 from tmux_terminal import PROMPTS, Terminal, missing
 
 from helpers import (
@@ -48,6 +52,7 @@ from helpers import (
     settings,
     steps,
 )
+from helpers.engine_values import ADDRESS, Values
 from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
 from tests.site.site_support import build_once, notebook_paths, notebook_url, page_blocks
@@ -57,11 +62,10 @@ USER_CONFIG = b'{"auths": {"registry.example.com": {"auth": "dXNlcjpzZWNyZXQ="}}
 """The reader's own ``~/.docker/config.json``: it must be byte-identical afterwards."""
 
 
-def sanitize_rules(setup: expected.Setup) -> list[tuple[re.Pattern[str], str]]:
-    """Return the substitutions nbval applies for this engine, in order."""
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string(expected.sanitize_file(setup).read_text())
-    return [(re.compile(parser[s]["regex"]), parser[s]["replace"]) for s in parser.sections()]
+def sanitize_rules() -> list[tuple[re.Pattern[str], str]]:
+    """Return the substitutions nbval applies, in order (nbval's own reader of the file)."""
+    patterns = get_sanitize_patterns(expected.SANITIZE.read_text())
+    return [(re.compile(regex), replace) for regex, replace in patterns]
 
 
 def sanitized(text: str, rules: list[tuple[re.Pattern[str], str]]) -> str:
@@ -119,9 +123,13 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
     if missing(shell_name):
         pytest.skip(missing(shell_name))
     site = build_once(tmp_path_factory).site
-    setup = expected.current_setup(engine.client())
-    rules = sanitize_rules(setup)
+    store = expected.current_versions(engine.client()).store
+    rules = sanitize_rules()
     session = f"{os.environ['KIT_SESSION']}-{shell_name}"
+    values = Values(Kit.from_environment(session))
+    # The terminal's address is written back as the page's (localhost:5000) before comparing.
+    recorded_values = expected.reference_values(store)
+    recorded_values.pop(ADDRESS)
     home = Kit.from_environment(session).home
     cli_env = {**os.environ, "KIT_SESSION": session}
     kit = [sys.executable, "-m", "helpers"]
@@ -182,9 +190,11 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
                 wanted = ""
                 if following is not None and following.kind == "output":
                     texts = dict(following.texts)
-                    wanted = texts.get("*", texts.get(setup.profile, ""))
+                    wanted = texts.get("*", texts.get(store, ""))
                 typed = block.text.replace(settings.GUIDE_ADDRESS, address)
                 shown = terminal.type(typed.replace(settings.GUIDE_CONTAINER, container))
+                # (once the command has run: what it made is what the values are read from)
+                wanted = expected.with_values(wanted, recorded_values, values)
                 got = as_the_page_writes_it(shown, address, container, home, wanted)
                 drawn = wanted.expandtabs()  # a terminal draws a tab as spaces to the next stop
                 if sanitized(got, rules) != sanitized(drawn, rules):

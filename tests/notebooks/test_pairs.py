@@ -1,0 +1,51 @@
+"""Every engine-and-CLI pair of the matrix passes the English notebooks, every byte compared.
+
+The two reference pairs are the workers' own engines (the root ``conftest.py``). Each other
+pair of ``helpers.pairs.MATRIX`` gets a private engine here, with its own CLI first on
+``PATH``, and nbval runs the English notebooks on it in a process of its own, as
+``scripts/tutorial`` would on that learner's machine: held to the outputs recorded on that very
+pair, with the values its engine and registry report written in, and with ``--kit-mutations``
+proving on that pair that a changed digest, layer status, port, user name or error text fails.
+"""
+
+from __future__ import annotations
+
+import os
+
+import docker
+import pytest
+
+from helpers import expected, notebook_run, pairs, private_engine
+from helpers.paths import NOTEBOOKS
+
+OTHER_PAIRS = [pair for pair in pairs.MATRIX if pair not in pairs.REFERENCE.values()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "pair",
+    [pytest.param(pair, marks=pytest.mark.one_store(pair.store)) for pair in OTHER_PAIRS],
+    ids=lambda pair: pair.name,
+)
+def test_the_english_notebooks_pass_on_the_pair(pair: pairs.Pair) -> None:
+    if not private_engine.supported():
+        pytest.skip("each pair runs as a private engine, which needs Linux, root and dockerd")
+    session = f"{os.environ['KIT_SESSION']}-{pair.name}"
+    started = private_engine.PrivateEngine(session, pair.store, pair.binaries())
+    try:
+        host = started.start()
+        versions = expected.current_versions(docker.DockerClient(base_url=host), str(pair.cli()))
+        assert expected.nearest_pair(versions) == pair.name, f"{versions} is not {pair.name}'s"
+        path = f"{pair.cli_folder()}{os.pathsep}{os.environ.get('PATH', '')}"
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")},
+            "KIT_SESSION": session,
+            "DOCKER_HOST": host,
+            "PATH": path,
+        }
+        ran = notebook_run.run(
+            sorted(NOTEBOOKS.glob("*.ipynb")), env, compare=True, options=("--kit-mutations",)
+        )
+    finally:
+        started.stop()
+    assert ran.returncode == 0, ran.said[-5000:]
