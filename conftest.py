@@ -202,10 +202,11 @@ def kit() -> Kit:
     return Kit.from_environment()
 
 
-EVERY_SESSION_LOCK = run_lock.folder() / f"{_base}-every-session.lock"
-"""Held by the workers of one run in turn. Per session, not per machine: a run that such a
-test starts (``-m every_session`` in ``test_cli``) has a session, and so a lock, of its own,
-and would wait for its parent's for ever. Two test runs of different sessions at once can
+EVERY_SESSION_LOCK = f"{_base}-every-session.lock"
+"""In the run locks' folder (``run_lock.folder``). Held by the workers of one run in turn.
+Per session, not per machine: a run that such a test starts (``-m every_session`` in
+``test_cli``) has a session, and so a lock, of its own, and would wait for its parent's for
+ever. Two test runs of different sessions at once can
 still take each other's killed engines; the README says to run one at a time there."""
 EVERY_SESSION_WAIT = 600
 
@@ -218,13 +219,13 @@ def _one_every_session_test_at_a_time(request: pytest.FixtureRequest) -> Iterato
     if request.node.get_closest_marker("every_session") is None:
         yield
         return
+    path = run_lock.folder() / EVERY_SESSION_LOCK
     try:
-        lock = FileLock(EVERY_SESSION_LOCK, timeout=EVERY_SESSION_WAIT)
+        lock = FileLock(path, timeout=EVERY_SESSION_WAIT)
         lock.acquire()
     except Timeout:
         pytest.fail(
-            f"The other worker held {EVERY_SESSION_LOCK} for {EVERY_SESSION_WAIT} s: one of "
-            "its tests hangs.",
+            f"The other worker held {path} for {EVERY_SESSION_WAIT} s: one of its tests hangs.",
             pytrace=False,
         )
     try:

@@ -16,15 +16,21 @@ from pathlib import Path
 from typing import TextIO
 
 
+class Unusable(Exception):
+    """The lock file cannot be opened: the sentence says which and what to do."""
+
+
 def folder() -> Path:
     """Return this user's folder of the kit's locks in the machine's temporary folder."""
     mine = Path(tempfile.gettempdir()) / f"docker-share-kit-{os.getuid()}"
-    mine.mkdir(mode=0o700, exist_ok=True)
+    try:
+        mine.mkdir(mode=0o700, exist_ok=True)
+    except OSError as error:
+        raise Unusable(
+            f"The test run's lock folder {mine} cannot be made ({error.strerror}): remove what "
+            "is in its place, or set TMPDIR to a folder you may write to, and run again."
+        ) from None
     return mine
-
-
-class Unusable(Exception):
-    """The lock file cannot be opened: the sentence says which and what to do."""
 
 
 class Held(Exception):
