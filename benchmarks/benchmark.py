@@ -340,7 +340,8 @@ GOALS = [
     (ENGLISH_BOTH_PROFILES, 2.5, f"{FLOOR_ROW} [{REFERENCE_FLOOR}]"),
     (BOTH_PROFILES, 2.5, f"{FLOOR_ROW} [{REFERENCE_FLOOR}]"),
     (KIT_READY, 0.5, TESTCONTAINERS),
-    (TEST_COMMAND, 156.0, None),
+    (TEST_COMMAND, 60.0, None),  # issue 15's
+    (TEST_COMMAND, 156.0, None),  # issue 23's: no slower than before the pairs (Dec 2026)
 ]
 """Each goal: the figure, its limit, and the figure the limit is a ratio of (None: seconds)."""
 

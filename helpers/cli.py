@@ -22,6 +22,7 @@ from helpers import (
     local_state,
     orphan_engines,
     own_terminal,
+    pairs,
     private_engine,
     registry_image,
     session_registries,
@@ -39,9 +40,9 @@ def progress(line: str) -> None:
 
 def engine_up(kit: Kit) -> str:
     """Make sure a Docker engine answers (installing one on bare Debian/Ubuntu as root) and
-    holds a registry image, and where the test run gives each image store a private engine,
-    that Debian 13's docker.io is unpacked for the containerd store's: everything that takes
-    long, so that no notebook's set-up cell has to."""
+    holds a registry image, and where the test run gives each pair a private engine, that
+    Debian 13's and testing's docker.io and docker-cli are unpacked for them: everything that
+    takes long, so that no notebook's set-up cell, and no two test workers at once, have to."""
     how = engine.ensure_engine(progress)
     client = kit.client()
     version = client.version().get("Version", "?")
@@ -52,8 +53,10 @@ def engine_up(kit: Kit) -> str:
         f"with the registry image {image}"
     )
     if private_engine.available() and debian_engine.supported():
-        second = debian_engine.unpacked(progress=progress)
-        done += f"; Docker {second.version()} for the containerd image store is in {second.root}"
+        # Every pair the test run starts, fetched here: its workers would fetch at once.
+        unpacked = [pair.binaries(progress) for pair in pairs.MATRIX if pair.suite is not None]
+        versions = sorted({binaries.version() for binaries in unpacked if binaries})
+        done += f"; Docker {', '.join(versions)} with their own CLIs are in .kit/engines"
     if debian_engine.supported():
         helper = credential_helper.unpacked(progress)
         done += f"; {credential_helper.HELPER} is in {helper}"

@@ -115,6 +115,10 @@ def read(kit: Kit) -> dict[str, str]:
     return found
 
 
+class ValueChanged(KitError):
+    """A value read twice in one run read two ways."""
+
+
 @dataclass
 class Values:
     """The values of one engine, as read during a run: each must read the same every time.
@@ -124,16 +128,17 @@ class Values:
     known: dict[str, str] = field(default_factory=dict)
 
     def refresh(self) -> None:
-        """Read what can be read now, and fail if a value changed since it was last read."""
+        """Read what can be read now (raise ``KitError`` if the registry does not answer), and
+        raise ``ValueChanged`` if a value reads otherwise than it did earlier in the run."""
         if self.kit is None:
             return
+        changed = []
         for name, value in read(self.kit).items():
             earlier = self.known.setdefault(name, value)
             if earlier != value:
-                raise KitError(
-                    f"The {name} reads {value} now, and read {earlier} earlier in this run: "
-                    "one image printed two values."
-                )
+                changed.append(f"the {name} reads {value} now, and read {earlier} earlier")
+        if changed:
+            raise ValueChanged(f"In this run {'; '.join(changed)}: one image printed two values.")
 
     def get(self, name: str) -> str | None:
         """Return a value, reading again if it is not known yet (None if it cannot be read)."""

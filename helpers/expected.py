@@ -138,9 +138,11 @@ def recorded() -> dict[str, dict[str, Any]]:
 
 
 def write_recorded(pair: str, versions: Versions, values: dict[str, str]) -> None:
-    """Remember the pair a recording ran on and the values it printed."""
+    """Remember the pair a recording ran on and the values it printed, beside those an
+    earlier recording of other notebooks read (a value read now replaces its old reading)."""
     pairs_seen = recorded() if RECORDED_WITH.exists() else {}
-    pairs_seen[pair] = {**versions.as_json(), "values": dict(sorted(values.items()))}
+    known = {**pairs_seen.get(pair, {}).get("values", {}), **values}
+    pairs_seen[pair] = {**versions.as_json(), "values": dict(sorted(known.items()))}
     RECORDED_WITH.write_text(json.dumps(pairs_seen, indent=2, sort_keys=True) + "\n")
 
 
@@ -176,16 +178,22 @@ def nearest_pair(versions: Versions) -> str:
         )
 
     for name, seen in same_store.items():
-        if (seen["engine"], seen["client"]) == (versions.engine, versions.client):
+        if is_recorded_as(seen, versions):
             return name
     return min(same_store, key=distance)
+
+
+def is_recorded_as(seen: dict[str, Any], versions: Versions) -> bool:
+    """Tell whether a recorded pair ran on the very engine, CLI and architecture at hand."""
+    recorded_as = (seen["engine"], seen["client"], seen["architecture"])
+    return recorded_as == (versions.engine, versions.client, versions.architecture)
 
 
 def summary(versions: Versions) -> str:
     """Say in one line which pair's outputs the Docker at hand is held to, and how."""
     pair = nearest_pair(versions)
     seen = recorded()[pair]
-    exact = (seen["engine"], seen["client"]) == (versions.engine, versions.client)
+    exact = is_recorded_as(seen, versions)
     held_to = (
         f"as recorded on this pair ({pair})"
         if exact

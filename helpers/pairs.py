@@ -12,6 +12,8 @@ the reference whose outputs the site shows (``REFERENCE``).
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +37,12 @@ class Pair:
     store: str
     suite: str | None
 
-    def binaries(self) -> UnpackedEngine | None:
-        """Return the unpacked engine and CLI (fetched if missing), or None for the system's."""
-        return None if self.suite is None else debian_engine.unpacked(self.suite)
+    def binaries(
+        self, progress: Callable[[str], None] = lambda line: None
+    ) -> UnpackedEngine | None:
+        """Return the unpacked engine and CLI (fetched if missing, saying so to ``progress``),
+        or None for the system's."""
+        return None if self.suite is None else debian_engine.unpacked(self.suite, progress=progress)
 
     def cli(self) -> Path:
         """Return the pair's ``docker`` CLI."""
@@ -52,10 +57,11 @@ class Pair:
         link = folder / "docker"
         target = str(self.cli())
         if not (link.is_symlink() and os.readlink(link) == target):
-            fresh = folder / "docker.new"
-            fresh.unlink(missing_ok=True)
-            fresh.symlink_to(target)
-            fresh.replace(link)
+            # A new link replaces the old one in one step: another process may be reading it.
+            with tempfile.TemporaryDirectory(dir=folder.parent) as scratch:
+                fresh = Path(scratch) / "docker"
+                fresh.symlink_to(target)
+                fresh.replace(link)
         return folder
 
 

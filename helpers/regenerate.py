@@ -52,9 +52,8 @@ def normalize(notebook: nbformat.NotebookNode) -> None:
         cell.metadata.pop("execution", None)
 
 
-def store(path: Path, pair: str, outputs: list[list[Any]]) -> int:
-    """Store one pair's outputs (one list per code cell) in a notebook, refusing outputs from
-    a registry on another port than 5000; return how many cells hold outputs of its own."""
+def refuse_another_port(path: Path, outputs: list[list[Any]]) -> None:
+    """Refuse outputs from a registry on another port than 5000: the pages show the guide's."""
     other = _OTHER_ADDRESS.search(json.dumps(outputs))
     if other:
         raise KitError(
@@ -64,6 +63,11 @@ def store(path: Path, pair: str, outputs: list[list[Any]]) -> int:
             f"{settings.PREFERRED_PORT} (`python -m helpers down` frees the kit's own), "
             "and try again."
         )
+
+
+def store(path: Path, pair: str, outputs: list[list[Any]]) -> int:
+    """Store one pair's outputs (one list per code cell) in a notebook; return how many cells
+    hold outputs of its own."""
     stored = nbformat.read(path, as_version=4)
     code = [cell for cell in stored.cells if cell.cell_type == "code"]
     own = 0
@@ -110,6 +114,7 @@ def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
         for notebook in paths:
             count = sum(cell.cell_type == "code" for cell in lesson.read(notebook).cells)
             outputs = ran.cells(notebook, count)
+            refuse_another_port(notebook, outputs)
             if not reference:
                 outputs = as_reference(outputs, pair.store, ran.values)
             own = store(notebook, pair.name, outputs)

@@ -105,6 +105,11 @@ class FreshKernel(RunningKernel):
                     env=dict(launch.env),
                     extra_arguments=[f"--IPKernelApp.exec_lines={launch.preload}"],
                 )
+                # nbval asks the kernel manager whether a kernel lives, never its heartbeat;
+                # and jupyter_client's heartbeat thread can block for ever sending to a kernel
+                # that went away (CI: the tutorial's pytest hung at exit in HBChannel.stop,
+                # its thread in socket.send). So the heartbeat stops while the kernel answers.
+                self.kc.hb_channel.stop()
                 return
             except RuntimeError:  # start_new_kernel has shut the hung kernel down
                 if attempt + 1 < ATTEMPTS:

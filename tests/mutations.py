@@ -78,6 +78,35 @@ MUTATIONS = (
         STORED,
         _replace("no basic auth credentials", "no basic auth credential"),
     ),
+    Mutation("a status code", "07-common-mistakes.ipynb", 1, STORED, _replace("401", "403")),
+    Mutation(
+        "a CLI's warning (stored per CLI)",
+        "02-login.ipynb",
+        2,
+        STORED,
+        _replace("unencrypted", "encrypted"),
+    ),
+    Mutation(
+        "a pull's layer status (stored per engine)",
+        "05-pull.ipynb",
+        2,
+        STORED,
+        _replace(" complete", " completed"),
+    ),
+    Mutation(
+        "a blob digest in the garbage collection's list",
+        "08-clean-up.ipynb",
+        10,
+        PRINTED,
+        _digest_character,
+    ),
+    Mutation(
+        "the user name a credential helper keeps",
+        "09-credential-helper.ipynb",
+        6,
+        PRINTED,
+        _replace('"learner"', '"learnex"'),
+    ),
 )
 
 

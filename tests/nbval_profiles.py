@@ -13,7 +13,6 @@ and with ``-p tests.nbval_profiles`` by the runs of other pairs.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -21,7 +20,7 @@ import pytest
 from nbval.plugin import IPyNbCell
 
 from helpers import credential_helper, engine, expected, lesson, steps
-from helpers.engine_values import Values
+from helpers.engine_values import ValueChanged, Values
 from helpers.errors import KitError
 from helpers.kit import Kit
 from tests import mutations
@@ -124,15 +123,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """After a set-up cell, read the values its set-up made (a later cell may show an image
-    that is gone by then: step 5 removes it and shows its ID)."""
-    try:
-        return (yield)
-    finally:
-        values = item.config.stash.get(VALUES, None)
-        if values is not None and isinstance(item, IPyNbCell) and lesson.is_setup(item.cell):
-            # (a value that cannot be read now fails the cell that shows it, in a sentence)
-            with contextlib.suppress(KitError):
-                values.refresh()
+    that is gone by then: step 5 removes it and shows its ID); a value that reads otherwise
+    than earlier in the run fails the set-up cell."""
+    outcome = yield
+    values = item.config.stash.get(VALUES, None)
+    if values is not None and isinstance(item, IPyNbCell) and lesson.is_setup(item.cell):
+        try:
+            values.refresh()
+        except ValueChanged as error:
+            pytest.fail(str(error), pytrace=False)
+        except KitError:
+            pass  # a registry that does not answer fails the cell that shows a value, then
+    return outcome
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:

@@ -5,8 +5,9 @@ The mutation run copies the first four notebooks, changes one stored output of t
 store in each (``Hello World``, a password's base64, a tag, a digest character), runs nbval on
 the copies in a separate pytest process, and reads which cells failed from its JUnit report:
 the whole way from nbval's collection to its report. On the containerd store, one mutation
-changes an output only that store prints (``131kB``). Every kind of value, on every pair of the
-matrix, is mutated during the verification itself (``tests/mutations.py``).
+changes an output only that store prints (``131kB``). During the verification itself, on every
+pair of the matrix, ``tests/mutations.py`` changes a digest (stored and printed), a layer status,
+the port, the user name, error texts and cells stored per CLI or engine, in steps 2 and 4 to 9.
 """
 
 from __future__ import annotations
