@@ -232,8 +232,8 @@ def _printed(value: str, form: str) -> str:
 
 def _new_value(names: list[tuple[str, str]], shown: str, values: Values) -> str:
     """Return what ``shown`` reads as on the engine at hand: the value of the names recorded
-    with it that can be read now (one value, if several can); fail in a sentence if none."""
-    printed = {_printed(new, form) for name, form in names if (new := values.get(name))}
+    with it that are known (one value, if several are); fail in a sentence if none is."""
+    printed = {_printed(new, form) for name, form in names if (new := values.known.get(name))}
     if not printed:
         which = " or ".join(name for name, _ in names)
         raise KitError(
@@ -250,20 +250,30 @@ def _new_value(names: list[tuple[str, str]], shown: str, values: Values) -> str:
 def with_values(text: str, recorded_values: dict[str, str], values: Values) -> str:
     """Return a stored output with each recorded value it shows replaced by the value the
     engine and registry report now, in the kit's order of the garbage-collection list; fail
-    in a sentence when a value it shows cannot be read."""
+    in a sentence when a value it shows cannot be read. The engine and registry are asked
+    again (once) only when the output shows a value not read yet."""
     by_pattern: dict[str, list[tuple[str, str]]] = {}
     for name, old in recorded_values.items():
         for pattern, form in _forms(name, old):
             by_pattern.setdefault(pattern, []).append((name, form))
-    replacements: dict[str, str] = {}
-    for pattern, names in by_pattern.items():
-        for match in re.finditer(pattern, text):
-            new = _new_value(names, match.group(0), values)
-            if replacements.setdefault(match.group(0), new) != new:
-                raise KitError(f"{match.group(0)} was recorded for two values: record again.")
-    if not replacements:
+    shown = {
+        pattern: [match.group(0) for match in re.finditer(pattern, text)]
+        for pattern in by_pattern
+    }
+    shown = {pattern: found for pattern, found in shown.items() if found}
+    if not shown:
         return text
-    combined = "|".join(f"(?:{pattern})" for pattern in by_pattern)
+    if any(
+        not any(name in values.known for name, _ in by_pattern[pattern]) for pattern in shown
+    ):
+        values.refresh()
+    replacements: dict[str, str] = {}
+    for pattern, found in shown.items():
+        for old in found:
+            new = _new_value(by_pattern[pattern], old, values)
+            if replacements.setdefault(old, new) != new:
+                raise KitError(f"{old} was recorded for two values: record again.")
+    combined = "|".join(f"(?:{pattern})" for pattern in shown)
     swapped = re.sub(combined, lambda match: replacements.get(match.group(0), match.group(0)), text)
     return screen.in_sorted_order(swapped)
 
