@@ -55,7 +55,7 @@ def diff_store(host: str, cli_folder: Path, store: str) -> tuple[int, str]:
     pair = expected.nearest_pair(versions)
     print(expected.summary(versions))
     paths = sorted(NOTEBOOKS.glob("*.ipynb"))
-    ran = notebook_run.run(paths, env, compare=True)
+    ran = notebook_run.run(paths, env, compare=True, values=True)
     values = Values(None, ran.values)
     differing = 0
     for notebook in paths:

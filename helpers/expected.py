@@ -257,15 +257,12 @@ def with_values(text: str, recorded_values: dict[str, str], values: Values) -> s
         for pattern, form in _forms(name, old):
             by_pattern.setdefault(pattern, []).append((name, form))
     shown = {
-        pattern: [match.group(0) for match in re.finditer(pattern, text)]
-        for pattern in by_pattern
+        pattern: [match.group(0) for match in re.finditer(pattern, text)] for pattern in by_pattern
     }
     shown = {pattern: found for pattern, found in shown.items() if found}
     if not shown:
         return text
-    if any(
-        not any(name in values.known for name, _ in by_pattern[pattern]) for pattern in shown
-    ):
+    if any(not any(name in values.known for name, _ in by_pattern[pattern]) for pattern in shown):
         values.refresh()
     replacements: dict[str, str] = {}
     for pattern, found in shown.items():

@@ -3,9 +3,10 @@
 With ``--kit-capture=FILE``, the run ends by writing a JSON object there: for each notebook
 (its file name), the outputs of each code cell that ran, by the cell's number among the code
 cells, as nbval received and compared them (its public ``IPyNbCell.test_outputs``, streams
-joined), under ``outputs``; and under ``values``, the values that differ between engines
-(``helpers.engine_values``), read after every cell. ``helpers.notebook_run`` loads it, so that
-regenerating and the canary run the notebooks exactly as the check does.
+joined), under ``outputs``; and with ``--kit-capture-values``, under ``values``, the values
+that differ between engines (``helpers.engine_values``), read after every cell.
+``helpers.notebook_run`` loads it, so that regenerating and the canary run the notebooks
+exactly as the check does.
 """
 
 from __future__ import annotations
@@ -21,13 +22,20 @@ from helpers.engine_values import Values
 from helpers.kit import Kit
 
 OPTION = "--kit-capture"
+VALUES_OPTION = "--kit-capture-values"
 _outputs: dict[str, dict[int, list[Any]]] = {}
 _values: Values | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add ``--kit-capture=FILE``."""
+    """Add ``--kit-capture=FILE`` and ``--kit-capture-values``."""
     parser.addoption(OPTION, default=None, help="write each notebook cell's outputs to FILE")
+    parser.addoption(
+        VALUES_OPTION,
+        action="store_true",
+        default=False,
+        help="with them, the values the engine and registry report after each cell",
+    )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -41,8 +49,9 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         outputs = getattr(item, "test_outputs", None)
         if outputs is not None and item.config.getoption(OPTION):
             _outputs.setdefault(item.path.name, {})[item.cell_num] = list(outputs)  # type: ignore[attr-defined]
-            _values = _values or Values(Kit.from_environment())
-            _values.refresh()
+            if item.config.getoption(VALUES_OPTION):
+                _values = _values or Values(Kit.from_environment())
+                _values.refresh()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

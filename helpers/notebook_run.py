@@ -39,10 +39,16 @@ class Run:
 
 
 def run(
-    paths: list[Path], env: dict[str, str], *, compare: bool, options: tuple[str, ...] = ()
+    paths: list[Path],
+    env: dict[str, str],
+    *,
+    compare: bool,
+    values: bool = False,
+    options: tuple[str, ...] = (),
 ) -> Run:
     """Run nbval on notebooks with ``env`` (comparing stored outputs, or only running them,
-    as ``--nbval-lax`` does for cells not marked); return how it went."""
+    as ``--nbval-lax`` does for cells not marked); with ``values``, also read the values that
+    differ between engines after every cell; return how it went."""
     with tempfile.TemporaryDirectory(prefix="kit-capture-") as scratch:
         capture = Path(scratch) / "outputs.json"
         mode = "--nbval" if compare else "--nbval-lax"
@@ -51,6 +57,7 @@ def run(
                 *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"),
                 *(mode, "-p", "helpers.nbval_capture"),
                 f"--kit-capture={capture}",
+                *(("--kit-capture-values",) if values else ()),
                 *options,
                 *(str(path.resolve()) for path in paths),
             ],

@@ -101,7 +101,7 @@ def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
         host = started.start()
         path = f"{pair.cli_folder()}{os.pathsep}{os.environ.get('PATH', '')}"
         env = {**os.environ, "KIT_SESSION": SESSION, "DOCKER_HOST": host, "PATH": path}
-        ran = notebook_run.run(paths, env, compare=False)
+        ran = notebook_run.run(paths, env, compare=False, values=True)
         if ran.returncode != 0:
             raise KitError(
                 f"a notebook failed, so nothing was stored. nbval said:\n{ran.said[-3000:]}"
