@@ -18,12 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers.paths import PROJECT_ROOT
 from tests import run_lock
 
 NOBODY = 65534
 TAKE = (
-    "from tests import run_lock\n"
+    "import run_lock\n"
     "try:\n"
     "    run_lock.take('test')\n"
     "    print('taken')\n"
@@ -36,9 +35,12 @@ PYTHON = (sys.executable, "-c", TAKE)
 
 
 def _as_nobody(shared: Path) -> subprocess.CompletedProcess[str]:
+    """Take the lock as ``nobody``, with a copy of ``run_lock.py`` in the shared folder: the
+    checkout may sit where only root can read (CI's clone does)."""
+    shutil.copy(Path(run_lock.__file__), shared / "run_lock.py")
     return subprocess.run(
         ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *PYTHON],
-        cwd=PROJECT_ROOT,
+        cwd=shared,
         env={"PATH": os.environ.get("PATH", ""), "TMPDIR": str(shared), "HOME": str(shared)},
         capture_output=True,
         text=True,
