@@ -134,14 +134,31 @@ class Values:
             return
         changed = []
         for name, value in read(self.kit).items():
+            if name == ADDRESS:  # a restarted registry may take another port: never kept
+                self.known[name] = value
+                continue
             earlier = self.known.setdefault(name, value)
             if earlier != value:
                 changed.append(f"the {name} reads {value} now, and read {earlier} earlier")
         if changed:
             raise ValueChanged(f"In this run {'; '.join(changed)}: one image printed two values.")
 
+    def refresh_address(self) -> None:
+        """Read the registry's address again (a set-up may have restarted the registry, which
+        then takes another port if its own was taken meanwhile)."""
+        if self.kit is None:
+            return
+        registry = running_registry(self.kit)
+        if registry is None:
+            self.known.pop(ADDRESS, None)
+        else:
+            self.known[ADDRESS] = registry.address
+
     def get(self, name: str) -> str | None:
-        """Return a value, reading again if it is not known yet (None if it cannot be read)."""
-        if name not in self.known:
+        """Return a value, reading again if it is not known yet, or always for the registry's
+        address (None if it cannot be read)."""
+        if name == ADDRESS:
+            self.refresh_address()
+        elif name not in self.known:
             self.refresh()
         return self.known.get(name)

@@ -262,6 +262,8 @@ def with_values(text: str, recorded_values: dict[str, str], values: Values) -> s
     shown = {pattern: found for pattern, found in shown.items() if found}
     if not shown:
         return text
+    if any(name == ADDRESS for pattern in shown for name, _ in by_pattern[pattern]):
+        values.refresh_address()  # never kept: a restarted registry may have another port
     if any(not any(name in values.known for name, _ in by_pattern[pattern]) for pattern in shown):
         values.refresh()
     replacements: dict[str, str] = {}
