@@ -213,10 +213,13 @@ EVERY_SESSION_WAIT = 600
 
 @pytest.fixture(autouse=True)
 def _one_every_session_test_at_a_time(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Run the tests marked ``every_session`` one at a time in a run: a `down --all` on
-    one worker stops the engines that a whole-run test on the other has just orphaned on
-    purpose, and would take them from under it."""
-    if request.node.get_closest_marker("every_session") is None:
+    """Run the tests marked ``every_session`` or ``engines_of_its_own`` one at a time in a
+    run: a `down --all` on one worker stops the engines that a whole-run test on the other has
+    just orphaned on purpose, and would take them from under it; and an interrupted whole run
+    must stop its engines within xdist's grace, which it missed once in CI while the other
+    worker ran a pair's engine and notebooks."""
+    marked = ("every_session", "engines_of_its_own")
+    if not any(request.node.get_closest_marker(name) for name in marked):
         yield
         return
     path = run_lock.folder() / EVERY_SESSION_LOCK

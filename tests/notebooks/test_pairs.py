@@ -24,6 +24,7 @@ OTHER_PAIRS = [pair for pair in pairs.MATRIX if pair not in pairs.REFERENCE.valu
 
 
 @pytest.mark.slow
+@pytest.mark.engines_of_its_own
 @pytest.mark.parametrize(
     "pair",
     [pytest.param(pair, marks=pytest.mark.one_store(pair.store)) for pair in OTHER_PAIRS],
