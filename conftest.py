@@ -185,7 +185,7 @@ def pytest_configure(config: pytest.Config) -> None:
         session = os.environ["KIT_SESSION"]
         _engine = private_engine.PrivateEngine(session, pair.store, pair.binaries())
         # The pair's own CLI runs every command: the notebooks' and the kit's own.
-        os.environ["PATH"] = f"{pair.cli_folder()}{os.pathsep}{os.environ.get('PATH', '')}"
+        os.environ["PATH"] = pair.path()
         # Bare, as a learner's first run meets it: the notebooks, which run first, find no
         # registry image and no demo image there.
         os.environ["DOCKER_HOST"] = _engine.start(copy_registry_image=False)

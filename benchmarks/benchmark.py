@@ -194,7 +194,7 @@ def measure_pair(args: argparse.Namespace, pair: pairs.Pair) -> Rows:
         host = started.start()
         child = [sys.executable, "-m", "benchmarks.benchmark", "--profile-only"]
         child += ["--pair", pair.name, "--repeat", str(args.repeat), "--slow", str(args.slow)]
-        path = f"{pair.cli_folder()}{os.pathsep}{os.environ.get('PATH', '')}"
+        path = pair.path()
         done = subprocess.run(
             child,
             cwd=ROOT,

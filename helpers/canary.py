@@ -14,15 +14,20 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import sys
-from pathlib import Path
 from typing import Any
 
 import docker
-from nbval.plugin import get_sanitize_patterns
 
-from helpers import debian_engine, expected, image_store, lesson, notebook_run, private_engine
+from helpers import (
+    debian_engine,
+    expected,
+    image_store,
+    lesson,
+    notebook_run,
+    pairs,
+    private_engine,
+)
 from helpers.engine_values import Values
 from helpers.errors import KitError
 from helpers.paths import NOTEBOOKS
@@ -32,26 +37,17 @@ SUITE = "unstable"
 """Debian's newest docker.io: unstable, which testing (the matrix's newest pair) follows."""
 
 
-def sanitized(text: str) -> str:
-    """Apply nbval's sanitize rules to a text, as nbval does to both sides before comparing."""
-    for regex, replace in get_sanitize_patterns(expected.SANITIZE.read_text()):
-        text = re.sub(regex, replace, text)
-    return text
-
-
 def _text(outputs: list[Any]) -> str:
     return "".join(output.get("text", "") for output in outputs)
 
 
-def diff_store(host: str, cli_folder: Path, store: str) -> tuple[int, str]:
-    """Run nbval on every notebook on the engine and print how each cell's outputs differ
-    from those of the recorded pair it is held to; return the number of cells that differ,
-    and what nbval said last."""
-    path = f"{cli_folder}{os.pathsep}{os.environ.get('PATH', '')}"
-    env = {**os.environ, "DOCKER_HOST": host, "KIT_SESSION": SESSION, "PATH": path}
-    versions = expected.current_versions(
-        docker.DockerClient(base_url=host), str(cli_folder / "docker")
-    )
+def diff_store(host: str, newest: pairs.Pair) -> tuple[int, str]:
+    """Run nbval on every notebook on the engine of ``newest``, with its CLI, and print how each
+    cell's outputs differ from those of the recorded pair it is held to; return the number of
+    cells that differ, and what nbval said last."""
+    store = newest.store
+    env = {**os.environ, "DOCKER_HOST": host, "KIT_SESSION": SESSION, "PATH": newest.path()}
+    versions = expected.current_versions(docker.DockerClient(base_url=host), str(newest.cli()))
     pair = expected.nearest_pair(versions)
     print(expected.summary(versions))
     paths = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -65,7 +61,7 @@ def diff_store(host: str, cli_folder: Path, store: str) -> tuple[int, str]:
             stored = expected.with_values(
                 _text(expected.cell_outputs(cell, pair)), expected.reference_values(store), values
             )
-            before, after = sanitized(stored), sanitized(_text(printed))
+            before, after = expected.sanitized(stored), expected.sanitized(_text(printed))
             if before != after:
                 differing += 1
                 name = f"{notebook.name} Cell {number}"
@@ -93,13 +89,13 @@ def main() -> int:
         print(f"canary: {error}", file=sys.stderr)
         return 0
     print(f"canary: Docker {binaries.version()} from Debian {SUITE}, with its own CLI")
-    cli_folder = binaries.docker_cli.parent
     for store in image_store.PROFILES:
+        newest = pairs.Pair(f"{SUITE}-{store}", store, SUITE)
         engine = private_engine.PrivateEngine(f"{SESSION}-{store}", store, binaries)
         try:
             host = engine.start()
             print(f"\n== {store} image store: outputs against the stored ones ==")
-            count, verdict = diff_store(host, cli_folder, store)
+            count, verdict = diff_store(host, newest)
             print(f"{count} cell(s) differ" if count else "no cell differs")
             print(f"== {store} image store: nbval ==")
             print(verdict)

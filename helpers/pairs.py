@@ -12,7 +12,6 @@ the reference whose outputs the site shows (``REFERENCE``).
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 from helpers import debian_engine, image_store
 from helpers.debian_engine import UnpackedEngine
 from helpers.paths import state_dir
+from helpers.tools import link_to
 
 SYSTEM_CLI = Path("/usr/bin/docker")
 """Debian 12's own CLI, from its ``docker.io`` (``/usr/local/bin`` may hold another)."""
@@ -50,19 +50,17 @@ class Pair:
         return SYSTEM_CLI if binaries is None else binaries.docker_cli
 
     def cli_folder(self) -> Path:
-        """Return a folder holding the pair's CLI alone, as ``docker``: the one to put first on
-        ``PATH`` so that every command of a run, and the kit's own calls, use it."""
+        """Return a folder holding the pair's CLI alone, as ``docker``."""
         folder = state_dir() / "cli" / self.name
         folder.mkdir(parents=True, exist_ok=True)
-        link = folder / "docker"
-        target = str(self.cli())
-        if not (link.is_symlink() and os.readlink(link) == target):
-            # A new link replaces the old one in one step: another process may be reading it.
-            with tempfile.TemporaryDirectory(dir=folder.parent) as scratch:
-                fresh = Path(scratch) / "docker"
-                fresh.symlink_to(target)
-                fresh.replace(link)
+        link_to(folder / "docker", str(self.cli()))
         return folder
+
+    def path(self, rest: str | None = None) -> str:
+        """Return a ``PATH`` with the pair's CLI first, then ``rest`` (this process's ``PATH``):
+        every command of a run, and the kit's own calls, then use that CLI."""
+        rest = os.environ.get("PATH", "") if rest is None else rest
+        return f"{self.cli_folder()}{os.pathsep}{rest}"
 
 
 CLASSIC, CONTAINERD = image_store.CLASSIC, image_store.CONTAINERD

@@ -99,7 +99,7 @@ def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
     started = private_engine.PrivateEngine(f"{SESSION}-{pair.name}", pair.store, pair.binaries())
     try:
         host = started.start()
-        path = f"{pair.cli_folder()}{os.pathsep}{os.environ.get('PATH', '')}"
+        path = pair.path()
         env = {**os.environ, "KIT_SESSION": SESSION, "DOCKER_HOST": host, "PATH": path}
         ran = notebook_run.run(paths, env, compare=False, values=True)
         if ran.returncode != 0:

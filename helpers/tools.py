@@ -46,12 +46,17 @@ def tools_dir() -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for tool in TOOLS:
         found = _python() if tool == "python3" else shutil.which(tool, path=search)
-        link = folder / tool
-        if found is None or (link.is_symlink() and os.readlink(link) == found):
-            continue
-        # A new link replaces the old one in one step: another process may be reading it.
-        with tempfile.TemporaryDirectory(dir=folder) as scratch:
-            fresh = Path(scratch) / tool
-            fresh.symlink_to(found)
-            fresh.replace(link)
+        if found is not None:
+            link_to(folder / tool, found)
     return folder
+
+
+def link_to(link: Path, target: str) -> None:
+    """Make ``link`` a symbolic link to ``target``, replacing another in one step (another
+    process may be reading it); leave one that already points there."""
+    if link.is_symlink() and os.readlink(link) == target:
+        return
+    with tempfile.TemporaryDirectory(dir=link.parent) as scratch:
+        fresh = Path(scratch) / link.name
+        fresh.symlink_to(target)
+        fresh.replace(link)

@@ -28,6 +28,8 @@ from tests import mutations
 VERSIONS = pytest.StashKey[expected.Versions]()
 PAIR = pytest.StashKey[str]()
 VALUES = pytest.StashKey[Values]()
+REFERENCE_VALUES = pytest.StashKey[dict[str, str]]()
+"""The values every stored output of the store at hand is written with (read once a run)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,6 +60,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[VERSIONS] = versions
     config.stash[PAIR] = pair
     config.stash[VALUES] = Values(Kit.from_environment())
+    config.stash[REFERENCE_VALUES] = expected.reference_values(versions.store)
     if not config.option.nbval_sanitize_with:
         config.option.nbval_sanitize_with = str(expected.SANITIZE)
 
@@ -71,10 +74,10 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 Compare = Callable[..., bool]
 
 
-def _compare_with_values(item: IPyNbCell, compare: Compare, store: str) -> Compare:
+def _compare_with_values(item: IPyNbCell, compare: Compare) -> Compare:
     """Return nbval's comparison of ``item``, run on its stored outputs with the values of
     the engine at hand written in; with mutations, also prove each fails it."""
-    recorded_values = expected.reference_values(store)
+    recorded_values = item.config.stash[REFERENCE_VALUES]
     values = item.config.stash[VALUES]
 
     def with_values(ref: list[Any]) -> list[Any]:
@@ -106,7 +109,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     cells = [item for item in items if isinstance(item, IPyNbCell)]
     for item in cells:
         item.cell.outputs = expected.cell_outputs(item.cell, config.stash[PAIR])
-        item.compare_outputs = _compare_with_values(item, item.compare_outputs, versions.store)  # type: ignore[method-assign]
+        item.compare_outputs = _compare_with_values(item, item.compare_outputs)  # type: ignore[method-assign]
     # Both editions: the Chinese notebook has the English one's name (helpers.translations).
     helper_notebook = lesson.notebook_for(steps.HELPER_STEP).name
     if not any(item.path.name == helper_notebook for item in cells):
@@ -129,8 +132,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     values = item.config.stash.get(VALUES, None)
     if values is None or not isinstance(item, IPyNbCell) or not lesson.is_setup(item.cell):
         return outcome
-    store = item.config.stash[VERSIONS].store
-    if set(expected.reference_values(store)) <= set(values.known):
+    if set(item.config.stash[REFERENCE_VALUES]) <= set(values.known):
         return outcome  # every value is known: reading them again would only cost time
     try:
         values.refresh()

@@ -2,8 +2,9 @@
 
 The two reference pairs are the workers' own engines (the root ``conftest.py``). Each other
 pair of ``helpers.pairs.MATRIX`` gets a private engine here, with its own CLI first on
-``PATH``, and nbval runs the English notebooks on it in a process of its own, as
-``scripts/tutorial`` would on that learner's machine: held to the outputs recorded on that very
+``PATH``, started bare (no image at all, as on a learner's first run), and nbval runs the
+English notebooks on it in a process of its own, as ``scripts/tutorial`` would on that
+learner's machine: held to the outputs recorded on that very
 pair, with the values its engine and registry report written in, and with ``--kit-mutations``
 proving on that pair that a changed digest, layer status, port, user name or error text fails.
 When Debian's testing moves to a newer Docker, the pair's versions no longer match its
@@ -36,9 +37,11 @@ def test_the_english_notebooks_pass_on_the_pair(pair: pairs.Pair) -> None:
     session = f"{os.environ['KIT_SESSION']}-{pair.name}"
     started = private_engine.PrivateEngine(session, pair.store, pair.binaries())
     try:
-        host = started.start()
-        versions = expected.current_versions(docker.DockerClient(base_url=host), str(pair.cli()))
-        path = f"{pair.cli_folder()}{os.pathsep}{os.environ.get('PATH', '')}"
+        host = started.start(copy_registry_image=False)  # bare, as a learner's first run
+        client = docker.DockerClient(base_url=host)
+        assert not client.images.list(all=True), "the pair's engine did not start bare"
+        versions = expected.current_versions(client, str(pair.cli()))
+        path = pair.path()
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")},
             "KIT_SESSION": session,

@@ -39,7 +39,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from nbval.plugin import get_sanitize_patterns
 from tmux_terminal import PROMPTS, Terminal, missing
 
 from helpers import (
@@ -61,19 +60,6 @@ from tests.site.site_support import build_once, notebook_paths, notebook_url, pa
 TERMINAL_PAGE = PROJECT_ROOT / "docs" / "terminal.md"
 USER_CONFIG = b'{"auths": {"registry.example.com": {"auth": "dXNlcjpzZWNyZXQ="}}}\n'
 """The reader's own ``~/.docker/config.json``: it must be byte-identical afterwards."""
-
-
-def sanitize_rules() -> list[tuple[re.Pattern[str], str]]:
-    """Return the substitutions nbval applies, in order (nbval's own reader of the file)."""
-    patterns = get_sanitize_patterns(expected.SANITIZE.read_text())
-    return [(re.compile(regex), replace) for regex, replace in patterns]
-
-
-def sanitized(text: str, rules: list[tuple[re.Pattern[str], str]]) -> str:
-    """Return ``text`` after the sanitize rules."""
-    for pattern, replacement in rules:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 def as_the_page_writes_it(
@@ -132,7 +118,6 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
             f"CLI {versions.client} words some messages otherwise: run this on a reference pair "
             "(scripts/test does, on Linux as root)"
         )
-    rules = sanitize_rules()
     session = f"{os.environ['KIT_SESSION']}-{shell_name}"
     values = Values(Kit.from_environment(session))
     # The terminal's address is written back as the page's (localhost:5000) before comparing.
@@ -205,7 +190,7 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
                 wanted = expected.with_values(wanted, recorded_values, values)
                 got = as_the_page_writes_it(shown, address, container, home, wanted)
                 drawn = wanted.expandtabs()  # a terminal draws a tab as spaces to the next stop
-                if sanitized(got, rules) != sanitized(drawn, rules):
+                if expected.sanitized(got) != expected.sanitized(drawn):
                     differences.append(
                         f"{page}: `{block.text}` showed\n{got}where the page shows\n{wanted}"
                     )
