@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import hashlib
 from collections.abc import Callable
-from typing import Any
 
-from helpers import credential_helper, local_state, settings
+from helpers import credential_helper, local_state, set_up_records, settings
 from helpers.check_support import require, show
 from helpers.registry import Registry
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
@@ -23,12 +22,11 @@ BLOBS_COMMAND = (
 """The clean-up step's command that asks the registry for each blob the deleted manifest named."""
 
 
-def _blobs(manifest: dict[str, Any]) -> list[str]:
-    """Return the digests of a manifest's image config and layers."""
-    return [manifest["config"]["digest"], *(layer["digest"] for layer in manifest["layers"])]
-
-
 def _check_cleanup(registry: Registry) -> str:
+    """Requires, in order: no tags left in the demo repository; the saved manifest in the
+    learner's home; that file being the very manifest the step deleted (its digest, which the
+    set-up noted); the blobs only that manifest used gone; and those it shared with the base
+    still served. Which blobs are which comes from the set-up's record, not from the file."""
     show(
         registry,
         f"curl -s -u {settings.DEMO_USER}:{settings.DEMO_PASSWORD} "
@@ -44,9 +42,14 @@ def _check_cleanup(registry: Registry) -> str:
         f"~/{SAVED_MANIFEST} is missing: run the cell that saves the manifest, before the "
         "one that deletes it.",
     )
+    record = set_up_records.read(registry.kit, "cleanup")
+    require(
+        "sha256:" + hashlib.sha256(saved.read_bytes()).hexdigest() == record["digest"],
+        f"~/{SAVED_MANIFEST} is not the manifest of 0.2.0 that this step deletes: run the "
+        "notebook again from its first cell, and save the manifest before deleting it.",
+    )
     show(registry, BLOBS_COMMAND)
-    shared = set(_blobs(registry.api.manifest(settings.BASE_REPOSITORY, "latest").json()))
-    blobs = _blobs(json.loads(saved.read_text()))
+    blobs, shared = record["blobs"], set(record["shared"])
     own = [blob for blob in blobs if blob not in shared]
     for blob in own:
         require(
@@ -67,15 +70,15 @@ def _check_cleanup(registry: Registry) -> str:
 
 
 def _check_helper(registry: Registry) -> str:
+    """Requires, in order: ``config.json`` naming ``pass`` as the credential store; a login
+    kept by Docker in the password store; no login left in ``config.json`` or the store; and
+    the key's GnuPG agent stopped."""
     kit = registry.kit
     show(registry, "cat ~/.docker/config.json")
     require(
         local_state.docker_config(kit).get("credsStore") == "pass",
-        "~/.docker/config.json names no credential store: run the cell that writes `credsStore`.",
-    )
-    require(
-        not local_state.logged_in(registry),
-        f"Credentials for {registry.address} are still stored: run the `docker logout` cell.",
+        "~/.docker/config.json does not name pass as its credential store: run the cell that "
+        "writes `credsStore`.",
     )
     show(registry, f"{credential_helper.HELPER} list")
     store = kit.home / ".password-store" / "docker-credential-helpers"
@@ -84,8 +87,8 @@ def _check_helper(registry: Registry) -> str:
         "The password store holds nothing Docker put there: run the `docker login` cell.",
     )
     require(
-        not any(store.iterdir()),
-        "The password store still holds a login: run the `docker logout` cell.",
+        not local_state.logged_in(registry) and not any(store.iterdir()),
+        f"Credentials for {registry.address} are still stored: run the `docker logout` cell.",
     )
     require(
         not credential_helper.agent_runs(kit.home, kit.command_path),

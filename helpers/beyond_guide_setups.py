@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from helpers import credential_helper, images, journal, settings
+from helpers import credential_helper, images, journal, set_up_records, settings
 from helpers.registry import Registry
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
 from helpers.settings import remote_name
@@ -22,6 +22,17 @@ def _prepare_cleanup(registry: Registry) -> None:
     type_in(registry, f"docker tag {settings.DEMO_IMAGE} {remote_name('0.2.0')}")
     type_in(registry, f"docker push {remote_name('0.2.0')}")
     type_in(registry, f"docker logout {ADDRESS}")
+    # What the check compares with: the manifest the step deletes, and the blobs it names.
+    api = registry.api
+    set_up_records.keep(
+        registry.kit,
+        "cleanup",
+        {
+            "digest": api.digest(settings.DEMO_REPOSITORY, "0.2.0"),
+            "blobs": api.blobs(settings.DEMO_REPOSITORY, "0.2.0"),
+            "shared": api.blobs(settings.BASE_REPOSITORY, "latest"),
+        },
+    )
 
 
 def _prepare_helper(registry: Registry) -> None:

@@ -43,8 +43,14 @@ def _present(client: docker.DockerClient, spec: ImageSpec) -> docker.models.imag
     Found by name, not by the ID the archive predicts: on the containerd store an image's ID
     is the digest of its manifest, so the config's digest finds nothing there.
     """
+    return _present_as(client, spec.repo_tags[0], spec)
+
+
+def _present_as(
+    client: docker.DockerClient, name: str, spec: ImageSpec
+) -> docker.models.images.Image | None:
     try:
-        image = client.images.get(spec.repo_tags[0])
+        image = client.images.get(name)
     except docker.errors.ImageNotFound:
         return None
     return image if _is_made_from(image, spec) else None
@@ -64,6 +70,13 @@ def _refuse_foreign(client: docker.DockerClient, name: str) -> None:
 
 ARCHIVES = {"tinybase.tar": base_spec, "hello-world.tar": hello_spec}
 """The files the learner loads in the first step, as if they had pulled and built them."""
+
+
+def archive_holds(client: docker.DockerClient, name: str, archive_name: str) -> bool:
+    """Tell whether ``name`` names the very image the learner's ``~/archive_name`` holds (its
+    layers, labels and command), not merely an image of that name."""
+    spec = ARCHIVES[archive_name](engine_architecture(client))
+    return _present_as(client, name, spec) is not None
 
 
 def load_demo_images(client: docker.DockerClient) -> dict[str, str]:

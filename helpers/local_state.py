@@ -6,6 +6,7 @@ What the registry holds, they ask its API (``registry.api``).
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -45,3 +46,23 @@ def local_repo_digests(client: docker.DockerClient, name: str) -> list[str]:
         return list(client.images.get(name).attrs.get("RepoDigests") or [])
     except docker.errors.ImageNotFound:
         return []
+
+
+def stored_login(registry: Registry) -> str | None:
+    """Return the ``user:password`` that ``config.json`` holds for the registry, if any (a
+    credential store's entry holds none there)."""
+    entry = stored_auths(registry.kit).get(registry.address)
+    encoded = entry.get("auth") if isinstance(entry, dict) else None
+    if not isinstance(encoded, str):
+        return None
+    try:
+        return base64.b64decode(encoded, validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def engine_events(kit: Kit, since: str, until: str, **filters: str) -> list[dict[str, Any]]:
+    """Return the engine's events between two of its moments (``seconds.nanoseconds``), oldest
+    first, filtered as ``docker events --filter`` would (``type``, ``event``, ``image``)."""
+    stream = kit.client().events(since=since, until=until, filters=filters, decode=True)
+    return list(stream)

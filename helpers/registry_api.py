@@ -8,6 +8,7 @@ depending on the engine's image store and version, so every manifest request acc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 
@@ -81,3 +82,13 @@ class RegistryAPI:
             return None
         response.raise_for_status()
         return response.headers.get("Docker-Content-Digest")
+
+    def blobs(self, repository: str, tag: str) -> list[str]:
+        """Return the digests of the image config and layers ``repository:tag``'s manifest
+        names."""
+        return blobs_of(self.manifest(repository, tag).json())
+
+
+def blobs_of(manifest: dict[str, Any]) -> list[str]:
+    """Return the digests of a manifest's image config and layers."""
+    return [manifest["config"]["digest"], *(layer["digest"] for layer in manifest["layers"])]

@@ -12,7 +12,15 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
-from helpers import credential_helper, images, journal, local_state, settings, shell
+from helpers import (
+    credential_helper,
+    images,
+    journal,
+    local_state,
+    set_up_records,
+    settings,
+    shell,
+)
 from helpers.kit import Kit
 from helpers.registry import Registry
 from helpers.session_registries import kit_registry
@@ -163,6 +171,8 @@ def _prepare_push(registry: Registry) -> None:
 def _prepare_pull(registry: Registry) -> None:
     images.reload_demo_image(registry.kit.client())
     push_both(registry)
+    # The check asks the engine's events from here on: the pull and the run are the step's.
+    set_up_records.keep(registry.kit, "pull", {"since": set_up_records.engine_now(registry.kit)})
 
 
 def _prepare_logout(registry: Registry) -> None:

@@ -28,12 +28,14 @@ import threading
 import warnings
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as StartOutlasted
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from jupyter_client import BlockingKernelClient, KernelManager
 from nbval import plugin as nbval_plugin
-from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel, start_new_kernel
+from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager, RunningKernel
 
 PRELOAD = "import helpers"
 """Run by each kernel as it starts (IPython's ``exec_lines``), before any cell."""
@@ -83,6 +85,33 @@ def _count_retry() -> None:
         retried_starts += 1
 
 
+def _start_kernel(launch: Launch, timeout: float) -> tuple[KernelManager, BlockingKernelClient]:
+    """Start a kernel as nbval's ``start_new_kernel`` does, but with no heartbeat channel:
+    nbval asks the kernel manager whether a kernel lives, never its heartbeat, and
+    jupyter_client's heartbeat thread can block for ever sending to a kernel (CI: the
+    tutorial's pytest hung at exit in ``HBChannel.stop``, its thread in ``socket.send``; a
+    later CI run hung its containerd worker for an hour while waiting for a spare kernel).
+    Raise ``RuntimeError`` if the kernel does not answer within ``timeout`` seconds."""
+    manager = KernelManager(
+        kernel_name=launch.kernel_name, kernel_spec_manager=NbvalKernelspecManager()
+    )
+    manager.start_kernel(
+        stderr=subprocess.DEVNULL,
+        cwd=launch.cwd,
+        env=dict(launch.env),
+        extra_arguments=[f"--IPKernelApp.exec_lines={launch.preload}"],
+    )
+    client = manager.client()
+    client.start_channels(hb=False)
+    try:
+        client.wait_for_ready(timeout=timeout)
+    except RuntimeError:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+        raise
+    return manager, client
+
+
 class FreshKernel(RunningKernel):
     """nbval's kernel, started from a ``Launch`` so that any thread can start it, started
     again if it hangs, and stopped in the background.
@@ -97,21 +126,9 @@ class FreshKernel(RunningKernel):
             if attempt:
                 timeout = launch.startup_timeout / 2
             try:
-                self.km, self.kc = start_new_kernel(
-                    startup_timeout=timeout,
-                    kernel_name=launch.kernel_name,
-                    stderr=subprocess.DEVNULL,
-                    cwd=launch.cwd,
-                    env=dict(launch.env),
-                    extra_arguments=[f"--IPKernelApp.exec_lines={launch.preload}"],
-                )
-                # nbval asks the kernel manager whether a kernel lives, never its heartbeat;
-                # and jupyter_client's heartbeat thread can block for ever sending to a kernel
-                # that went away (CI: the tutorial's pytest hung at exit in HBChannel.stop,
-                # its thread in socket.send). So the heartbeat stops while the kernel answers.
-                self.kc.hb_channel.stop()
+                self.km, self.kc = _start_kernel(launch, timeout)
                 return
-            except RuntimeError:  # start_new_kernel has shut the hung kernel down
+            except RuntimeError:  # _start_kernel has shut the hung kernel down
                 if attempt + 1 < ATTEMPTS:
                     _count_retry()
         raise KernelHung(
@@ -148,7 +165,7 @@ class KernelPool:
         while self._spares and kernel is None:
             spare_launch, spare = self._spares.popleft()
             if spare_launch == launch:
-                kernel = spare.result()
+                kernel = _in_time(spare, launch)
             else:
                 _stop(spare)
         if kernel is None:
@@ -181,6 +198,16 @@ class KernelPool:
             _stop(self._spares.popleft()[1])
         self._starter.shutdown()
         _stopper.shutdown()  # waits for every kernel to be stopped
+
+
+def _in_time(spare: Future[FreshKernel], launch: Launch) -> FreshKernel | None:
+    """Return a spare once started, or None if its start outlasts all its attempts (its
+    thread is then left to end on its own, and the notebook gets a kernel of its own)."""
+    try:
+        return spare.result(timeout=launch.startup_timeout * ATTEMPTS + 30)
+    except (StartOutlasted, KernelHung):
+        _count_retry()
+        return None
 
 
 def _stop(spare: Future[FreshKernel]) -> None:
