@@ -44,7 +44,6 @@ from site_support import (
 )
 
 from helpers import lesson
-from helpers.expected import cell_outputs
 from helpers.image_store import CLASSIC, PROFILES
 from helpers.site_words import WORDS
 
@@ -154,26 +153,52 @@ def _output_block(kind: str, by_profile: dict[str, str]) -> list[Block]:
     return [Block(kind, tuple(sorted(by_profile.items())))]
 
 
+def _printed(cell: nbformat.NotebookNode, store: str) -> str:
+    """Return what a cell printed on a store's reference pair, read straight from the JSON:
+    its outputs for the classic store; for the containerd store, those its metadata keeps for
+    that store, if it keeps any."""
+    kept = cell.metadata.get("docker-share-kit", {}).get("outputs", {})
+    outputs = kept.get("containerd", cell.outputs) if store == "containerd" else cell.outputs
+    return "".join(output.get("text", "") for output in outputs)
+
+
+def _transcript(printed: str) -> tuple[list[tuple[str, str]], str]:
+    """Split a check's output into (command, what it printed) after each ``$ `` line, and the
+    last line, its verdict."""
+    *lines, verdict = printed.rstrip("\n").split("\n")
+    typed: list[tuple[str, str]] = []
+    for line in lines:
+        if line.startswith("$ "):
+            typed.append((line[2:], ""))
+        else:
+            typed[-1] = (typed[-1][0], typed[-1][1] + line + "\n")
+    return typed, verdict
+
+
 def expected_blocks(notebook: Path) -> list[Block]:
-    """Return what a step page must show, in order, derived from the notebook alone: for each
-    visible code cell its label, each command without ``!``, and its stored output per image
-    store; for a check, each command it ran with that command's output, then its verdict."""
+    """Return what a step page must show, in order, read from the notebook's JSON alone,
+    without the functions the page maker uses (``helpers.lesson``, ``helpers.expected``): for
+    each code cell but the set-up (tagged ``setup``) its label, each ``!`` line without the
+    ``!``, and its stored output per image store; for a check (``steps.check(...)``), each
+    command it ran with that command's output, then its verdict."""
     blocks: list[Block] = []
     for cell in nbformat.read(notebook, as_version=4).cells:
-        if cell.cell_type != "code" or lesson.is_setup(cell):
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or "setup" in tags:
             continue
-        printed = {p: "".join(o.get("text", "") for o in cell_outputs(cell, p)) for p in PROFILES}
-        if lesson.is_check(cell):
-            runs = {p: lesson.check_transcript(printed[p]) for p in PROFILES}
-            for index, typed in enumerate(runs[CLASSIC][0]):
-                blocks.append(Block("command", (("*", typed.command),)))
-                outputs = {p: runs[p][0][index].output for p in PROFILES}
+        printed = {p: _printed(cell, p) for p in PROFILES}
+        if cell.source.startswith("steps.check("):
+            runs = {p: _transcript(printed[p]) for p in PROFILES}
+            for index, (command, _) in enumerate(runs[CLASSIC][0]):
+                blocks.append(Block("command", (("*", command),)))
+                outputs = {p: runs[p][0][index][1] for p in PROFILES}
                 blocks += _output_block("output", outputs)
             blocks += _output_block("verdict", {p: runs[p][1] for p in PROFILES})
             continue
-        if lesson.fails_on_purpose(cell):
+        if "fails-on-purpose" in tags:
             blocks.append(Block("fails"))
-        blocks += [Block("command", (("*", command),)) for command in lesson.commands(cell)]
+        commands = re.findall(r"^!(.*)$", cell.source, flags=re.MULTILINE)
+        blocks += [Block("command", (("*", command.strip()),)) for command in commands]
         blocks += _output_block("output", printed)
     return blocks
 
