@@ -36,7 +36,7 @@ from helpers import image_store, pairs, private_engine
 from helpers.kit import MAIN_SESSION, Kit
 from tests import given_hub_account, run_lock
 
-pytest_plugins = ["tests.kernel_pool", "tests.nbval_profiles"]
+pytest_plugins = ["tests.kernel_pool", "tests.nbval_profiles", "tests.skips"]
 
 _base = os.environ.get("KIT_SESSION") or "test"
 """The run's session: each xdist worker's is ``<base>-gwN``."""

@@ -23,6 +23,7 @@ from tests.host_network import host_interfaces
 SCENE = Path(__file__).with_name("system_containerd.py")
 
 
+@pytest.mark.one_store(image_store.CONTAINERD)
 def test_a_system_containerd_keeps_the_users_images_out_of_the_kits_reach(
     kit: Kit, tmp_path: Path
 ) -> None:
