@@ -7,14 +7,16 @@ from helpers import shell
 from helpers.paths import PROJECT_ROOT
 from helpers.registry import Registry
 
-PAGE = PROJECT_ROOT / "docs" / "troubleshooting.md"
+PAGES = (PROJECT_ROOT / "docs" / "troubleshooting.md", PROJECT_ROOT / "docs/zh/troubleshooting.md")
+"""The page in English and in Chinese: each quotes Docker's words as Docker prints them."""
 EXAMPLE_ADDRESS = "192.168.1.20"
 """The address the page writes for "a registry elsewhere on your network"."""
 
 
 def test_a_plain_http_registry_off_loopback_gives_the_quoted_error(kit, registry: Registry) -> None:
     """Reached at its container's address instead of localhost, the kit's registry (plain
-    HTTP) makes a pull fail with the page's words, the address aside."""
+    HTTP) makes a pull fail with the words both editions of the page quote, the address
+    aside."""
     assert registry.container is not None
     registry.container.reload()
     networks = registry.container.attrs["NetworkSettings"]["Networks"].values()
@@ -24,4 +26,7 @@ def test_a_plain_http_registry_off_loopback_gives_the_quoted_error(kit, registry
     )
     quoted = result.output.strip().replace(address, EXAMPLE_ADDRESS)
     assert "server gave HTTP response to HTTPS client" in quoted
-    assert f"\n{quoted}\n" in PAGE.read_text(encoding="utf-8"), quoted
+    for page in PAGES:
+        assert f"\n{quoted}\n" in page.read_text(encoding="utf-8"), (
+            f"{page.relative_to(PROJECT_ROOT)}: {quoted}"
+        )

@@ -153,7 +153,7 @@ def _output_block(kind: str, by_profile: dict[str, str]) -> list[Block]:
     return [Block(kind, tuple(sorted(by_profile.items())))]
 
 
-def _printed(cell: nbformat.NotebookNode, store: str) -> str:
+def printed_on(cell: nbformat.NotebookNode, store: str) -> str:
     """Return what a cell printed on a store's reference pair, read straight from the JSON:
     its outputs for the classic store; for the containerd store, those its metadata keeps for
     that store, if it keeps any."""
@@ -186,7 +186,7 @@ def expected_blocks(notebook: Path) -> list[Block]:
         tags = cell.metadata.get("tags", [])
         if cell.cell_type != "code" or "setup" in tags:
             continue
-        printed = {p: _printed(cell, p) for p in PROFILES}
+        printed = {p: printed_on(cell, p) for p in PROFILES}
         if cell.source.startswith("steps.check("):
             runs = {p: _transcript(printed[p]) for p in PROFILES}
             for index, (command, _) in enumerate(runs[CLASSIC][0]):

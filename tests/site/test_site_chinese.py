@@ -9,13 +9,15 @@ page switches to itself in the other language; the glossary lists the terms.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import cache
 from pathlib import Path
 
+import nbformat
 import pytest
 from site_support import DOCS_DIR, notebook_paths, page_blocks
-from test_site_build import expected_blocks, html_pages
+from test_site_build import expected_blocks, html_pages, printed_on
 
 from helpers import translations
 from helpers.site_words import WORDS
@@ -70,6 +72,41 @@ def test_chinese_step_page_speaks_chinese_around_the_cells(site: Path, notebook:
     said = re.findall(r'<p class="kit-verdict-words">检查结论：([^<]+)</p>', page)
     assert said, "no verdict in Chinese"
     assert all(re.search(r"[\u4e00-\u9fff]", sentence) for sentence in said), said
+
+
+VALUE = re.compile(r"sha256:[0-9a-f]+|\b[0-9a-f]{12}\b|\d+(?:\.\d+)*")
+"""What a verdict names that a store changes: digests, IDs, numbers."""
+VERDICT_WORDS = re.compile(r'<p class="kit-verdict-words">检查结论：([^<]+)</p>')
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def test_each_chinese_verdict_is_its_own_stores(site: Path, notebook: Path) -> None:
+    """Under each check, the Chinese verdict names the values of the English verdict it
+    translates: one sentence where both stores' verdicts are the same, else one per store,
+    labelled with that store's tab, naming that store's digests and numbers (read from the
+    notebook's JSON, not through the page maker's translation)."""
+    page = read(chinese_page(site, notebook))
+    said = iter(html.unescape(line) for line in VERDICT_WORDS.findall(page))
+    labels = {store: f"（{label}）" for store, label in WORDS[ZH].who_sees.items()}
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code" or not cell.source.startswith("steps.check("):
+            continue
+        verdicts = {s: printed_on(cell, s).rstrip("\n").split("\n")[-1] for s in labels}
+        if len(set(verdicts.values())) == 1:
+            lines = {store: next(said, "") for store in list(labels)[:1]}
+            assert all(lines.values()), f"no Chinese verdict for {verdicts}"
+        else:
+            lines = {}
+            for sentence in (next(said, ""), next(said, "")):
+                store = next((s for s, label in labels.items() if sentence.endswith(label)), "")
+                assert store, f"{sentence!r} is not labelled with a store's tab"
+                lines[store] = sentence.removesuffix(labels[store])
+            assert lines.keys() == labels.keys(), f"one store's verdict twice: {lines}"
+        for store, sentence in lines.items():
+            assert sorted(VALUE.findall(sentence)) == sorted(VALUE.findall(verdicts[store])), (
+                f"{store}: {sentence!r} does not name the values of {verdicts[store]!r}"
+            )
+    assert next(said, None) is None, "a Chinese verdict that no check gave"
 
 
 def test_every_page_switches_to_itself_in_the_other_language(site: Path) -> None:
