@@ -7,17 +7,23 @@ in order, exactly as the page's copy button gives it (the text of the command bl
 built HTML). After each command it compares the final screen with the page's output block for
 the engine's image store.
 
-What the comparison forgives, and why (everything else must match):
+Each command must exit with status 0, except where the page marks it "fails on purpose": there
+it must exit with another status.
+
+What the comparison forgives is what the terminal page tells the reader may differ, and how a
+terminal draws text (everything else must match):
 
 - the registry's real address, its container's name (the test's session is not ``main``) and
   the tutorial folder's path are written back as the page writes them (``localhost:5000``,
   ``docker-share-kit-registry-main``, ``~``), as the page tells the reader;
-- tabs, which a terminal draws as spaces up to the next tab stop;
-- spaces at the end of a screen line (a terminal pads progress lines), and a last line
-  without its newline (``config.json`` has none, so the prompt follows the ``}``);
+- tabs, which a terminal draws as spaces up to the next tab stop, and spaces at the end of a
+  line, which a terminal never shows (``tmux capture-pane`` leaves them out);
+- an output's missing last newline, only where the terminal page says Docker leaves it out
+  (``cat ~/.docker/config.json``, when the file is there); and there it must be missing;
 - the order of the per-layer lines of a push or pull: the containerd store prints them as
-  they finish, and the page lists them in the image's layer order; and the order of the
-  blobs garbage collection deletes, which the page sorts;
+  they finish, and the page lists them in the image's layer order, which the test reads from
+  the engine (``screen.layer_order``); and the order of the blobs garbage collection deletes,
+  which the page sorts;
 - what nbval's one sanitize rule forgives in the notebooks too (``notebooks/sanitize``).
 
 The page shows its store's reference pair's digests, IDs and sizes: like nbval, the test
@@ -39,7 +45,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tmux_terminal import PROMPTS, Terminal, missing
+from tmux_terminal import PROMPTS, Terminal, Typed, missing
 
 from helpers import (
     engine,
@@ -58,21 +64,27 @@ from helpers.paths import PROJECT_ROOT
 from tests.site.site_support import build_once, notebook_paths, notebook_url, page_blocks
 
 TERMINAL_PAGE = PROJECT_ROOT / "docs" / "terminal.md"
+WITHOUT_LAST_NEWLINE = "cat ~/.docker/config.json"
+"""The one command whose output, the terminal page says, ends with no newline: Docker writes
+``config.json`` so, and the prompt follows its last ``}``."""
 USER_CONFIG = b'{"auths": {"registry.example.com": {"auth": "dXNlcjpzZWNyZXQ="}}}\n'
 """The reader's own ``~/.docker/config.json``: it must be byte-identical afterwards."""
 
 
+def without_line_end_spaces(text: str) -> str:
+    """Return the text without the spaces that end its lines, which no terminal shows."""
+    return re.sub(r" +(?=\n|\Z)", "", text)
+
+
 def as_the_page_writes_it(
-    shown: str, address: str, container: str, home: Path, page_text: str
+    shown: Typed, address: str, container: str, home: Path, layer_order: list[str]
 ) -> str:
     """Return what a screen shows as the page writes it (see the module's docstring)."""
-    text = "".join(line.rstrip() + "\n" for line in shown.splitlines())
-    text = text.replace(address, settings.GUIDE_ADDRESS).replace(
+    text = shown.output.replace(address, settings.GUIDE_ADDRESS).replace(
         container, settings.GUIDE_CONTAINER
     )
-    text = screen.without_home(text, home)
-    order = [line[:12] for line in page_text.splitlines() if re.match(r"[0-9a-f]{12}: ", line)]
-    return screen.in_sorted_order(screen.in_layer_order(text, order))
+    text = screen.without_home(without_line_end_spaces(text), home)
+    return screen.in_sorted_order(screen.in_layer_order(text, layer_order))
 
 
 def indented_blocks(printed: str) -> list[list[str]]:
@@ -158,13 +170,14 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
         assert go_back == [own_terminal.GO_BACK]
         page_back = f"\n{own_terminal.GO_BACK}\n" in TERMINAL_PAGE.read_text()
         assert page_back, "the page's way back differs"
+        assert f"`{WITHOUT_LAST_NEWLINE}`" in TERMINAL_PAGE.read_text(), "no missing newline said"
         address = found[1]
         said = re.search(r"registry container is (\S+):", started.stdout)
         assert said, started.stdout  # the test's session is not main
         container = said[1]
         terminal = Terminal(session, shell_name, environment, mine)
         for line in paste_in:
-            assert terminal.type(line) == "", f"pasting {line!r} printed something"
+            assert terminal.type(line) == Typed("", 0, False), f"pasting {line!r} printed"
         for notebook in notebook_paths():
             if lesson.step_of(lesson.read(notebook)) == steps.HELPER_STEP:
                 if not helper:
@@ -172,7 +185,7 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
                 # The reader puts the kit's credential helper on the PATH when its step
                 # asks, not before: with it there, step 2's login would already go to it.
                 for line in helper[0]:
-                    assert terminal.type(line) == "", f"pasting {line!r} printed something"
+                    assert terminal.type(line) == Typed("", 0, False), f"pasting {line!r}"
             page = notebook_url(notebook)
             blocks = page_blocks((site / page).read_text(encoding="utf-8"))
             assert any(block.kind == "command" for block in blocks), f"{page}: no command"
@@ -186,19 +199,36 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
                     wanted = texts.get("*", texts.get(store, ""))
                 typed = block.text.replace(settings.GUIDE_ADDRESS, address)
                 shown = terminal.type(typed.replace(settings.GUIDE_CONTAINER, container))
+                fails = index > 0 and blocks[index - 1].kind == "fails"
+                if (shown.status != 0) != fails:
+                    said = "fails on purpose" if fails else "succeeds"
+                    differences.append(
+                        f"{page}: `{block.text}` exited with status {shown.status}, where the "
+                        f"page says it {said}"
+                    )
+                said_without_newline = block.text == WITHOUT_LAST_NEWLINE and shown.status == 0
+                if shown.ended_without_newline != said_without_newline:
+                    how = "without" if shown.ended_without_newline else "with"
+                    differences.append(
+                        f"{page}: `{block.text}` ended its output {how} a newline; the terminal "
+                        f"page says only a successful `{WITHOUT_LAST_NEWLINE}` ends without one"
+                    )
                 # (once the command has run: what it made is what the values are read from)
                 wanted = expected.with_values(wanted, recorded_values, values)
-                got = as_the_page_writes_it(shown, address, container, home, wanted)
-                drawn = wanted.expandtabs()  # a terminal draws a tab as spaces to the next stop
+                order = screen.layer_order(engine.client(), typed)
+                got = as_the_page_writes_it(shown, address, container, home, order)
+                if said_without_newline:
+                    got += "\n"  # the page's output block ends its last line
+                drawn = without_line_end_spaces(wanted.expandtabs())
                 if expected.sanitized(got) != expected.sanitized(drawn):
                     differences.append(
-                        f"{page}: `{block.text}` showed\n{got}where the page shows\n{wanted}"
+                        f"{page}: `{block.text}` showed\n{got}\nwhere the page shows\n{wanted}"
                     )
         for line in go_back:
-            terminal.type(line)
+            assert terminal.type(line).status == 0, f"going back: {line!r} failed"
         restored = terminal.type(
             'echo "$HOME|$DOCKER_CONFIG|$GNUPGHOME|$PASSWORD_STORE_DIR|${KIT_OWN_HOME-gone}"'
-        )
+        ).output
         own = (mine, mine / ".docker", mine / "gnupg", mine / "password-store")
         assert restored == "|".join(map(str, own)) + "|gone\n"
     finally:

@@ -4,8 +4,10 @@
 types a line (``send-keys``), waits for the next prompt and returns what the screen shows
 between the two (``capture-pane``): the final screen, after every progress bar has been
 redrawn. The prompt carries the shell's command number, so a prompt that an output happens to
-contain is never taken for the next one. What a shell adds where an output ends without a
-newline (zsh's reverse ``%``, or ``#`` for root) is left out.
+contain is never taken for the next one, and the command's exit status. Where an output ends
+without a newline, bash writes its prompt right after it, and zsh first writes its end-of-line
+mark, here a word of the kit's (``NO_NEWLINE_MARK``), so that a real ``%`` or ``#`` at the end
+of an output is never taken for zsh's; the mark is left out and the missing newline noted.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import waiting
 
-PROMPTS = {"bash": r"<\#>$ ", "zsh": "<%!>$ "}
-_PROMPT = re.compile(r"<(\d+)>\$(?: |$)", re.MULTILINE)
+PROMPTS = {"bash": r"<\#:$?>$ ", "zsh": "<%!:%?>$ "}
+"""Each shell's prompt: its command number and the last command's exit status."""
+_PROMPT = re.compile(r"<(\d+):(\d+)>\$(?: |$)", re.MULTILINE)
 """A prompt, at the start of a line or right after an output that ends without a newline."""
+NO_NEWLINE_MARK = "<no newline>"
+"""What zsh writes after an output that ends without a newline (its ``PROMPT_EOL_MARK``)."""
 WIDTH, HEIGHT = 400, 50
 """Wide enough that no command the steps type wraps, nor any line they print."""
 HISTORY = 20000
@@ -36,6 +42,15 @@ def missing(shell: str) -> str | None:
     )
 
 
+@dataclass(frozen=True)
+class Typed:
+    """What one typed line showed, how it exited, and whether its output lacked a last newline."""
+
+    output: str
+    status: int
+    ended_without_newline: bool
+
+
 class Terminal:
     """One interactive shell in a tmux server named after ``name``."""
 
@@ -48,7 +63,12 @@ class Terminal:
         }[shell]
         size = ["-x", str(WIDTH), "-y", str(HEIGHT)]
         variables = [
-            f"{key}={value}" for key, value in {**environment, "PS1": PROMPTS[shell]}.items()
+            f"{key}={value}"
+            for key, value in {
+                **environment,
+                "PS1": PROMPTS[shell],
+                "PROMPT_EOL_MARK": NO_NEWLINE_MARK,  # zsh's; bash takes it for any variable
+            }.items()
         ]
         self._tmux("-f", "/dev/null", "start-server", ";",
                    "set-option", "-g", "history-limit", str(HISTORY), ";",
@@ -82,8 +102,9 @@ class Terminal:
             raise TimeoutError(f"{self.shell} shows no prompt after {TIMEOUT} s:\n{self.screen()}")
         return screen
 
-    def type(self, line: str) -> str:
-        """Type one line and Enter; return what the screen shows before the next prompt."""
+    def type(self, line: str) -> Typed:
+        """Type one line and Enter; return what the screen shows before the next prompt, and
+        the exit status that prompt gives."""
         count = len(_PROMPT.findall(self.screen()))
         self._tmux("send-keys", "-t", "0", "-l", line)
         self._tmux("send-keys", "-t", "0", "Enter")
@@ -91,9 +112,11 @@ class Terminal:
         starts = list(_PROMPT.finditer(screen))
         shown = screen[starts[count - 1].end() : starts[count].start()]
         shown = shown.split("\n", 1)[1] if "\n" in shown else ""
-        if self.shell == "zsh":  # PROMPT_SP: "%" ("#" for root), spaces, then a new line
-            shown = re.sub(r"[%#] *\n$", "\n", shown)
-        return shown
+        marked = re.search(re.escape(NO_NEWLINE_MARK) + r" *\n$", shown)
+        if self.shell == "zsh" and marked:
+            shown = shown[: marked.start()]
+        ended_without_newline = shown != "" and not shown.endswith("\n")
+        return Typed(shown, int(starts[count][2]), ended_without_newline)
 
     def close(self) -> None:
         """Stop the shell and its tmux server."""
