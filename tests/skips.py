@@ -54,6 +54,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     skipped = terminalreporter.stats.get("skipped", [])
     if skipped:
         terminalreporter.write_line(
-            f"Not run on this machine: {len(skipped)} tests "
+            f"Not run on this machine: {len(skipped)} test{'s' * (len(skipped) != 1)} "
             "(SKIPPED above, each with what it needs)."
         )
