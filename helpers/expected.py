@@ -77,12 +77,17 @@ def set_cell_outputs(cell: Any, pair: str, outputs: list[Any]) -> None:
         cell["metadata"].pop(METADATA_KEY)
 
 
-def sanitized(text: str) -> str:
-    """Return a text after nbval's sanitize rules, read by nbval's own reader, as nbval applies
-    them to both sides of a comparison."""
+def sanitize_rules() -> list[tuple[str, str]]:
+    """Return nbval's sanitize rules (regex, replacement), read by nbval's own reader."""
     from nbval.plugin import get_sanitize_patterns  # kernels never sanitize: not on import
 
-    for regex, replace in get_sanitize_patterns(SANITIZE.read_text()):
+    return list(get_sanitize_patterns(SANITIZE.read_text()))
+
+
+def sanitized(text: str) -> str:
+    """Return a text after nbval's sanitize rules, as nbval applies them to both sides of a
+    comparison."""
+    for regex, replace in sanitize_rules():
         text = re.sub(regex, replace, text)
     return text
 

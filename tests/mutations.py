@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from helpers import expected, image_store, screen
 from helpers.engine_values import ADDRESS, Values
 
 OPTION = "--kit-mutations"
@@ -40,6 +41,30 @@ def _port(text: str, values: Values) -> str | None:
     return text.replace(address, f"{host}:{int(port) + 1}", 1)
 
 
+def _swap_two_digests(text: str, values: Values) -> str | None:
+    """Swap the first two digests the text shows: each is still a value the engine reports,
+    in the other's place."""
+    found = list(dict.fromkeys(re.findall(r"sha256:[0-9a-f]{64}", text)))
+    if len(found) < 2:
+        return None
+    first, second = found[:2]
+    return text.replace(first, "\0").replace(second, first).replace("\0", second)
+
+
+def _drop_line(starting: str) -> Callable[[str, Values], str | None]:
+    def change(text: str, values: Values) -> str | None:
+        lines = text.splitlines(keepends=True)
+        at = next((i for i, line in enumerate(lines) if line.startswith(starting)), None)
+        return None if at is None else "".join(lines[:at] + lines[at + 1 :])
+
+    return change
+
+
+PUSH_DENIED = "push access denied, repository does not exist or may require authorization: "
+"""The words the one sanitize rule forgives before a push's ``authorization failed``."""
+PULL_DENIED = PUSH_DENIED.replace("push", "pull")
+
+
 def _replace(old: str, new: str) -> Callable[[str, Values], str | None]:
     def change(text: str, values: Values) -> str | None:
         return text.replace(old, new, 1) if old in text else None
@@ -57,6 +82,8 @@ class Mutation:
     """The cell's number among the notebook's code cells, as nbval numbers them."""
     side: str
     change: Callable[[str, Values], str | None]
+    stores: tuple[str, ...] = (image_store.CLASSIC, image_store.CONTAINERD)
+    """The image stores whose outputs of this cell show what the mutation changes."""
 
 
 MUTATIONS = (
@@ -107,6 +134,39 @@ MUTATIONS = (
         PRINTED,
         _replace('"learner"', '"learnex"'),
     ),
+    Mutation(
+        "two digests swapped, each still one the engine reports",
+        "08-clean-up.ipynb",
+        9,
+        STORED,
+        _swap_two_digests,
+    ),
+    Mutation(
+        "a blob left out of the garbage collection's list, which is compared sorted",
+        "08-clean-up.ipynb",
+        10,
+        PRINTED,
+        _drop_line(screen.ELIGIBLE_LINE),
+    ),
+    Mutation(
+        "the reason after the push-denied words the sanitize rule forgives",
+        "07-common-mistakes.ipynb",
+        2,
+        PRINTED,
+        _replace(
+            "authorization failed: no basic auth credentials",
+            f"{PUSH_DENIED}authorization failed: insufficient_scope",
+        ),
+        (image_store.CONTAINERD,),
+    ),
+    Mutation(
+        "a pull's denial words where only a push's are forgiven",
+        "07-common-mistakes.ipynb",
+        2,
+        PRINTED,
+        _replace("authorization failed:", f"{PULL_DENIED}authorization failed:"),
+        (image_store.CONTAINERD,),
+    ),
 )
 
 
@@ -124,29 +184,55 @@ def _changed(outputs: list[Any], mutation: Mutation, values: Values) -> list[Any
     return None
 
 
+def _texts(outputs: list[Any]) -> list[str]:
+    return [str(output.get("text", "")) for output in outputs]
+
+
+def let_through(
+    side: str, before: list[Any], mutated: list[Any], with_values: Callable[[list[Any]], list[Any]]
+) -> str:
+    """Name what made a mutated output compare as the real one: the values written into the
+    stored side, a sanitize rule (by its regex, as nbval reads it), or nbval itself."""
+    if side == STORED and _texts(with_values(mutated)) == _texts(with_values(before)):
+        return "writing in the engine's values (helpers.expected.with_values)"
+    mutated_texts, before_texts = _texts(mutated), _texts(before)
+    for regex, replace in expected.sanitize_rules():  # in nbval's order, each on the last's
+        mutated_texts = [re.sub(regex, replace, text) for text in mutated_texts]
+        before_texts = [re.sub(regex, replace, text) for text in before_texts]
+        if mutated_texts == before_texts:
+            return f"the sanitize rule {regex!r} ({expected.SANITIZE.name})"
+    return "nbval's comparison, which leaves this output out"
+
+
 def survivors(
     item: Any,
+    store: str,
     test: list[Any],
     ref: list[Any],
     with_values: Callable[[list[Any]], list[Any]],
     compare: Callable[..., bool],
     values: Values,
 ) -> list[str]:
-    """Return a sentence for each mutation of this cell that its comparison did not catch."""
+    """Return a sentence for each mutation of this cell, on this image store, that its
+    comparison did not catch, naming what let it through."""
     said = []
     for mutation in MUTATIONS:
         if (item.path.name, item.cell_num) != (mutation.notebook, mutation.cell):
             continue
-        if mutation.side == STORED:
-            mutated_ref = _changed(ref, mutation, values)
-            caught = mutated_ref is not None and not compare(test, with_values(mutated_ref))
-            changed = mutated_ref is not None
-        else:
-            mutated_test = _changed(test, mutation, values)
-            caught = mutated_test is not None and not compare(mutated_test, with_values(ref))
-            changed = mutated_test is not None
-        if not changed:
+        if store not in mutation.stores:
+            continue
+        before = ref if mutation.side == STORED else test
+        mutated = _changed(before, mutation, values)
+        if mutated is None:
             said.append(f"The mutation of {mutation.kind} found nothing to change in this cell.")
-        elif not caught:
-            said.append(f"The mutation of {mutation.kind} ({mutation.side}) was not caught.")
+            continue
+        if mutation.side == STORED:
+            caught = not compare(test, with_values(mutated))
+        else:
+            caught = not compare(mutated, with_values(ref))
+        if not caught:
+            said.append(
+                f"The mutation of {mutation.kind} ({mutation.side}) was not caught: "
+                f"{let_through(mutation.side, before, mutated, with_values)} let it through."
+            )
     return said

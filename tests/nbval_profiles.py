@@ -90,7 +90,9 @@ def _compare_with_values(item: IPyNbCell, compare: Compare) -> Compare:
             item.comparison_traceback = [str(error)]
             return False
         if matches and item.config.getoption(mutations.OPTION):
-            survived = mutations.survivors(item, test, ref, with_values, compare, values)
+            survived = mutations.survivors(
+                item, item.config.stash[VERSIONS].store, test, ref, with_values, compare, values
+            )
             if survived:
                 item.comparison_traceback = survived
                 return False

@@ -7,7 +7,9 @@ the copies in a separate pytest process, and reads which cells failed from its J
 the whole way from nbval's collection to its report. On the containerd store, one mutation
 changes an output only that store prints (``131kB``). During the verification itself, on every
 pair of the matrix, ``tests/mutations.py`` changes a digest (stored and printed), a layer status,
-the port, the user name, error texts and cells stored per CLI or engine, in steps 2 and 4 to 9.
+the port, the user name, error texts and cells stored per CLI or engine, in steps 2 and 4 to 9,
+and tries what the comparison forgives: two digests swapped, a blob left out of the sorted
+garbage-collection list, and the words around the one sanitize rule.
 """
 
 from __future__ import annotations
