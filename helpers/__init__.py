@@ -1,44 +1,42 @@
 """The kit's helpers: a Docker engine, a throwaway registry, demo images and a shell runner.
 
 Notebooks use ``steps.start`` and ``steps.check``; tests and scripts make a ``Kit`` and pass it
-to the rest.
+to the rest. The names below are imported when first used, so that ``python -m helpers.X``
+(the site build, say) loads no Docker client it does not need.
 """
 
-from helpers.bang import install
-from helpers.errors import (
-    CommandFailed,
-    EngineUnavailable,
-    ImageError,
-    KitError,
-    RegistryError,
-    StepIncomplete,
-)
-from helpers.images import load_demo_images, remove_kit_images
-from helpers.kit import Kit
-from helpers.registry import Registry
-from helpers.screen import final_screen
-from helpers.session_registries import kit_registry, remove_leftovers, running_registry
-from helpers.shell import Result, run
-from helpers.steps import check, start
+from __future__ import annotations
 
-__all__ = [
-    "CommandFailed",
-    "EngineUnavailable",
-    "ImageError",
-    "Kit",
-    "KitError",
-    "Registry",
-    "RegistryError",
-    "Result",
-    "StepIncomplete",
-    "check",
-    "final_screen",
-    "install",
-    "kit_registry",
-    "load_demo_images",
-    "remove_kit_images",
-    "remove_leftovers",
-    "run",
-    "running_registry",
-    "start",
-]
+import importlib
+from typing import Any
+
+_PUBLIC = {
+    "CommandFailed": "helpers.errors",
+    "EngineUnavailable": "helpers.errors",
+    "ImageError": "helpers.errors",
+    "Kit": "helpers.kit",
+    "KitError": "helpers.errors",
+    "Registry": "helpers.registry",
+    "RegistryError": "helpers.errors",
+    "Result": "helpers.shell",
+    "StepIncomplete": "helpers.errors",
+    "check": "helpers.steps",
+    "final_screen": "helpers.screen",
+    "install": "helpers.bang",
+    "kit_registry": "helpers.session_registries",
+    "load_demo_images": "helpers.images",
+    "remove_kit_images": "helpers.images",
+    "remove_leftovers": "helpers.session_registries",
+    "run": "helpers.shell",
+    "running_registry": "helpers.session_registries",
+    "start": "helpers.steps",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (PEP 562)."""
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    return getattr(importlib.import_module(_PUBLIC[name]), name)

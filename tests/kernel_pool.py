@@ -37,8 +37,9 @@ from jupyter_client import BlockingKernelClient, KernelManager
 from nbval import plugin as nbval_plugin
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager, RunningKernel
 
-PRELOAD = "import helpers"
-"""Run by each kernel as it starts (IPython's ``exec_lines``), before any cell."""
+PRELOAD = "import helpers.steps"
+"""Run by each kernel as it starts (IPython's ``exec_lines``), before any cell: what a step
+notebook's first cell imports, the Docker SDK with it."""
 
 ATTEMPTS = 3
 """Kernel starts tried: the first with nbval's startup timeout, the others with half of it."""

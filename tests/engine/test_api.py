@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import helpers
+from helpers.paths import PROJECT_ROOT
 
 PUBLIC = [
     "CommandFailed",
@@ -43,3 +47,20 @@ def test_errors_a_user_can_hit_are_kit_errors():
     errors = ["CommandFailed", "EngineUnavailable", "ImageError", "RegistryError", "StepIncomplete"]
     for name in errors:
         assert issubclass(getattr(helpers, name), helpers.KitError), name
+
+
+def test_importing_helpers_loads_no_docker_client():
+    """``import helpers`` (which every ``python -m helpers.X`` does first) imports neither the
+    Docker SDK nor the terminal emulator: the public names load on first use."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, helpers; print(sorted({'docker', 'pyte'} & set(sys.modules)))",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout == "[]\n", done.stdout
