@@ -1,8 +1,9 @@
 """Run notebooks the one way the kit does: nbval, in a pytest process of its own.
 
-Checking (``scripts/test``, ``scripts/tutorial``), regenerating (``scripts/regenerate``) and
-the canary all execute the notebooks through nbval from the project root, so they share its
-kernels (``tests/kernel_pool.py``), environment and sanitising rules
+Checking (``scripts/test``, ``scripts/tutorial``), regenerating (``scripts/regenerate``), the
+canary and the tests that run notebooks against another engine or on mutated copies all
+execute the notebooks through nbval with ``run``, from the project root unless told otherwise,
+so they share its kernels (``tests/kernel_pool.py``), environment and comparison
 (``tests/nbval_profiles.py``, loaded by the root ``conftest.py``). ``run`` adds
 ``helpers.nbval_capture`` to keep what each cell printed.
 """
@@ -45,10 +46,15 @@ def run(
     compare: bool,
     values: bool = False,
     options: tuple[str, ...] = (),
+    cwd: Path = PROJECT_ROOT,
+    timeout: float | None = None,
 ) -> Run:
-    """Run nbval on notebooks with ``env`` (comparing stored outputs, or only running them,
-    as ``--nbval-lax`` does for cells not marked); with ``values``, also read the values that
-    differ between engines after every cell; return how it went."""
+    """Run nbval on notebooks (or folders of them) in ``cwd``, with ``env`` as the child's
+    whole environment but for xdist's worker variables (the child is no worker of the run
+    that starts it), comparing stored outputs, or only running them, as ``--nbval-lax`` does
+    for cells not marked; with ``values``, also read the values that differ between engines
+    after every cell; return how it went."""
+    own_env = {k: v for k, v in env.items() if not k.startswith("PYTEST_XDIST")}
     with tempfile.TemporaryDirectory(prefix="kit-capture-") as scratch:
         capture = Path(scratch) / "outputs.json"
         mode = "--nbval" if compare else "--nbval-lax"
@@ -61,10 +67,11 @@ def run(
                 *options,
                 *(str(path.resolve()) for path in paths),
             ],
-            cwd=PROJECT_ROOT,
-            env=env,
+            cwd=cwd,
+            env=own_env,
             capture_output=True,
             text=True,
+            timeout=timeout,
         )
         found = json.loads(capture.read_text(encoding="utf-8")) if capture.exists() else {}
     cells_by_name = found.get("outputs", {})

@@ -26,7 +26,6 @@ from pathlib import Path
 
 import docker
 import docker.errors
-from nbval_process import run_nbval
 
 from helpers import (
     archive,
@@ -35,11 +34,11 @@ from helpers import (
     image_store,
     images,
     lesson,
+    notebook_run,
     private_engine,
     system_containerd,
     waiting,
 )
-from helpers.paths import PROJECT_ROOT
 
 SOCKET = system_containerd.SOCKET
 USER_TAG = "mine/hello:1"
@@ -118,11 +117,16 @@ def main(session: str, port: str, work: Path) -> dict[str, object]:
         try:
             kit_host = kit.start()
             own_containerd = (kit.exec_root / "containerd" / "containerd.sock").exists()
-            done = run_nbval(
+            done = notebook_run.run(
                 lesson.notebook_paths(),  # one edition: the Chinese one runs the same commands
-                work / "report.xml",
-                cwd=PROJECT_ROOT,
-                env={"DOCKER_HOST": kit_host, "KIT_SESSION": session, "KIT_REGISTRY_PORT": port},
+                {
+                    **os.environ,
+                    "DOCKER_HOST": kit_host,
+                    "KIT_SESSION": session,
+                    "KIT_REGISTRY_PORT": port,
+                },
+                compare=True,
+                timeout=900,
             )
         finally:
             kit.stop()
@@ -136,7 +140,7 @@ def main(session: str, port: str, work: Path) -> dict[str, object]:
             "namespaces": namespaces,
             "kit_engine_has_its_own_containerd": own_containerd,
             "nbval": done.returncode,
-            "nbval_tail": done.stdout[-3000:],
+            "nbval_tail": done.said[-3000:],
         }
     finally:
         if user_engine is not None:

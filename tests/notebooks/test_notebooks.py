@@ -14,6 +14,7 @@ garbage-collection list, and the words around the one sanitize rule.
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbval_process import run_nbval
 
 from helpers import (
     credential_helper,
@@ -29,6 +29,7 @@ from helpers import (
     expected,
     image_store,
     lesson,
+    notebook_run,
     session_registries,
     steps,
 )
@@ -185,14 +186,20 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path, store: str) -> 
         failing[mutation.notebook] = {_mutate(source, target, mutation, store)}
     report = tmp_path / "report.xml"
     plugins = ("-p", "tests.kernel_pool", "-p", "tests.nbval_profiles")
-    done = run_nbval(
+    done = notebook_run.run(
         [tmp_path],
-        report,
+        {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        compare=True,
+        options=(
+            *plugins,
+            "--nbval-cell-timeout=120",
+            f"--rootdir={tmp_path}",
+            f"--junitxml={report}",
+        ),
         cwd=tmp_path,
-        env={"PYTHONPATH": str(PROJECT_ROOT)},
-        options=(*plugins, "--nbval-cell-timeout=120", f"--rootdir={tmp_path}"),
+        timeout=900,
     )
-    assert done.returncode == 1, done.stdout[-3000:]
+    assert done.returncode == 1, done.said[-3000:]
     assert _failed_cells(report) == failing, _failures(report)
 
 
