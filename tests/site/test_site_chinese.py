@@ -10,6 +10,7 @@ page switches to itself in the other language; the glossary lists the terms.
 from __future__ import annotations
 
 import html
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -143,3 +144,14 @@ def test_the_chinese_edition_has_a_page_for_registries_used_in_mainland_china(si
     for registry in ("registry.cn-hangzhou.aliyuncs.com", "ccr.ccs.tencentyun.com"):
         assert registry in page
     assert "registry-mirrors" in page
+
+
+def test_chinese_search_splits_words_at_chinese_punctuation(site: Path) -> None:
+    """The Chinese search index splits words where jieba cut them (zero-width spaces), and at
+    the ideographic space and Chinese punctuation, as Material's Chinese language pack sets
+    it: no separator of the kit's own drops those."""
+    index = json.loads((site / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    assert separator.split("推送\u200b镜像\u3000拉取，登录。退出、标签；") == [
+        "推送", "镜像", "拉取", "登录", "退出", "标签", ""
+    ]  # fmt: skip
