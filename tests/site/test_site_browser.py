@@ -427,6 +427,27 @@ def test_copy_button_copies_a_notebook_command(push_page: tuple[Page, Watch]) ->
     assert not watch.seen, "\n".join(watch.seen)
 
 
+COPY_BUTTON = "button.md-code__button[data-md-type='copy']"
+"""The copy button Material adds to each code block it is not told to leave alone."""
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"], ids=["en", "zh"])
+def test_the_form_of_a_command_has_no_copy_button(
+    context: BrowserContext, base_url: str, edition: str
+) -> None:
+    """Step 3's form of ``docker tag`` (``IMAGE [REGISTRY/]...``) is no command, and pasting it
+    fails: it is drawn without a copy button, while the step's commands keep theirs."""
+    tab, watch = open_page(context, base_url + edition + notebook_url("03-tag"))
+    try:
+        expect(tab.locator(f".kit-command:has({COPY_BUTTON})").first).to_be_attached()
+        form = tab.locator("article pre", has_text="docker tag IMAGE [REGISTRY/]")
+        expect(form).to_have_count(1)
+        expect(form.locator(COPY_BUTTON)).to_have_count(0)
+    finally:
+        problems = watch.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_site_reads_from_disk(browser: Browser, site: Path) -> None:
     """Open ``index.html`` from disk (``file://``), as the README says, and go to the push step
     by its link in the navigation.
