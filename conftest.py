@@ -7,7 +7,7 @@ A second run of the same session, while one is going, stops at once and names th
 
 ``scripts/test`` runs two xdist workers with ``--dist each``: each worker collects every test
 and keeps its own share (``ROLES``). On Linux as root each worker starts a private engine of
-one reference pair (``helpers.pairs``), with that pair's own CLI first on ``PATH``: ``gw0``
+one reference pair (``helpers.engine.pairs``), with that pair's own CLI first on ``PATH``: ``gw0``
 Debian 12's engine and CLI on the classic store, for the engine tests and the notebooks,
 ``gw1`` Debian 13's engine and CLI (unpacked by ``scripts/setup``) on the containerd store,
 for the notebooks, the site, the Python packages and the whole runs. The other pairs of the
@@ -32,11 +32,17 @@ from typing import TextIO
 import pytest
 from filelock import FileLock, Timeout
 
-from helpers import image_store, pairs, private_engine
+from helpers.engine import image_store, pairs
+from helpers.engine import private as private_engine
 from helpers.kit import MAIN_SESSION, Kit
-from tests import given_hub_account, run_lock
+from tests import given_hub_account
+from tests.plugins import run_lock
 
-pytest_plugins = ["tests.kernel_pool", "tests.nbval_profiles", "tests.skips"]
+pytest_plugins = [
+    "tests.plugins.kernel_pool",
+    "tests.plugins.nbval_profiles",
+    "tests.plugins.skips",
+]
 
 _base = os.environ.get("KIT_SESSION") or "test"
 """The run's session: each xdist worker's is ``<base>-gwN``."""
@@ -142,7 +148,7 @@ def is_notebook_cell(item: pytest.Item) -> bool:
 
 def _refuse_a_second_run(config: pytest.Config) -> None:
     """Two runs with one session name would share (and stop) each other's engines and
-    registries: the second one stops at once, naming the first (``tests/run_lock.py``)."""
+    registries: the second one stops at once, naming the first (``tests/plugins/run_lock.py``)."""
     global _run_lock
     if hasattr(config, "workerinput") or not _wants_the_engine(config):
         return  # a worker belongs to its controller's run
@@ -175,7 +181,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _refuse_a_second_run(config)
     if _role is None or not _PRIVATE_ENGINES or not _wants_the_engine(config):
         return
-    from helpers import engine
+    from helpers.engine import host as engine
     from helpers.errors import KitError
 
     # Each worker's registries prefer their own ports: 5000, 5100, ...
@@ -264,8 +270,9 @@ def pytest_report_header(config: pytest.Config) -> str | None:
             "packages and the whole runs, on a private Debian 13 engine with its own CLI; "
             "each engine starts bare; tests/notebooks/test_pairs.py runs the other pairs."
         )
-    from helpers import engine, expected
+    from helpers.engine import host as engine
     from helpers.errors import KitError
+    from helpers.lesson import expected
 
     try:
         verified = expected.summary(expected.current_versions(engine.client()))
@@ -281,8 +288,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     controller = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
     if controller and private_engine.available() and _wants_the_engine(config):
-        from helpers import engine, registry_image, settings
+        from helpers import settings
+        from helpers.engine import host as engine
         from helpers.errors import KitError
+        from helpers.registry import image as registry_image
 
         with contextlib.suppress(KitError):  # the workers say what is wrong, if it matters
             found = registry_image.registry_image(engine.client())
@@ -327,8 +336,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     global _demo_images_were_loaded
     if _engine is not None or not any(area(item) != SITE for item in session.items):
         return
-    from helpers import engine, local_state, settings
+    from helpers import settings
+    from helpers.engine import host as engine
     from helpers.errors import KitError
+    from helpers.steps import local_state
 
     with contextlib.suppress(KitError):
         demo = local_state.local_image_id(engine.client(), settings.DEMO_IMAGE)
@@ -343,7 +354,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     A run of the site tests alone never touches the engine, so it leaves it alone too.
     """
     kit = Kit.from_environment()
-    from helpers import credential_helper
+    from helpers.steps import credential_helper
 
     credential_helper.stop_agent(kit.home)  # a helper step that failed halfway leaves it running
     if _engine is not None:
@@ -352,9 +363,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     if _demo_images_were_loaded is None:
         return
-    from helpers import images
+    from helpers.demo import images
     from helpers.errors import KitError
-    from helpers.session_registries import remove_leftovers
+    from helpers.registry.sessions import remove_leftovers
 
     with contextlib.suppress(KitError):
         remove_leftovers(kit)

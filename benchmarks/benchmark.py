@@ -3,7 +3,7 @@
 Run with ``scripts/benchmark`` (after ``scripts/setup``). Each figure is the median of several
 repetitions, measured in this one run, and printed as a table with ratios, then the goals:
 
-1. per engine-and-CLI pair of the matrix (``helpers.pairs``: each a private engine with its
+1. per engine-and-CLI pair of the matrix (``helpers.engine.pairs``: each a private engine with its
    own CLI first on ``PATH``, where the machine allows; else the engine at hand): the floor,
    which runs the very commands a verification runs, bare (``benchmarks/floor.sh``, made from
    the notebooks by ``benchmarks/floor.py``), and the English notebooks, whose commands those
@@ -41,25 +41,21 @@ from pathlib import Path
 
 from benchmarks import where_time_goes
 from benchmarks.floor import FLOOR
-from helpers import (
-    credential_helper,
-    engine,
-    image_store,
-    images,
-    lesson,
-    pairs,
-    ports,
-    private_engine,
-    registry,
-    registry_auth,
-    settings,
-    shell,
-    step_setups,
-    waiting,
-)
+from helpers import settings, waiting
+from helpers.demo import images
+from helpers.engine import host as engine
+from helpers.engine import image_store, pairs
+from helpers.engine import private as private_engine
 from helpers.kit import Kit
-from helpers.registry_api import RegistryAPI
-from helpers.registry_image import registry_image
+from helpers.lesson import notebooks as lesson
+from helpers.registry import auth as registry_auth
+from helpers.registry import container as registry
+from helpers.registry import ports
+from helpers.registry.api import RegistryAPI
+from helpers.registry.image import registry_image
+from helpers.steps import credential_helper
+from helpers.steps import setups as step_setups
+from helpers.terminal import shell
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent

@@ -20,10 +20,13 @@ import io
 import shutil
 from pathlib import Path
 
-from helpers import cli, journal, lesson, settings, shell, step_setups, steps
+from helpers import cli, journal, settings, steps
 from helpers.journal import Entry
 from helpers.kit import Kit
-from helpers.session_registries import kit_registry
+from helpers.lesson import notebooks as lesson
+from helpers.registry.sessions import kit_registry
+from helpers.steps import setups as step_setups
+from helpers.terminal import shell
 
 FLOOR = Path(__file__).resolve().parent / "floor.sh"
 HELPER_PATH = "$helper_path"

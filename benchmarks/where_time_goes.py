@@ -36,7 +36,7 @@ from pathlib import Path
 
 import psutil
 
-from helpers import lesson
+from helpers.lesson import notebooks as lesson
 from helpers.paths import PROJECT_ROOT
 
 RATE = 100
@@ -53,10 +53,13 @@ PYTEST_PARTS = [
 """The pytest main thread's parts: the first whose frame is on the stack names a sample."""
 
 KERNEL_PARTS = [
-    ("the commands themselves (waiting on their terminal)", "_read (helpers/pseudo_terminal.py"),
-    ("the terminal's own work around the commands", "run (helpers/shell.py"),
-    ("the steps' set-ups", "start (helpers/steps.py"),
-    ("the steps' checks", "check (helpers/steps.py"),
+    (
+        "the commands themselves (waiting on their terminal)",
+        "_read (helpers/terminal/pseudo_terminal.py",
+    ),
+    ("the terminal's own work around the commands", "run (helpers/terminal/shell.py"),
+    ("the steps' set-ups", "start (helpers/steps/__init__.py"),
+    ("the steps' checks", "check (helpers/steps/__init__.py"),
     ("importing the kit as the kernel starts", "<module> (helpers/"),
 ]
 """The kernels' parts, in order of precedence (a command that a set-up runs is a command)."""

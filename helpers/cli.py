@@ -12,25 +12,21 @@ import sys
 import docker.errors
 import requests
 
-from helpers import (
-    credential_helper,
-    debian_engine,
-    engine,
-    hub_account,
-    image_store,
-    images,
-    local_state,
-    orphan_engines,
-    own_terminal,
-    pairs,
-    private_engine,
-    registry_image,
-    session_registries,
-    settings,
-    step_setups,
-)
+from helpers import settings
+from helpers.demo import images
+from helpers.engine import debian as debian_engine
+from helpers.engine import host as engine
+from helpers.engine import image_store, pairs
+from helpers.engine import orphans as orphan_engines
+from helpers.engine import private as private_engine
 from helpers.errors import KitError
+from helpers.hub import account as hub_account
 from helpers.kit import Kit
+from helpers.registry import image as registry_image
+from helpers.registry import sessions as session_registries
+from helpers.steps import credential_helper, local_state
+from helpers.steps import setups as step_setups
+from helpers.terminal import own_terminal
 
 
 def progress(line: str) -> None:
@@ -90,9 +86,9 @@ def terminal(kit: Kit) -> str:
 
 
 def hub(kit: Kit) -> str:
-    """Run steps 2 to 6 against the reader's own Docker Hub account (``helpers.hub_run``,
+    """Run steps 2 to 6 against the reader's own Docker Hub account (``helpers.hub.run``,
     imported here: with nbclient it took a quarter of a second from every other verb)."""
-    from helpers import hub_run
+    from helpers.hub import run as hub_run
 
     return hub_run.run(kit, progress)
 

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import docker
 
-from helpers import engine, settings
+from helpers import settings
+from helpers.engine import host as engine
 from helpers.errors import KitError
+from helpers.hub.remote import Remote
 from helpers.paths import state_dir
-from helpers.remote import Remote
 from helpers.settings import HUB_SESSION, MAIN_SESSION
 
 __all__ = ["MAIN_SESSION", "Kit"]
@@ -42,7 +43,7 @@ class Kit:
     """Folders the shell runner's commands search after the kit's own tools: none, except in
     the credential-helper step (``steps.kit_for``)."""
     remote: Remote | None = None
-    """The reader's own account in Docker Hub mode (``helpers.remote``), else ``None``."""
+    """The reader's own account in Docker Hub mode (``helpers.hub.remote``), else ``None``."""
 
     @classmethod
     def from_environment(cls, session: str | None = None) -> Kit:

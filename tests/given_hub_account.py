@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 
-from helpers import remote
+from helpers.hub import remote
 
 KEPT_IN = "KIT_TEST_HUB_ACCOUNT"
 """Where the account waits, as JSON: xdist workers inherit the controller's environment."""

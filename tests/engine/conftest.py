@@ -27,12 +27,13 @@ import pytest
 from docker.models.containers import Container
 from docker.utils import parse_repository_tag
 
-from helpers import archive, images, settings
-from helpers.archive import Entry, ImageSpec, Layer
+from helpers import settings
+from helpers.demo import archive, images
+from helpers.demo.archive import Entry, ImageSpec, Layer
 from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
-from helpers.registry import Registry
-from helpers.session_registries import remove_leftovers
+from helpers.registry.container import Registry
+from helpers.registry.sessions import remove_leftovers
 
 SENTINEL = "sentinel-{session}"
 """The name of an image (``:latest``) and a container that are not the kit's."""

@@ -10,9 +10,10 @@ import sys
 
 import pytest
 
-from helpers import ImageError, RegistryError, archive, images, settings
+from helpers import ImageError, RegistryError, settings
+from helpers.demo import archive, images
 from helpers.paths import PROJECT_ROOT
-from helpers.registry import Registry, registry_image
+from helpers.registry.container import Registry, registry_image
 
 NO_ENGINE = "unix:///nonexistent.sock"
 

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import settings, step_setups
+from helpers import settings
 from helpers.paths import PROJECT_ROOT
-from helpers.session_registries import running_registry
-from tests import run_lock
+from helpers.registry.sessions import running_registry
+from helpers.steps import setups as step_setups
+from tests.plugins import run_lock
 
 ONE_LINE = {
     "engine": (
@@ -100,7 +101,7 @@ def test_down_all_removes_every_sessions_registry(
 
 def _nested_run(session: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run pytest in a process of its own, in session ``session``, as another run would: a
-    learner's, not CI's, so a skip stays a skip (``tests/skips.py``)."""
+    learner's, not CI's, so a skip stays a skip (``tests/plugins/skips.py``)."""
     learners = {name: value for name, value in os.environ.items() if name != "CI"}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "0", "-q", f"--basetemp={tmp_path / 'run'}", *args],

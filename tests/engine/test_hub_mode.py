@@ -26,11 +26,17 @@ import docker
 import psutil
 import pytest
 
-from helpers import hub_account, hub_run, hub_steps, lesson, ports, remote, settings, waiting
+from helpers import settings, waiting
 from helpers.errors import KitError, StepIncomplete
+from helpers.hub import account as hub_account
+from helpers.hub import remote
+from helpers.hub import run as hub_run
+from helpers.hub import steps as hub_steps
 from helpers.kit import Kit
+from helpers.lesson import notebooks as lesson
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
-from helpers.registry import Registry
+from helpers.registry import ports
+from helpers.registry.container import Registry
 from tests import given_hub_account
 
 STAND_IN_USER = "sharer"

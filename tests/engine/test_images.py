@@ -12,11 +12,14 @@ from io import BytesIO
 import docker.errors
 import pytest
 
-from helpers import archive, registry_image, settings, step_setups
-from helpers.demo_specs import base_spec, hello_spec
-from helpers.elf import MESSAGE, hello_program
-from helpers.registry import Registry
-from helpers.shell import run
+from helpers import settings
+from helpers.demo import archive
+from helpers.demo.elf import MESSAGE, hello_program
+from helpers.demo.specs import base_spec, hello_spec
+from helpers.registry import image as registry_image
+from helpers.registry.container import Registry
+from helpers.steps import setups as step_setups
+from helpers.terminal.shell import run
 
 QEMU_ARM64 = "qemu-aarch64-static"
 REMOTE = f"{settings.GUIDE_ADDRESS}/{settings.DEMO_REPOSITORY}:0.1.0"

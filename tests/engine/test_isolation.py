@@ -11,9 +11,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import lesson, local_state, settings, shell
+from helpers import settings
+from helpers.lesson import notebooks as lesson
 from helpers.paths import state_dir
-from helpers.shell import run
+from helpers.steps import local_state
+from helpers.terminal import shell
+from helpers.terminal.shell import run
 
 USER_CONFIG = json.dumps(
     {"auths": {"registry.example": {"auth": "c29tZW9uZTpzZWNyZXQ="}}},

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 
-from helpers import expected, image_store, lesson, notebook_run
+from helpers.engine import image_store
+from helpers.lesson import expected, notebook_run
+from helpers.lesson import notebooks as lesson
 
 
 def test_a_run_keeps_what_each_cell_printed_as_nbval_compared_it(kit, docker_client) -> None:
-    """One nbval run of a notebook, through ``helpers.notebook_run``, passes the comparison
+    """One nbval run of a notebook, through ``helpers.lesson.notebook_run``, passes the comparison
     with the stored outputs and hands back what every code cell printed: the same text as
     stored, once the registry's port is written as the guide's (the run's session may find
     5000 taken by another session's registry: any port, as the sanitising rule has it)."""

@@ -10,10 +10,12 @@ import docker
 import psutil
 import pytest
 
-from helpers import engine, private_engine, processes
+from helpers.engine import host as engine
+from helpers.engine import private as private_engine
+from helpers.engine import processes
+from helpers.engine.private import PrivateEngine
 from helpers.errors import KitError
 from helpers.kit import Kit
-from helpers.private_engine import PrivateEngine
 
 pytestmark = pytest.mark.skipif(
     not private_engine.supported(), reason="private engines need Linux, root and dockerd"
@@ -42,7 +44,7 @@ def test_down_all_stops_the_engine_of_a_killed_run_and_it_leaves_nothing(kit, cl
     """
     orphan = PrivateEngine(f"{kit.session}-orphan")
     killed_run = (
-        f"from helpers import private_engine as p; p.PrivateEngine({orphan.name!r}).start()"
+        f"from helpers.engine import private as p; p.PrivateEngine({orphan.name!r}).start()"
     )
     try:
         subprocess.run([sys.executable, "-c", killed_run], check=True, timeout=120)

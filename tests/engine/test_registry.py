@@ -11,9 +11,10 @@ import time
 
 import pytest
 
-from helpers import kit_registry, ports, running_registry, settings
+from helpers import kit_registry, running_registry, settings
 from helpers.errors import RegistryError
-from helpers.registry import Registry
+from helpers.registry import ports
+from helpers.registry.container import Registry
 
 KILLED_RUN = (
     "import os, signal\n"

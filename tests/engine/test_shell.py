@@ -11,19 +11,12 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
-from helpers import (
-    CommandFailed,
-    archive,
-    bang,
-    final_screen,
-    screen,
-    settings,
-    shell,
-    step_setups,
-    waiting,
-)
-from helpers.demo_specs import hello_spec
-from helpers.shell import run
+from helpers import CommandFailed, final_screen, settings, waiting
+from helpers.demo import archive
+from helpers.demo.specs import hello_spec
+from helpers.steps import setups as step_setups
+from helpers.terminal import bang, screen, shell
+from helpers.terminal.shell import run
 
 REMOTE = f"{settings.GUIDE_ADDRESS}/{settings.DEMO_REPOSITORY}:0.1.0"
 

@@ -3,9 +3,9 @@ can be produced here (the others name their source on the page)."""
 
 from __future__ import annotations
 
-from helpers import shell
 from helpers.paths import PROJECT_ROOT
-from helpers.registry import Registry
+from helpers.registry.container import Registry
+from helpers.terminal import shell
 
 PAGES = (PROJECT_ROOT / "docs" / "troubleshooting.md", PROJECT_ROOT / "docs/zh/troubleshooting.md")
 """The page in English and in Chinese: each quotes Docker's words as Docker prints them."""

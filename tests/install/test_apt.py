@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from helpers import apt
+from helpers.engine import apt
 
 pytestmark = pytest.mark.skipif(
     shutil.which("apt-get") is None

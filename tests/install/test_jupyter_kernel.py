@@ -10,7 +10,8 @@ from pathlib import Path
 
 from jupyter_client.manager import KernelManager
 
-from helpers import jupyter_kernel, lesson
+from helpers.lesson import jupyter_kernel
+from helpers.lesson import notebooks as lesson
 from helpers.paths import PROJECT_ROOT
 
 

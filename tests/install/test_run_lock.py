@@ -1,4 +1,4 @@
-"""A test run's lock on a machine of several users (``tests/run_lock.py``).
+"""A test run's lock on a machine of several users (``tests/plugins/run_lock.py``).
 
 Run as another user (``nobody``, through ``setpriv``) in a temporary folder shared with root:
 root's lock folder is root's alone, the other user's run takes a lock of its own, and what
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import run_lock
+from tests.plugins import run_lock
 
 NOBODY = 65534
 TAKE = (

@@ -1,5 +1,5 @@
-"""Skips under CI and elsewhere (``tests/skips.py``), seen in runs of pytest of their own on two
-tests that skip: one for a missing part, one marked ``may_skip`` (as Docker Hub's real-account
+"""Skips under CI and elsewhere (``tests/plugins/skips.py``), seen in runs of pytest of their own on
+two tests that skip: one for a missing part, one marked ``may_skip`` (as Docker Hub's real-account
 test is)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers.paths import PROJECT_ROOT
-from tests import skips
+from tests.plugins import skips
 
 TWO_SKIPS = """
 import pytest
@@ -37,7 +37,16 @@ def _run(tmp_path: Path, **environ: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "pytest.ini").write_text(SETTINGS)
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_XDIST_WORKER")}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.skips", "-p", "no:cacheprovider", "-rs"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "tests.plugins.skips",
+            "-p",
+            "no:cacheprovider",
+            "-rs",
+        ],
         cwd=tmp_path,
         env={**env, "PYTHONPATH": str(PROJECT_ROOT), **environ},
         capture_output=True,

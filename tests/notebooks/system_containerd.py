@@ -27,18 +27,14 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from helpers import (
-    archive,
-    debian_engine,
-    demo_specs,
-    image_store,
-    images,
-    lesson,
-    notebook_run,
-    private_engine,
-    system_containerd,
-    waiting,
-)
+from helpers import waiting
+from helpers.demo import archive, images
+from helpers.demo import specs as demo_specs
+from helpers.engine import debian as debian_engine
+from helpers.engine import image_store, system_containerd
+from helpers.engine import private as private_engine
+from helpers.lesson import notebook_run
+from helpers.lesson import notebooks as lesson
 
 SOCKET = system_containerd.SOCKET
 USER_TAG = "mine/hello:1"

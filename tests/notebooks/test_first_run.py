@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import lesson, translations
+from helpers.lesson import notebooks as lesson
+from helpers.lesson import translations
 
 
 def _code_cells(paths: list[Path]) -> int:

@@ -1,4 +1,4 @@
-"""The kernel pool (``tests/kernel_pool.py``) changes only when kernels start and stop: each
+"""The kernel pool (``tests/plugins/kernel_pool.py``) changes only when kernels start and stop: each
 notebook still gets a kernel of its own, in its own folder, and no kernel outlives the run; a
 kernel that hangs as it starts is replaced."""
 
@@ -16,9 +16,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME
 
-from helpers import image_store
+from helpers.engine import image_store
 from helpers.paths import PROJECT_ROOT
-from tests import kernel_pool
+from tests.plugins import kernel_pool
 
 pytestmark = pytest.mark.one_store(image_store.CONTAINERD)  # no store changes what it shows
 
@@ -63,7 +63,15 @@ def test_each_notebook_gets_its_own_kernel_in_its_folder_and_none_outlives_the_r
     )
     marker = f"KIT_POOL_TEST={uuid.uuid4()}"
     name, value = marker.split("=")
-    pytest = [sys.executable, "-m", "pytest", "-p", "tests.kernel_pool", "-p", "no:cacheprovider"]
+    pytest = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "tests.plugins.kernel_pool",
+        "-p",
+        "no:cacheprovider",
+    ]
     done = subprocess.run(
         [*pytest, "-q", "--nbval", "--nbval-current-env", f"--rootdir={tmp_path}", str(tmp_path)],
         cwd=tmp_path,

@@ -1,4 +1,4 @@
-"""The kit's own sentences in Chinese, for the Chinese notebooks (``helpers.messages``).
+"""The kit's own sentences in Chinese, for the Chinese notebooks (``helpers.lesson.messages``).
 
 Every sentence that a module a notebook runs raises as a kit error, or a step check gives to
 ``require``, must have a Chinese template. The modules are those loaded once a notebook's first
@@ -20,10 +20,12 @@ from typing import Any
 import pytest
 from jupyter_client.manager import KernelManager
 
-from helpers import credential_helper, jupyter_kernel, lesson, messages, translations
-from helpers.expected import cell_outputs
-from helpers.image_store import CONTAINERD, PROFILES
+from helpers.engine.image_store import CONTAINERD, PROFILES
+from helpers.lesson import jupyter_kernel, messages, translations
+from helpers.lesson import notebooks as lesson
+from helpers.lesson.expected import cell_outputs
 from helpers.paths import PROJECT_ROOT
+from helpers.steps import credential_helper
 
 pytestmark = pytest.mark.one_store(CONTAINERD)  # no store changes what it shows
 
@@ -40,7 +42,10 @@ KINDS = {
 
 def notebook_modules() -> list[Path]:
     """Return the source files of the kit's modules a notebook's first cell loads."""
-    probe = "import sys, helpers.steps; print('\\n'.join(sorted(sys.modules)))"
+    probe = (
+        "import sys, helpers.steps.calls; print('\\n'.join(sorted(m.__file__ for n, m in "
+        "sys.modules.items() if n.startswith('helpers.') and getattr(m, '__file__', None))))"
+    )
     loaded = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=PROJECT_ROOT,
@@ -49,8 +54,7 @@ def notebook_modules() -> list[Path]:
         text=True,
         check=True,
     ).stdout.split()
-    names = [name.removeprefix("helpers.") for name in loaded if name.startswith("helpers.")]
-    return [PROJECT_ROOT / "helpers" / f"{name}.py" for name in names]
+    return [Path(file) for file in loaded]
 
 
 def _template(node: ast.expr) -> str | None:

@@ -1,10 +1,10 @@
-"""A mutation that survives names what let it through (``tests.mutations.let_through``)."""
+"""A mutation that survives names what let it through (``tests.plugins.mutations.let_through``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.mutations import PRINTED, PUSH_DENIED, let_through
+from tests.plugins.mutations import PRINTED, PUSH_DENIED, let_through
 
 REASON = "authorization failed: no basic auth credentials\n"
 

@@ -5,7 +5,7 @@ lines only and hide its set-up cell. Python in a command cell, or a second set-u
 down, would change the world out of every reader's sight, and a check could then confirm a
 state no shown command made. So: the first code cell is the set-up and no other is; the last
 code cell is the check and no other is; every other code cell holds ``!`` commands and Python
-comments only. Read from the notebooks' JSON, not with ``helpers.lesson``.
+comments only. Read from the notebooks' JSON, not with ``helpers.lesson.notebooks``.
 """
 
 from __future__ import annotations

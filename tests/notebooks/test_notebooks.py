@@ -1,15 +1,15 @@
-"""The notebooks' stored outputs are real checks: each command cell has one, and nbval
-fails on exactly the cell whose stored output was changed, on either image store.
+"""The notebooks' stored outputs are real checks: each command cell has one, and nbval fails on
+exactly the cell whose stored output was changed, on either image store.
 
-The mutation run copies the first four notebooks, changes one stored output of the engine's
-store in each (``Hello World``, a password's base64, a tag, a digest character), runs nbval on
-the copies in a separate pytest process, and reads which cells failed from its JUnit report:
-the whole way from nbval's collection to its report. On the containerd store, one mutation
-changes an output only that store prints (``131kB``). During the verification itself, on every
-pair of the matrix, ``tests/mutations.py`` changes a digest (stored and printed), a layer status,
-the port, the user name, error texts and cells stored per CLI or engine, in steps 2 and 4 to 9,
-and tries what the comparison forgives: two digests swapped, a blob left out of the sorted
-garbage-collection list, and the words around the one sanitize rule.
+The mutation run copies the first four notebooks, changes one stored output of the engine's store in
+each (``Hello World``, a password's base64, a tag, a digest character), runs nbval on the copies in
+a separate pytest process, and reads which cells failed from its JUnit report: the whole way from
+nbval's collection to its report. On the containerd store, one mutation changes an output only that
+store prints (``131kB``). During the verification itself, on every pair of the matrix,
+``tests/plugins/mutations.py`` changes a digest (stored and printed), a layer status, the port, the
+user name, error texts and cells stored per CLI or engine, in steps 2 and 4 to 9, and tries what the
+comparison forgives: two digests swapped, a blob left out of the sorted garbage-collection list, and
+the words around the one sanitize rule.
 """
 
 from __future__ import annotations
@@ -23,19 +23,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import (
-    credential_helper,
-    engine,
-    expected,
-    image_store,
-    lesson,
-    notebook_run,
-    session_registries,
-    steps,
-)
+from helpers import steps
+from helpers.engine import host as engine
+from helpers.engine import image_store
 from helpers.errors import KitError, StepIncomplete
 from helpers.kit import Kit
+from helpers.lesson import expected, notebook_run
+from helpers.lesson import notebooks as lesson
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
+from helpers.registry import sessions as session_registries
+from helpers.steps import credential_helper
 
 NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 
@@ -80,7 +77,7 @@ def store() -> str:
 @pytest.mark.parametrize("profile", list(image_store.PROFILES))
 def test_the_mutation_run_covers_the_first_four_notebooks(profile: str) -> None:
     """The whole-way mutation run covers the first four notebooks in both stores; the rest
-    are mutated during the verification itself (``tests/mutations.py``)."""
+    are mutated during the verification itself (``tests/plugins/mutations.py``)."""
     first_four = [p.name for p in NOTEBOOK_PATHS][:4]
     assert sorted(m.notebook for m in MUTATIONS[profile]) == first_four
 
@@ -185,7 +182,7 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path, store: str) -> 
         source, target = NOTEBOOKS / mutation.notebook, tmp_path / mutation.notebook
         failing[mutation.notebook] = {_mutate(source, target, mutation, store)}
     report = tmp_path / "report.xml"
-    plugins = ("-p", "tests.kernel_pool", "-p", "tests.nbval_profiles")
+    plugins = ("-p", "tests.plugins.kernel_pool", "-p", "tests.plugins.nbval_profiles")
     done = notebook_run.run(
         [tmp_path],
         {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},

@@ -1,7 +1,7 @@
 """Every engine-and-CLI pair of the matrix passes the English notebooks, every byte compared.
 
 The two reference pairs are the workers' own engines (the root ``conftest.py``). Each other
-pair of ``helpers.pairs.MATRIX`` gets a private engine here, with its own CLI first on
+pair of ``helpers.engine.pairs.MATRIX`` gets a private engine here, with its own CLI first on
 ``PATH``, started bare (no image at all, as on a learner's first run), and nbval runs the
 English notebooks on it in a process of its own, as ``scripts/tutorial`` would on that
 learner's machine: held to the outputs recorded on that very
@@ -18,7 +18,9 @@ import os
 import docker
 import pytest
 
-from helpers import expected, notebook_run, pairs, private_engine
+from helpers.engine import pairs
+from helpers.engine import private as private_engine
+from helpers.lesson import expected, notebook_run
 from helpers.paths import NOTEBOOKS
 
 OTHER_PAIRS = [pair for pair in pairs.MATRIX if pair not in pairs.REFERENCE.values()]

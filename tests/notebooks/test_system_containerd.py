@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import debian_engine, engine, image_store, private_engine, system_containerd
+from helpers.engine import debian as debian_engine
+from helpers.engine import host as engine
+from helpers.engine import image_store, system_containerd
+from helpers.engine import private as private_engine
 from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
 from tests.host_network import host_interfaces

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import image_store, lesson, messages, translations
+from helpers.engine import image_store
 from helpers.errors import KitError
+from helpers.lesson import messages, translations
+from helpers.lesson import notebooks as lesson
 
 pytestmark = pytest.mark.one_store(image_store.CONTAINERD)  # no store changes what it shows
 
@@ -60,7 +62,7 @@ def test_a_new_english_cell_without_a_translation_is_named(tmp_path: Path):
 
 @pytest.mark.parametrize("english", ENGLISH, ids=NAMES)
 def test_the_chinese_notebook_is_what_the_translations_make(english: Path):
-    """``notebooks/zh`` holds exactly what ``python -m helpers.translations`` writes."""
+    """``notebooks/zh`` holds exactly what ``python -m helpers.lesson.translations`` writes."""
     made = translations.text_of(translations.translated(english))
     assert translations.chinese_notebook(english).read_text(encoding="utf-8") == made
 
@@ -92,7 +94,8 @@ def test_the_chinese_text_uses_one_word_for_each_thing():
 
 
 def test_a_stale_edition_stops_the_writer_in_one_sentence(tmp_path: Path, monkeypatch, capsys):
-    """``python -m helpers.translations`` with a translation missing: exit 1, one sentence."""
+    """``python -m helpers.lesson.translations`` with a translation missing: exit 1, one
+    sentence."""
     folder = tmp_path / "translations"
     shutil.copytree(translations.TRANSLATIONS, folder)
     (folder / f"{ENGLISH[0].stem}.yml").unlink()
@@ -100,7 +103,7 @@ def test_a_stale_edition_stops_the_writer_in_one_sentence(tmp_path: Path, monkey
     monkeypatch.setattr(translations, "FOLDER", tmp_path)
     assert translations.main() == 1
     said = capsys.readouterr().err
-    assert said.startswith("helpers.translations: The Chinese edition is not current: ")
+    assert said.startswith("helpers.lesson.translations: The Chinese edition is not current: ")
     assert "Traceback" not in said
 
 

@@ -21,7 +21,8 @@ import docker.errors
 import psutil
 import pytest
 
-from helpers import private_engine, settings, waiting
+from helpers import settings, waiting
+from helpers.engine import private as private_engine
 from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
 

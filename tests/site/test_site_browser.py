@@ -52,9 +52,9 @@ from site_support import (
     serve,
 )
 
-from helpers import lesson
-from helpers.image_store import CLASSIC, CONTAINERD
-from helpers.site_words import WORDS
+from helpers.engine.image_store import CLASSIC, CONTAINERD
+from helpers.lesson import notebooks as lesson
+from helpers.site.words import WORDS
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -43,9 +43,9 @@ from site_support import (
     text_content,
 )
 
-from helpers import lesson
-from helpers.image_store import CLASSIC, PROFILES
-from helpers.site_words import WORDS
+from helpers.engine.image_store import CLASSIC, PROFILES
+from helpers.lesson import notebooks as lesson
+from helpers.site.words import WORDS
 
 DEMO_AUTH = base64.b64encode(b"learner:learner-pass").decode()
 TEXT_SUFFIXES = {".html", ".json", ".xml", ".ipynb", ".txt"}
@@ -176,11 +176,11 @@ def _transcript(printed: str) -> tuple[list[tuple[str, str]], str]:
 
 
 def expected_blocks(notebook: Path) -> list[Block]:
-    """Return what a step page must show, in order, read from the notebook's JSON alone,
-    without the functions the page maker uses (``helpers.lesson``, ``helpers.expected``): for
-    each code cell but the set-up (tagged ``setup``) its label, each ``!`` line without the
-    ``!``, and its stored output per image store; for a check (``steps.check(...)``), each
-    command it ran with that command's output, then its verdict."""
+    """Return what a step page must show, in order, read from the notebook's JSON alone, without the
+    functions the page maker uses (``helpers.lesson.notebooks``, ``helpers.lesson.expected``): for
+    each code cell but the set-up (tagged ``setup``) its label, each ``!`` line without the ``!``,
+    and its stored output per image store; for a check (``steps.check(...)``), each command it ran
+    with that command's output, then its verdict."""
     blocks: list[Block] = []
     for cell in nbformat.read(notebook, as_version=4).cells:
         tags = cell.metadata.get("tags", [])

@@ -20,8 +20,8 @@ import pytest
 from site_support import DOCS_DIR, notebook_paths, page_blocks
 from test_site_build import expected_blocks, html_pages, printed_on
 
-from helpers import translations
-from helpers.site_words import WORDS
+from helpers.lesson import translations
+from helpers.site.words import WORDS
 
 ZH = translations.LANGUAGE
 NOTEBOOKS = notebook_paths()

@@ -27,7 +27,7 @@ terminal draws text (everything else must match):
 - what nbval's one sanitize rule forgives in the notebooks too (``notebooks/sanitize``).
 
 The page shows its store's reference pair's digests, IDs and sizes: like nbval, the test
-writes in those the engine and the terminal's registry report (``helpers.engine_values``)
+writes in those the engine and the terminal's registry report (``helpers.lesson.engine_values``)
 before it compares.
 
 Finally it pastes the way back and checks that the reader's own home, with their own
@@ -47,20 +47,15 @@ from pathlib import Path
 import pytest
 from tmux_terminal import PROMPTS, Terminal, Typed, missing
 
-from helpers import (
-    engine,
-    expected,
-    image_store,
-    lesson,
-    own_terminal,
-    pairs,
-    screen,
-    settings,
-    steps,
-)
-from helpers.engine_values import ADDRESS, Values
+from helpers import settings, steps
+from helpers.engine import host as engine
+from helpers.engine import image_store, pairs
 from helpers.kit import Kit
+from helpers.lesson import expected
+from helpers.lesson import notebooks as lesson
+from helpers.lesson.engine_values import ADDRESS, Values
 from helpers.paths import PROJECT_ROOT
+from helpers.terminal import own_terminal, screen
 from tests.site.site_support import build_once, notebook_paths, notebook_url, page_blocks
 
 TERMINAL_PAGE = PROJECT_ROOT / "docs" / "terminal.md"

@@ -1,0 +1,1 @@
+"""Docker Hub mode: steps 2 to 6 against the reader's own account."""

@@ -1,0 +1,305 @@
+"""What each engine-and-CLI pair is expected to print, and how nbval compares it.
+
+A notebook holds its prose and commands once. A code cell's ``outputs`` are the classic
+store's reference pair's (Debian 12's engine and CLI, as the guide shows them); where the
+containerd store's reference pair prints something else, the cell's metadata holds that under
+``docker-share-kit.outputs.containerd``; where another pair of the matrix (``helpers.engine.pairs``)
+words something its own way, under ``docker-share-kit.outputs.<pair>``.
+
+``notebooks/recorded-with.json`` names each recorded pair's engine, CLI and architecture and
+the values it printed that differ between engines (``helpers.lesson.engine_values``). Every stored
+output of a store is written with its reference pair's values; verification writes in the
+values read from the engine and registry at hand (``with_values``) and compares every byte.
+The one rule nbval still applies (``sanitize/common.cfg``) is listed, with why, in the
+maintainers' page.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from typing import Any
+
+import docker
+
+from helpers.engine import image_store, pairs
+from helpers.errors import KitError
+from helpers.lesson.engine_values import ADDRESS, Values
+from helpers.paths import NOTEBOOKS
+from helpers.terminal import screen
+
+RECORDED_WITH = NOTEBOOKS / "recorded-with.json"
+SANITIZE = NOTEBOOKS / "sanitize" / "common.cfg"
+METADATA_KEY = "docker-share-kit"
+
+
+def _variant_key(pair: str) -> str | None:
+    """Return the metadata key a pair's own outputs are stored under (None: the cell's own)."""
+    if pair == pairs.REFERENCE[image_store.CLASSIC].name or pair == image_store.CLASSIC:
+        return None
+    if pair == pairs.REFERENCE[image_store.CONTAINERD].name:
+        return image_store.CONTAINERD
+    return pair
+
+
+def cell_outputs(cell: Any, pair: str) -> list[Any]:
+    """Return the outputs a code cell is expected to print on ``pair`` (a pair of the matrix,
+    or an image store for its reference pair): its own if it words them its own way, else its
+    store's reference pair's."""
+    variants = cell.get("metadata", {}).get(METADATA_KEY, {}).get("outputs", {})
+    key = _variant_key(pair)
+    if key in variants:
+        return list(variants[key])
+    store = pairs.BY_NAME[pair].store if pair in pairs.BY_NAME else pair
+    if store == image_store.CONTAINERD and image_store.CONTAINERD in variants:
+        return list(variants[image_store.CONTAINERD])
+    return list(cell.get("outputs", []))
+
+
+def set_cell_outputs(cell: Any, pair: str, outputs: list[Any]) -> None:
+    """Store a pair's outputs in a code cell: the classic reference's as its outputs, another
+    pair's in its metadata, and only where they differ from what it would fall back to."""
+    key = _variant_key(pair)
+    if key is None:
+        cell["outputs"] = outputs
+        return
+    kit = cell.setdefault("metadata", {}).setdefault(METADATA_KEY, {})
+    variants = kit.setdefault("outputs", {})
+    variants.pop(key, None)
+    if outputs != cell_outputs(cell, pair):
+        variants[key] = outputs
+    if not variants:
+        kit.pop("outputs")
+    if not kit:
+        cell["metadata"].pop(METADATA_KEY)
+
+
+def sanitize_rules() -> list[tuple[str, str]]:
+    """Return nbval's sanitize rules (regex, replacement), read by nbval's own reader."""
+    from nbval.plugin import get_sanitize_patterns  # kernels never sanitize: not on import
+
+    return list(get_sanitize_patterns(SANITIZE.read_text()))
+
+
+def sanitized(text: str) -> str:
+    """Return a text after nbval's sanitize rules, as nbval applies them to both sides of a
+    comparison."""
+    for regex, replace in sanitize_rules():
+        text = re.sub(regex, replace, text)
+    return text
+
+
+def same_after_sanitizing(printed: list[Any], stored: list[Any]) -> bool:
+    """Tell whether two cells' outputs are the same once nbval's sanitize rules are applied."""
+
+    def without_masked(outputs: list[Any]) -> list[Any]:
+        return [{**output, "text": sanitized(str(output.get("text", "")))} for output in outputs]
+
+    return without_masked(printed) == without_masked(stored)
+
+
+def has_own_outputs(cell: Any, pair: str) -> bool:
+    """Tell whether a cell stores outputs of a pair's own (not its fallback's)."""
+    key = _variant_key(pair)
+    return key is not None and key in cell.get("metadata", {}).get(METADATA_KEY, {}).get(
+        "outputs", {}
+    )
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The Docker at hand: its image store, engine, the ``docker`` CLI on PATH, architecture."""
+
+    store: str
+    engine: str
+    client: str
+    architecture: str
+
+    def as_json(self) -> dict[str, str]:
+        """Return what ``recorded-with.json`` keeps of it."""
+        return {
+            "store": self.store,
+            "engine": self.engine,
+            "client": self.client,
+            "architecture": self.architecture,
+        }
+
+
+def current_versions(client: docker.DockerClient, docker_cli: str = "docker") -> Versions:
+    """Describe the engine at hand, its image store and the docker CLI (the one on PATH)."""
+    info = client.version()
+    cli = subprocess.run(
+        [docker_cli, "version", "--format", "{{.Client.Version}}"],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ.get("PATH", ""), "DOCKER_CONFIG": "/nonexistent"},
+    ).stdout.strip()
+    return Versions(image_store.detect(client), str(info["Version"]), cli, str(info["Arch"]))
+
+
+def recorded() -> dict[str, dict[str, Any]]:
+    """Return each recorded pair: its versions and the values it printed."""
+    return dict(json.loads(RECORDED_WITH.read_text()))
+
+
+def write_recorded(pair: str, versions: Versions, values: dict[str, str]) -> None:
+    """Remember the pair a recording ran on and the values it printed, beside those an
+    earlier recording of other notebooks read (a value read now replaces its old reading)."""
+    pairs_seen = recorded() if RECORDED_WITH.exists() else {}
+    known = {**pairs_seen.get(pair, {}).get("values", {}), **values}
+    pairs_seen[pair] = {**versions.as_json(), "values": dict(sorted(known.items()))}
+    RECORDED_WITH.write_text(json.dumps(pairs_seen, indent=2, sort_keys=True) + "\n")
+
+
+def verified_engines(store: str) -> list[str]:
+    """Return the engine versions a store's outputs were recorded and are verified on
+    (``20.10.24``, say: Debian's ``+dfsg`` suffix left out), oldest first."""
+    found = {seen["engine"].split("+")[0] for seen in recorded().values() if seen["store"] == store}
+    return sorted(found, key=lambda version: [int(part) for part in re.findall(r"\d+", version)])
+
+
+def _major(version: str) -> int:
+    found = re.match(r"\d+", version)
+    return int(found.group(0)) if found else 0
+
+
+def nearest_pair(versions: Versions) -> str:
+    """Return the recorded pair whose outputs the Docker at hand is held to: the pair with its
+    store, engine and CLI, else the one of its store whose CLI (which words the messages), then
+    engine, is nearest in major version, the reference pair first among equals."""
+    same_store = {
+        name: seen for name, seen in recorded().items() if seen["store"] == versions.store
+    }
+    if not same_store:
+        raise KitError(f"No pair of the {versions.store} image store has been recorded.")
+    reference = pairs.REFERENCE[versions.store].name
+
+    def distance(name: str) -> tuple[int, int, bool]:
+        seen = same_store[name]
+        return (
+            abs(_major(seen["client"]) - _major(versions.client)),
+            abs(_major(seen["engine"]) - _major(versions.engine)),
+            name != reference,
+        )
+
+    for name, seen in same_store.items():
+        if is_recorded_as(seen, versions):
+            return name
+    return min(same_store, key=distance)
+
+
+def is_recorded_as(seen: dict[str, Any], versions: Versions) -> bool:
+    """Tell whether a recorded pair ran on the very engine, CLI and architecture at hand."""
+    recorded_as = (seen["engine"], seen["client"], seen["architecture"])
+    return recorded_as == (versions.engine, versions.client, versions.architecture)
+
+
+def summary(versions: Versions) -> str:
+    """Say in one line which pair's outputs the Docker at hand is held to, and how."""
+    pair = nearest_pair(versions)
+    seen = recorded()[pair]
+    exact = is_recorded_as(seen, versions)
+    held_to = (
+        f"as recorded on this pair ({pair})"
+        if exact
+        else f"held to those recorded on {pair} (engine {seen['engine']}, CLI {seen['client']}), "
+        "the nearest pair"
+    )
+    return (
+        f"Verifying the {versions.store} image store on Docker {versions.engine} with CLI "
+        f"{versions.client} ({versions.architecture}): {held_to}; every byte compared, with the "
+        "digests, IDs, sizes and port read from this engine and its registry."
+    )
+
+
+_HEX = "0-9a-f"
+
+
+def _forms(name: str, value: str) -> list[tuple[str, str]]:
+    """Return the regular expressions a value is printed as, each with how to print it."""
+    if value.startswith("sha256:"):
+        hexa = value.removeprefix("sha256:")
+        return [
+            (rf"(?<![{_HEX}]){hexa}(?![{_HEX}])", "full"),
+            (rf"(?<![{_HEX}]){hexa[:12]}(?![{_HEX}])", "short"),
+        ]
+    if name.endswith("manifest size"):
+        return [(rf"(?<=size: ){value}(?!\d)", "plain")]
+    if name == ADDRESS:
+        return [(rf"{re.escape(value)}(?!\d)", "plain")]
+    return [(rf"(?<![\w.]){re.escape(value)}(?![\w.])", "plain")]
+
+
+def _printed(value: str, form: str) -> str:
+    hexa = value.removeprefix("sha256:")
+    return {"full": hexa, "short": hexa[:12]}.get(form, value)
+
+
+def _new_value(names: list[tuple[str, str]], shown: str, values: Values) -> str:
+    """Return what ``shown`` reads as on the engine at hand: the value of the names recorded
+    with it that are known (one value, if several are); fail in a sentence if none is."""
+    printed = {_printed(new, form) for name, form in names if (new := values.known.get(name))}
+    if not printed:
+        which = " or ".join(name for name, _ in names)
+        raise KitError(
+            f"This output shows the {which} ({shown}), which neither the engine nor the "
+            "registry reports now, so it cannot be checked."
+        )
+    if len(printed) > 1:
+        raise KitError(
+            f"{shown} was recorded for values that now differ ({sorted(printed)}): record again."
+        )
+    return printed.pop()
+
+
+def with_values(text: str, recorded_values: dict[str, str], values: Values) -> str:
+    """Return a stored output with each recorded value it shows replaced by the value the
+    engine and registry report now, in the kit's order of the garbage-collection list; fail
+    in a sentence when a value it shows cannot be read. The engine and registry are asked
+    again (once) only when the output shows a value not read yet."""
+    by_pattern: dict[str, list[tuple[str, str]]] = {}
+    for name, old in recorded_values.items():
+        for pattern, form in _forms(name, old):
+            by_pattern.setdefault(pattern, []).append((name, form))
+    shown = {
+        pattern: [match.group(0) for match in re.finditer(pattern, text)] for pattern in by_pattern
+    }
+    shown = {pattern: found for pattern, found in shown.items() if found}
+    if not shown:
+        return text
+    if any(name == ADDRESS for pattern in shown for name, _ in by_pattern[pattern]):
+        values.refresh_address()  # never kept: a restarted registry may have another port
+    if any(not any(name in values.known for name, _ in by_pattern[pattern]) for pattern in shown):
+        values.refresh()
+    replacements: dict[str, str] = {}
+    for pattern, found in shown.items():
+        for old in found:
+            new = _new_value(by_pattern[pattern], old, values)
+            if replacements.setdefault(old, new) != new:
+                raise KitError(f"{old} was recorded for two values: record again.")
+    combined = "|".join(f"(?:{pattern})" for pattern in shown)
+    swapped = re.sub(combined, lambda match: replacements.get(match.group(0), match.group(0)), text)
+    return screen.in_sorted_order(swapped)
+
+
+def outputs_with_values(
+    outputs: list[Any], recorded_values: dict[str, str], values: Values
+) -> list[Any]:
+    """Return a cell's stored outputs with the values of the engine at hand written in."""
+    fresh = []
+    for output in outputs:
+        output = copy.copy(output)  # a NotebookNode stays one: nbval reads its attributes
+        if isinstance(output.get("text"), str):
+            output["text"] = with_values(output["text"], recorded_values, values)
+        fresh.append(output)
+    return fresh
+
+
+def reference_values(store: str) -> dict[str, str]:
+    """Return the values every stored output of a store is written with: its reference
+    pair's."""
+    return dict(recorded()[pairs.REFERENCE[store].name]["values"])

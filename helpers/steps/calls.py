@@ -1,0 +1,72 @@
+"""The two calls every step notebook makes: ``start`` first, ``check`` last.
+
+``start(step)`` finds the engine and the kit's registry, makes ``!`` run commands through the
+shell runner, and puts the world in the state the step starts from (``step_setups``).
+``check(step)`` shows what the learner's machine and registry hold after the step and says in
+one line what that confirms, or in one sentence what is missing (``step_checks``). In Docker
+Hub mode, both work on the reader's own account instead (``hub_steps``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from helpers.errors import StepIncomplete
+from helpers.hub import steps as hub_steps
+from helpers.kit import Kit
+from helpers.lesson import notebooks as lesson
+from helpers.registry.sessions import kit_registry, running_registry
+from helpers.steps import beyond_guide_checks, beyond_guide_setups, credential_helper
+from helpers.steps import checks as step_checks
+from helpers.steps import setups as step_setups
+from helpers.terminal import bang
+
+PREPARE = {**step_setups.PREPARE, **beyond_guide_setups.PREPARE}
+"""Each step's set-up, by step name."""
+CHECK = {**step_checks.CHECK, **beyond_guide_checks.CHECK}
+"""Each step's check, by step name."""
+
+HELPER_STEP = "helper"
+"""The step whose commands use a credential helper: only they find one on their ``PATH``."""
+
+
+def kit_for(step: str) -> Kit:
+    """Make the session's kit as a step's commands need it."""
+    kit = Kit.from_environment()
+    if step == HELPER_STEP:
+        return dataclasses.replace(kit, command_path=credential_helper.command_path())
+    return kit
+
+
+def start(step: str) -> Kit:
+    """Make the session's kit, get its registry, route ``!`` through the shell runner, and
+    prepare ``step``; return the kit. In Docker Hub mode (``helpers.hub.remote``) the registry
+    is the reader's own account, and ``hub_steps`` prepares the step."""
+    bang.install(Kit.from_environment())  # first: should the rest fail, `!` never waits
+    kit = kit_for(step)
+    notebook = lesson.stored(lesson.notebook_for(step))  # read once, for both uses
+    failing = lesson.failing_cells(notebook)
+    if kit.remote is not None:
+        bang.install(kit, failing=failing, skipped_remotely=lesson.skipped_remotely(notebook))
+        hub_steps.prepare(kit, step)
+        return kit
+    registry = kit_registry(kit)
+    bang.install(kit, failing=failing, address=registry.address)
+    step_setups.materials(kit)
+    PREPARE[step](registry)
+    return kit
+
+
+def check(step: str) -> None:
+    """Show what the learner's machine and registry hold after ``step``, then say in one line
+    what that confirms; raise one sentence if something is missing.
+
+    It makes the session's kit again, so that it also answers after a restarted kernel."""
+    kit = kit_for(step)
+    if kit.remote is not None:
+        print(f"ok: {hub_steps.check(kit, step)}")
+        return
+    registry = running_registry(kit)
+    if registry is None:
+        raise StepIncomplete("The kit's registry is not running: run this notebook's first cell.")
+    print(f"ok: {CHECK[step](registry)}")

@@ -1,0 +1,286 @@
+"""A pytest plugin that takes kernel start and stop out of nbval's time per notebook.
+
+nbval starts a fresh kernel for every notebook and waits for it, about 0.7 s here, then
+waits for it to stop. A kernel needs nothing from its notebook, so the next one starts in the
+background as soon as the current one is handed out, already holding the kit's ``helpers``
+(which every notebook's set-up cell imports first: the import then costs the notebook
+nothing), and a finished kernel stops in the background too. Every notebook still gets a
+kernel of its own, started in the same folder and with the same environment it would
+otherwise get; a spare that no longer fits (another folder, a changed environment) is
+stopped and a kernel started as usual.
+
+Now and then a kernel never answers after it was started (seen once in CI: nbval's 60 s ran
+out; others report kernels that start "in under a second, or never"). The pool therefore
+starts a hung kernel again: the first attempt has nbval's whole startup timeout (a slow but
+healthy start still passes), each retry half of it; the run's warnings name each retry, so a
+retry is never silent.
+
+Loaded by the root ``conftest.py`` and, with ``-p tests.plugins.kernel_pool``, by the mutation run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import threading
+import warnings
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as StartOutlasted
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from jupyter_client import BlockingKernelClient, KernelManager
+from nbval import plugin as nbval_plugin
+from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager, RunningKernel
+
+PRELOAD = "import helpers.steps.calls"
+"""Run by each kernel as it starts (IPython's ``exec_lines``), before any cell: what a step
+notebook's first cell imports, the Docker SDK with it."""
+
+ATTEMPTS = 3
+"""Kernel starts tried: the first with nbval's startup timeout, the others with half of it."""
+
+_stopper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kernel-stop")
+
+
+@dataclass(frozen=True)
+class Launch:
+    """What a kernel is started with; a spare fits a notebook whose launch is equal."""
+
+    kernel_name: str
+    cwd: str | None
+    startup_timeout: float
+    env: tuple[tuple[str, str], ...]
+    preload: str = PRELOAD
+
+    @classmethod
+    def now(cls, kernel_name: str, cwd: str | None, startup_timeout: float) -> Launch:
+        """Describe a launch in the environment as it is now.
+
+        pytest renames PYTEST_CURRENT_TEST for every test; kernels have no use for it.
+        """
+        env = sorted((k, v) for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST")
+        return cls(kernel_name, cwd, startup_timeout, tuple(env))
+
+
+class KernelHung(RuntimeError):
+    """No kernel answered in any attempt."""
+
+
+class KernelStartRetried(UserWarning):
+    """A kernel start hung and was tried again: shown in the run's warnings summary."""
+
+
+retried_starts = 0
+"""Kernel starts that hung and were tried again in this process (in any thread)."""
+_retries_lock = threading.Lock()
+
+
+def _count_retry() -> None:
+    global retried_starts
+    with _retries_lock:
+        retried_starts += 1
+
+
+def _start_kernel(launch: Launch, timeout: float) -> tuple[KernelManager, BlockingKernelClient]:
+    """Start a kernel as nbval's ``start_new_kernel`` does, but with no heartbeat channel:
+    nbval asks the kernel manager whether a kernel lives, never its heartbeat, and
+    jupyter_client's heartbeat thread can block for ever sending to a kernel (CI: the
+    tutorial's pytest hung at exit in ``HBChannel.stop``, its thread in ``socket.send``; a
+    later CI run hung its containerd worker for an hour while waiting for a spare kernel).
+    Raise ``RuntimeError`` if the kernel does not answer within ``timeout`` seconds."""
+    manager = KernelManager(
+        kernel_name=launch.kernel_name, kernel_spec_manager=NbvalKernelspecManager()
+    )
+    manager.start_kernel(
+        stderr=subprocess.DEVNULL,
+        cwd=launch.cwd,
+        env=dict(launch.env),
+        extra_arguments=[f"--IPKernelApp.exec_lines={launch.preload}"],
+    )
+    client = manager.client()
+    client.start_channels(hb=False)
+    try:
+        client.wait_for_ready(timeout=timeout)
+    except RuntimeError:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+        raise
+    return manager, client
+
+
+class FreshKernel(RunningKernel):
+    """nbval's kernel, started from a ``Launch`` so that any thread can start it, started
+    again if it hangs, and stopped in the background.
+
+    jupyter_client's ``wait_for_ready`` (run by ``start_new_kernel``) waits for the shell and
+    the IOPub channel both, so nbval's own IOPub check is not needed.
+    """
+
+    def __init__(self, launch: Launch) -> None:
+        timeout = launch.startup_timeout
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                timeout = launch.startup_timeout / 2
+            try:
+                self.km, self.kc = _start_kernel(launch, timeout)
+                return
+            except RuntimeError:  # _start_kernel has shut the hung kernel down
+                if attempt + 1 < ATTEMPTS:
+                    _count_retry()
+        raise KernelHung(
+            f"No Jupyter kernel answered in {ATTEMPTS} attempts (the last within {timeout:g} s)."
+        )
+
+    def stop(self) -> None:
+        """Stop the kernel without making the next notebook wait for it."""
+        _stopper.submit(super().stop)
+
+
+class KernelPool:
+    """Spare kernels, started ahead for the next notebooks.
+
+    Two, because a short notebook is done before a kernel has started.
+    """
+
+    SPARES = 2
+
+    def __init__(self) -> None:
+        self._starter = ThreadPoolExecutor(self.SPARES, thread_name_prefix="spare-kernel")
+        self._spares: deque[tuple[Launch, Future[FreshKernel]]] = deque()
+        self._retries_told = 0
+        self.notebooks_left = self.SPARES
+        """Notebooks still to run, at most; no more spares than that are started."""
+
+    def kernel(
+        self, kernel_name: str, cwd: str | None = None, startup_timeout: float = 60
+    ) -> RunningKernel:
+        """Return a fresh kernel for a notebook (nbval's ``RunningKernel`` signature), and
+        start the next ones."""
+        launch = Launch.now(kernel_name, cwd, startup_timeout)
+        kernel = None
+        while self._spares and kernel is None:
+            spare_launch, spare = self._spares.popleft()
+            if spare_launch == launch:
+                kernel = _in_time(spare, launch)
+            else:
+                _stop(spare)
+        if kernel is None:
+            kernel = FreshKernel(launch)
+        self.notebooks_left -= 1
+        self.start_spares(launch)
+        self._tell_retries()
+        return kernel
+
+    def _tell_retries(self) -> None:
+        """Warn, in the thread that runs the tests (where pytest, and xdist's controller,
+        see warnings), of the starts retried since the last notebook."""
+        if retried_starts > self._retries_told:
+            warnings.warn(
+                f"{retried_starts - self._retries_told} Jupyter kernel start(s) hung and "
+                "were tried again",
+                KernelStartRetried,
+                stacklevel=2,
+            )
+            self._retries_told = retried_starts
+
+    def start_spares(self, launch: Launch) -> None:
+        """Start spares for the notebooks to come."""
+        while len(self._spares) < min(self.SPARES, self.notebooks_left):
+            self._spares.append((launch, self._starter.submit(FreshKernel, launch)))
+
+    def close(self) -> None:
+        """Stop the spare kernels, so that no process outlives the run."""
+        while self._spares:
+            _stop(self._spares.popleft()[1])
+        self._starter.shutdown()
+        _stopper.shutdown()  # waits for every kernel to be stopped
+
+
+def _in_time(spare: Future[FreshKernel], launch: Launch) -> FreshKernel | None:
+    """Return a spare once started, or None if its start outlasts all its attempts (its
+    thread is then left to end on its own, and the notebook gets a kernel of its own)."""
+    try:
+        return spare.result(timeout=launch.startup_timeout * ATTEMPTS + 30)
+    except (StartOutlasted, KernelHung):
+        _count_retry()
+        return None
+
+
+def _stop(spare: Future[FreshKernel]) -> None:
+    with contextlib.suppress(Exception):  # a spare that failed to start has nothing to stop
+        spare.result().stop()
+
+
+_pool: KernelPool | None = None
+
+
+@pytest.hookimpl(trylast=True)  # after the root conftest has named this run's session
+def pytest_configure(config: pytest.Config) -> None:
+    """Hand nbval its kernels from the pool when it checks notebooks, and in a single process
+    start the first kernels at once, for the first notebook named on the command line (a wrong
+    guess is stopped unused)."""
+    global _pool
+    if not (config.getoption("nbval", False) or config.getoption("nbval_lax", False)):
+        return
+    _pool = KernelPool()
+    nbval_plugin.RunningKernel = _pool.kernel
+    named = [_first_notebook(Path(arg.split("::")[0])) for arg in config.args]
+    first = next((path for path in named if path is not None), None)
+    if first is not None and _single_process(config):
+        _pool.start_spares(_launch_for(config, first))
+
+
+def _single_process(config: pytest.Config) -> bool:
+    """Tell whether this process runs the notebooks itself, rather than being an xdist
+    controller or a worker that may be given none."""
+    return not (hasattr(config, "workerinput") or config.getoption("numprocesses", None))
+
+
+def _first_notebook(path: Path) -> Path | None:
+    if path.suffix == ".ipynb":
+        return path.resolve()
+    found = sorted(path.glob("*.ipynb")) if path.is_dir() else []
+    return found[0].resolve() if found else None
+
+
+def _launch_for(config: pytest.Config, notebook: Path) -> Launch:
+    """Describe the kernel nbval starts for a notebook: the current environment's with
+    ``--nbval-current-env``, else the one its metadata names (the kit's notebooks name the
+    kernel ``scripts/setup`` installs), in the notebook's folder."""
+    if config.option.nbval_current_env:
+        name = CURRENT_ENV_KERNEL_NAME
+    else:
+        metadata = json.loads(notebook.read_text()).get("metadata", {})
+        name = metadata.get("kernelspec", {}).get("name", "python")  # nbval's own default
+    timeout = config.option.nbval_kernel_startup_timeout
+    return Launch.now(name, str(notebook.parent), timeout)
+
+
+@pytest.hookimpl(trylast=True)  # after the root conftest has pointed at this run's engine
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Count the notebooks to run (under xdist, those this worker could be given), and in a
+    single process start kernels for them, as for the first one."""
+    if _pool is None:
+        return
+    notebooks = sorted({item.path for item in session.items if is_cell(item)})
+    _pool.notebooks_left = len(notebooks)
+    if notebooks and _single_process(session.config):
+        _pool.start_spares(_launch_for(session.config, notebooks[0]))
+
+
+def is_cell(item: pytest.Item) -> bool:
+    """Tell whether a test item is a notebook cell that nbval runs."""
+    return isinstance(item, nbval_plugin.IPyNbCell)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the spare kernel at the end of the run."""
+    global _pool
+    if _pool is not None:
+        _pool.close()
+        _pool = None

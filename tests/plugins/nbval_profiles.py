@@ -1,0 +1,156 @@
+"""A pytest plugin: nbval holds the Docker at hand to the outputs recorded on its pair, with the
+values that differ between engines read from the engine and the registry
+(``helpers.lesson.expected``, ``helpers.lesson.engine_values``).
+
+It reads the engine's image store and versions and the ``docker`` CLI on PATH, chooses the recorded
+pair they are held to, says so in the report's header, gives each notebook cell that pair's stored
+outputs, and has nbval compare each cell's output with them once the values this engine printed are
+written in. After each set-up cell it reads the values the set-up made. With ``--kit-mutations`` it
+also proves, for each mutation of ``tests/plugins/mutations.py``, that the same comparison fails on
+that cell (``tests.plugins.mutations``). Loaded by the root ``conftest.py``, and with ``-p
+tests.plugins.nbval_profiles`` by the runs of other pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import pytest
+from nbval.plugin import IPyNbCell
+
+from helpers import steps
+from helpers.engine import host as engine
+from helpers.errors import KitError
+from helpers.kit import Kit
+from helpers.lesson import expected
+from helpers.lesson import notebooks as lesson
+from helpers.lesson.engine_values import ValueChanged, Values
+from helpers.steps import credential_helper
+from tests.plugins import mutations
+
+VERSIONS = pytest.StashKey[expected.Versions]()
+PAIR = pytest.StashKey[str]()
+VALUES = pytest.StashKey[Values]()
+REFERENCE_VALUES = pytest.StashKey[dict[str, str]]()
+"""The values every stored output of the store at hand is written with (read once a run)."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--kit-mutations``."""
+    parser.addoption(
+        mutations.OPTION,
+        action="store_true",
+        default=False,
+        help="prove that each mutation of tests/plugins/mutations.py fails its cell's comparison",
+    )
+
+
+def _checks_notebooks(config: pytest.Config) -> bool:
+    return bool(config.getoption("nbval", False) or config.getoption("nbval_lax", False))
+
+
+@pytest.hookimpl(trylast=True)  # after the root conftest has pointed at this run's engine
+def pytest_configure(config: pytest.Config) -> None:
+    """Read the Docker at hand and choose the recorded pair it is held to."""
+    controller = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
+    if not _checks_notebooks(config) or controller:
+        return  # an xdist controller runs no notebook; its workers decide for themselves
+    try:
+        versions = expected.current_versions(engine.client())
+        pair = expected.nearest_pair(versions)
+    except KitError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.stash[VERSIONS] = versions
+    config.stash[PAIR] = pair
+    config.stash[VALUES] = Values(Kit.from_environment())
+    config.stash[REFERENCE_VALUES] = expected.reference_values(versions.store)
+    if not config.option.nbval_sanitize_with:
+        config.option.nbval_sanitize_with = str(expected.SANITIZE)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """Say which pair's outputs are verified, on which engine, and how."""
+    versions = config.stash.get(VERSIONS, None)
+    return None if versions is None else expected.summary(versions)
+
+
+Compare = Callable[..., bool]
+
+
+def _compare_with_values(item: IPyNbCell, compare: Compare) -> Compare:
+    """Return nbval's comparison of ``item``, run on its stored outputs with the values of
+    the engine at hand written in; with mutations, also prove each fails it."""
+    recorded_values = item.config.stash[REFERENCE_VALUES]
+    values = item.config.stash[VALUES]
+
+    def with_values(ref: list[Any]) -> list[Any]:
+        return expected.outputs_with_values(ref, recorded_values, values)
+
+    def compare_outputs(test: list[Any], ref: list[Any], skip_compare: Any = None) -> bool:
+        try:
+            matches = compare(test, with_values(ref), skip_compare)
+        except KitError as error:
+            item.comparison_traceback = [str(error)]
+            return False
+        if matches and item.config.getoption(mutations.OPTION):
+            survived = mutations.survivors(
+                item, item.config.stash[VERSIONS].store, test, ref, with_values, compare, values
+            )
+            if survived:
+                item.comparison_traceback = survived
+                return False
+        return matches
+
+    return compare_outputs
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give each notebook cell the outputs stored for the pair at hand and the comparison with
+    values; skip the credential-helper step, with its sentence, where the helper cannot be had
+    (no other step needs it)."""
+    versions = config.stash.get(VERSIONS, None)
+    if versions is None:
+        return
+    cells = [item for item in items if isinstance(item, IPyNbCell)]
+    for item in cells:
+        item.cell.outputs = expected.cell_outputs(item.cell, config.stash[PAIR])
+        item.compare_outputs = _compare_with_values(item, item.compare_outputs)  # type: ignore[method-assign]
+    # Both editions: the Chinese notebook has the English one's name (helpers.lesson.translations).
+    helper_notebook = lesson.notebook_for(steps.HELPER_STEP).name
+    if not any(item.path.name == helper_notebook for item in cells):
+        return
+    try:
+        credential_helper.command_path()
+    except KitError as error:
+        skip = pytest.mark.skip(reason=str(error))
+        for item in cells:
+            if item.path.name == helper_notebook:
+                item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """After a set-up cell, read the values its set-up made (a later cell may show an image
+    that is gone by then: step 5 removes it and shows its ID), until every value is known; a
+    value that reads otherwise than earlier in the run fails the set-up cell."""
+    outcome = yield
+    values = item.config.stash.get(VALUES, None)
+    if values is None or not isinstance(item, IPyNbCell) or not lesson.is_setup(item.cell):
+        return outcome
+    if set(item.config.stash[REFERENCE_VALUES]) <= set(values.known):
+        return outcome  # every value is known: reading them again would only cost time
+    try:
+        values.refresh()
+    except ValueChanged as error:
+        pytest.fail(str(error), pytrace=False)
+    except KitError:
+        pass  # a registry that does not answer fails the cell that shows a value, then
+    return outcome
+
+
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    """Name the pair in a failing cell's report, so a reader knows which output it was."""
+    versions = item.config.stash.get(VERSIONS, None)
+    if versions is not None and isinstance(item, IPyNbCell) and call.when == "call":
+        item.add_report_section("call", "pair", expected.summary(versions))
