@@ -1,6 +1,6 @@
 """Write the floor: every command a verification of the notebooks runs, as one bash script.
 
-``python -m benchmarks.floor`` runs the seven steps in reading order on the engine at hand, as
+``python -m benchmarks.floor`` runs every step in reading order on the engine at hand, as
 nbval's kernels run them one after the other (each step's set-up, the notebook's commands,
 its check), with the journal on (``helpers.journal``), and writes what it noted to
 ``benchmarks/floor.sh``. It starts where ``python -m helpers terminal`` leaves a learner: the
@@ -72,7 +72,7 @@ def journal_of_the_steps(kit: Kit) -> list[Section]:
     each part of each step did, as commands."""
     step_setups.fresh_start(kit)
     sections: list[Section] = []
-    with journal.recording() as entries, contextlib.redirect_stdout(io.StringIO()):
+    with journal.keeping() as entries, contextlib.redirect_stdout(io.StringIO()):
 
         def take(title: str) -> None:
             sections.append((title, entries[:]))

@@ -6,7 +6,8 @@ class KitError(Exception):
 
 
 class EngineUnavailable(KitError):
-    """No Docker engine answers, and the kit cannot start one here."""
+    """No Docker engine answers, or one the kit needs cannot be had: none runs, or one the kit
+    fetched, installed or started (the main engine, a private one, its bridge) did not come up."""
 
 
 class RegistryError(KitError):

@@ -1,4 +1,6 @@
-"""A throwaway Docker engine of the kit's own, so that test workers can run side by side.
+"""A throwaway Docker engine of the kit's own, beside the user's: each test worker runs on one,
+and so does each engine-and-CLI pair that is recorded, verified or tried (regenerate, the
+pairs' test, the canary).
 
 The demo images belong to an engine, not to a session, and the pull step deletes them: two
 workers on one engine would change each other's outputs. So on Linux, as root, each

@@ -36,10 +36,6 @@ class RegistryAPI:
         except requests.exceptions.RequestException:
             return False
 
-    def status(self, path: str, login: tuple[str, str] | None) -> int:
-        """Return the status ``GET path`` answers with the given login (or none)."""
-        return requests.get(f"{self.url}{path}", auth=login, timeout=self.timeout).status_code
-
     def _get(self, path: str, method: str = "GET") -> requests.Response:
         headers = {"Accept": MANIFEST_TYPES}
         return requests.request(
