@@ -3,7 +3,7 @@
 The benchmark compares the kit's verification with the cost of the work itself: the same
 commands, typed bare (``benchmarks/floor.sh``). Most of that work is the notebooks' own
 commands, but a step's set-up does some too, partly through the Docker SDK (loading an image,
-restarting the registry). While ``recording`` is on, each such action notes the command a
+restarting the registry). While ``keeping`` is on, each such action notes the command a
 learner would type to do the same, and the shell runner notes every command it runs. Nothing
 is noted otherwise: only the floor's generator (``benchmarks/floor.py``) turns it on.
 """
@@ -33,7 +33,7 @@ _entries: list[Entry] | None = None
 
 
 @contextmanager
-def recording() -> Iterator[list[Entry]]:
+def keeping() -> Iterator[list[Entry]]:
     """Note every action until the block ends; yield the list the notes go to."""
     global _entries
     _entries = []
@@ -44,6 +44,6 @@ def recording() -> Iterator[list[Entry]]:
 
 
 def note(command: str, expect: str = SUCCEEDS) -> None:
-    """Note a command that was just run, or that does what the kit just did (if recording)."""
+    """Note a command that was just run, or that does what the kit just did (while one is kept)."""
     if _entries is not None:
         _entries.append(Entry(command, expect))

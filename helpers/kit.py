@@ -37,7 +37,7 @@ class Kit:
     session: str
     engine_host: str
     """Where the engine answers (``unix://...`` or ``tcp://...``), as the docker CLI finds it."""
-    state: Path
+    state_dir: Path
     """The kit's state folder, shared by every session (engines, tools, sessions)."""
     command_path: tuple[str, ...] = ()
     """Folders the shell runner's commands search after the kit's own tools: none, except in
@@ -63,7 +63,7 @@ class Kit:
     @property
     def folder(self) -> Path:
         """Return the session's folder: all it holds on disk, removed with it."""
-        return self.state / "sessions" / self.session
+        return self.state_dir / "sessions" / self.session
 
     @property
     def home(self) -> Path:

@@ -64,6 +64,6 @@ DEMO_TAGS = ("0.1.0", "latest")
 """The tags of the demo image the steps push."""
 
 
-def remote_name(tag: str, repository: str = DEMO_REPOSITORY) -> str:
+def registry_name(tag: str, repository: str = DEMO_REPOSITORY) -> str:
     """Return the name the guide types for a repository in the kit's registry."""
     return f"{GUIDE_ADDRESS}/{repository}:{tag}"

@@ -118,7 +118,7 @@ def refuse_foreign(kit: Kit) -> None:
                 "would replace or push: rename it (docker tag, then docker image rm) and run "
                 "again."
             )
-    pushed = remote.pushed(kit.state)
+    pushed = remote.pushed(kit.state_dir)
     for repository, tag in pushed_names():
         digest = remote_digest(kit, repository, tag)
         if digest is not None and digest not in pushed:

@@ -20,7 +20,7 @@ from helpers.hub import account as hub_account
 from helpers.hub.account import remote_digest, remote_of
 from helpers.kit import Kit
 from helpers.settings import DEMO_TAGS as TAGS
-from helpers.settings import remote_name
+from helpers.settings import registry_name
 from helpers.steps import local_state
 from helpers.steps import setups as step_setups
 from helpers.steps.check_support import require, short, show_in
@@ -53,18 +53,18 @@ def _local_name(kit: Kit, tag: str, repository: str = settings.DEMO_REPOSITORY) 
 
 def _tag(kit: Kit) -> None:
     for tag in TAGS:
-        shell.run(kit, f"docker tag {settings.DEMO_IMAGE} {remote_name(tag)}")
+        shell.run(kit, f"docker tag {settings.DEMO_IMAGE} {registry_name(tag)}")
 
 
 def _push_all(kit: Kit) -> None:
     """Redo the push step: log in, then push the base and both tags of the demo image."""
     shell.run(kit, LOGIN)
-    base = remote_name("latest", settings.BASE_REPOSITORY)
+    base = registry_name("latest", settings.BASE_REPOSITORY)
     shell.run(kit, f"docker tag {settings.BASE_IMAGE} {base}")
     shell.run(kit, f"docker push {base}")
     _tag(kit)
     for tag in TAGS:
-        shell.run(kit, f"docker push {remote_name(tag)}")
+        shell.run(kit, f"docker push {registry_name(tag)}")
 
 
 def _prepare_login(kit: Kit) -> None:

@@ -9,7 +9,7 @@ from helpers import journal, settings
 from helpers.demo import images
 from helpers.registry.container import Registry
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
-from helpers.settings import remote_name
+from helpers.settings import registry_name
 from helpers.steps import credential_helper, set_up_records
 from helpers.steps.setups import login, logout, pushed, remove_cleanup_files, type_in
 
@@ -21,8 +21,8 @@ def _prepare_cleanup(registry: Registry) -> None:
     images.load_demo_images(registry.kit.client())
     pushed(registry)
     login(registry)
-    type_in(registry, f"docker tag {settings.DEMO_IMAGE} {remote_name('0.2.0')}")
-    type_in(registry, f"docker push {remote_name('0.2.0')}")
+    type_in(registry, f"docker tag {settings.DEMO_IMAGE} {registry_name('0.2.0')}")
+    type_in(registry, f"docker push {registry_name('0.2.0')}")
     type_in(registry, f"docker logout {ADDRESS}")
     # What the check compares with: the manifest the step deletes, and the blobs it names.
     api = registry.api

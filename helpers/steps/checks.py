@@ -10,7 +10,7 @@ from helpers.demo import images
 from helpers.registry.container import Registry
 from helpers.settings import DEMO_TAGS as TAGS
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
-from helpers.settings import remote_name
+from helpers.settings import registry_name
 from helpers.steps import local_state, set_up_records
 from helpers.steps.check_support import digest_command, require, short, show
 from helpers.terminal import shell
@@ -68,10 +68,10 @@ def _check_tag(registry: Registry) -> str:
     for tag in TAGS:
         require(
             local_state.local_image_id(
-                registry.kit.client(), shell.mapped(remote_name(tag), registry.address)
+                registry.kit.client(), shell.mapped(registry_name(tag), registry.address)
             )
             == source,
-            f"{remote_name(tag)} does not name the demo image: run its `docker tag` cell.",
+            f"{registry_name(tag)} does not name the demo image: run its `docker tag` cell.",
         )
     return f"{' and '.join(TAGS)} both name {short(source)}, the image of {settings.DEMO_IMAGE}"
 
@@ -111,7 +111,7 @@ def _check_pull(registry: Registry) -> str:
     registry since the set-up (the engine's events); a container started from it after that
     pull; 0.1.0 still on this machine; and its digest the registry's."""
     kit = registry.kit
-    name = shell.mapped(remote_name("0.1.0"), registry.address)
+    name = shell.mapped(registry_name("0.1.0"), registry.address)
     show(registry, f"docker image ls -q {settings.DEMO_IMAGE}")
     show(
         registry,
@@ -131,7 +131,7 @@ def _check_pull(registry: Registry) -> str:
     ]
     require(
         bool(pulls),
-        f"{remote_name('0.1.0')} was not pulled from the registry since this step's set-up: "
+        f"{registry_name('0.1.0')} was not pulled from the registry since this step's set-up: "
         "remove every name of it with the `docker image rm` cell, then run the `docker run` cell.",
     )
     started = [
@@ -142,14 +142,14 @@ def _check_pull(registry: Registry) -> str:
     ]
     require(
         bool(started),
-        f"No container ran from {remote_name('0.1.0')} since it was pulled: run the "
+        f"No container ran from {registry_name('0.1.0')} since it was pulled: run the "
         "`docker run` cell.",
     )
     remote = registry.api.digest(settings.DEMO_REPOSITORY, "0.1.0")
     pulled = [d.split("@", 1)[1] for d in local_state.local_repo_digests(kit.client(), name)]
     require(
         bool(pulled),
-        f"{remote_name('0.1.0')} is not on this machine: run the `docker run` cell.",
+        f"{registry_name('0.1.0')} is not on this machine: run the `docker run` cell.",
     )
     require(remote in pulled, "The local image does not match the registry's: pull it again.")
     return f"0.1.0 came back from the registry as {remote}"

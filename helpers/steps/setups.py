@@ -19,7 +19,7 @@ from helpers.registry.container import Registry
 from helpers.registry.sessions import kit_registry
 from helpers.settings import DEMO_TAGS as TAGS
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
-from helpers.settings import remote_name
+from helpers.settings import registry_name
 from helpers.steps import credential_helper, local_state, set_up_records
 from helpers.terminal import shell
 
@@ -48,25 +48,25 @@ def login(registry: Registry) -> None:
     )
 
 
-def untag_remote_names(registry: Registry, tags: tuple[str, ...] = TAGS) -> None:
+def untag_registry_names(registry: Registry, tags: tuple[str, ...] = TAGS) -> None:
     """Remove registry-qualified names of the demo image, keeping the image itself."""
     client = registry.kit.client()
     for tag in tags:
-        name = shell.mapped(remote_name(tag), registry.address)
+        name = shell.mapped(registry_name(tag), registry.address)
         if local_state.local_image_id(client, name) is not None:
             client.images.remove(name, noprune=True)
-            journal.note(f"docker image rm --no-prune {remote_name(tag)}")
+            journal.note(f"docker image rm --no-prune {registry_name(tag)}")
 
 
-def tag_remote_names(registry: Registry) -> None:
+def tag_registry_names(registry: Registry) -> None:
     """Give the demo image both names the push step pushes."""
     for tag in TAGS:
-        type_in(registry, f"docker tag {settings.DEMO_IMAGE} {remote_name(tag)}")
+        type_in(registry, f"docker tag {settings.DEMO_IMAGE} {registry_name(tag)}")
 
 
 def publish_base(registry: Registry) -> None:
     """Push the base image to ``library/tinybase``, as the push step has the learner do."""
-    name = remote_name("latest", settings.BASE_REPOSITORY)
+    name = registry_name("latest", settings.BASE_REPOSITORY)
     type_in(registry, f"docker tag {settings.BASE_IMAGE} {name}")
     type_in(registry, f"docker push {name}")
 
@@ -88,9 +88,9 @@ def push_both(registry: Registry) -> None:
     """Redo the push step: an empty registry, then the base and both tags of the demo image
     pushed (the local image then knows its digest, as after the learner's push)."""
     base_published(registry)
-    tag_remote_names(registry)
+    tag_registry_names(registry)
     for tag in TAGS:
-        type_in(registry, f"docker push {remote_name(tag)}")
+        type_in(registry, f"docker push {registry_name(tag)}")
 
 
 def pushed(registry: Registry) -> None:
@@ -102,7 +102,7 @@ def pushed(registry: Registry) -> None:
     if tags != set(TAGS) or None in digests or len(digests) != 1 or base != ["latest"]:
         push_both(registry)
     else:
-        tag_remote_names(registry)
+        tag_registry_names(registry)
 
 
 def materials(kit: Kit) -> None:
@@ -152,15 +152,17 @@ def _prepare_login(registry: Registry) -> None:
 
 def _prepare_tag(registry: Registry) -> None:
     images.load_demo_images(registry.kit.client())
-    untag_remote_names(registry)
+    untag_registry_names(registry)
 
 
 def _prepare_push(registry: Registry) -> None:
     images.load_demo_images(registry.kit.client())
-    untag_remote_names(registry, ("0.2.0",))  # the mistakes step's tag: `--all-tags` would push it
+    untag_registry_names(
+        registry, ("0.2.0",)
+    )  # the mistakes step's tag: `--all-tags` would push it
     empty_registry(registry)
     login(registry)
-    tag_remote_names(registry)
+    tag_registry_names(registry)
 
 
 def _prepare_pull(registry: Registry) -> None:
@@ -178,7 +180,7 @@ def _prepare_logout(registry: Registry) -> None:
 
 def _prepare_mistakes(registry: Registry) -> None:
     images.load_demo_images(registry.kit.client())
-    untag_remote_names(registry, ("0.2.0",))
+    untag_registry_names(registry, ("0.2.0",))
     pushed(registry)
     logout(registry.kit)  # then log in and out, to leave config.json as `docker logout` writes it
     login(registry)

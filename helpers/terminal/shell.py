@@ -131,7 +131,7 @@ def run(
     output = screen.in_sorted_order(output)
     if kit.remote is not None:
         output = kit.remote.masked(output)
-        kit.remote.remember_push(output, kit.state)
+        kit.remote.remember_push(output, kit.state_dir)
         if echo:
             sys.stdout.write(f"$ {command}\n")
     result = Result(command, output, returncode)

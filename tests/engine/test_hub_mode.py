@@ -103,7 +103,7 @@ def _leaks(account: remote.Remote, kit: Kit, done: subprocess.CompletedProcess[s
     secrets_ = (account.token.encode(), base64.b64encode(user_and_token))
     printed = (done.stdout + done.stderr).encode()
     contents = [printed]
-    for folder in (kit.state / "sessions", kit.state / "hub"):
+    for folder in (kit.state_dir / "sessions", kit.state_dir / "hub"):
         for path in folder.rglob("*"):
             with contextlib.suppress(FileNotFoundError, IsADirectoryError):
                 contents.append(path.read_bytes())

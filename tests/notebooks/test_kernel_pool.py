@@ -111,3 +111,15 @@ def test_a_kernel_that_hangs_as_it_starts_is_replaced_and_stopped(tmp_path: Path
         kernel.km.shutdown_kernel(now=True)
         kernel.kc.stop_channels()
     assert _processes_with(marker) == []
+
+
+def test_another_nbval_stops_the_run_in_one_sentence() -> None:
+    """The pool stands in for nbval 0.11.0's kernel start: with that nbval it lets the run go
+    on, and another version stops the run with a sentence that says what to check."""
+    assert kernel_pool.changed_nbval() is None
+    said = kernel_pool.changed_nbval("0.12.0")
+    assert said == (
+        "nbval 0.12.0 is installed, and tests/plugins/kernel_pool.py hands nbval 0.11.0 its "
+        "kernels: check how this nbval starts a notebook's kernel and uses it, then update "
+        "the pool and NBVAL."
+    )

@@ -21,6 +21,7 @@ Loaded by the root ``conftest.py`` and, with ``-p tests.plugins.kernel_pool``, b
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import os
 import subprocess
@@ -32,6 +33,7 @@ from concurrent.futures import TimeoutError as StartOutlasted
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbval
 import pytest
 from jupyter_client import BlockingKernelClient, KernelManager
 from nbval import plugin as nbval_plugin
@@ -40,6 +42,11 @@ from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager, Runnin
 PRELOAD = "import helpers.steps.calls"
 """Run by each kernel as it starts (IPython's ``exec_lines``), before any cell: what a step
 notebook's first cell imports, the Docker SDK with it."""
+
+NBVAL = "0.11.0"
+"""The nbval whose kernel start this plugin stands in for: ``IPyNbFile.setup`` calls
+``nbval.plugin.RunningKernel(kernel_name, cwd=..., startup_timeout=...)``, and the kernel it
+gets is used through ``km``, ``kc`` and ``stop`` (``FreshKernel`` sets and keeps those)."""
 
 ATTEMPTS = 3
 """Kernel starts tried: the first with nbval's startup timeout, the others with half of it."""
@@ -219,6 +226,22 @@ def _stop(spare: Future[FreshKernel]) -> None:
 _pool: KernelPool | None = None
 
 
+def changed_nbval(version: str = nbval.__version__) -> str | None:
+    """Say in one sentence how the installed nbval differs from the one this plugin stands in
+    for (``NBVAL``), or return None if it does not."""
+    start = inspect.getsource(nbval_plugin.IPyNbFile.setup)
+    if version != NBVAL:
+        found = f"nbval {version} is installed"
+    elif nbval_plugin.RunningKernel is not RunningKernel or "RunningKernel(" not in start:
+        found = "nbval no longer starts its kernels with nbval.plugin.RunningKernel"
+    else:
+        return None
+    return (
+        f"{found}, and tests/plugins/kernel_pool.py hands nbval {NBVAL} its kernels: check how "
+        "this nbval starts a notebook's kernel and uses it, then update the pool and NBVAL."
+    )
+
+
 @pytest.hookimpl(trylast=True)  # after the root conftest has named this run's session
 def pytest_configure(config: pytest.Config) -> None:
     """Hand nbval its kernels from the pool when it checks notebooks, and in a single process
@@ -227,6 +250,9 @@ def pytest_configure(config: pytest.Config) -> None:
     global _pool
     if not (config.getoption("nbval", False) or config.getoption("nbval_lax", False)):
         return
+    changed = changed_nbval()
+    if changed is not None:
+        raise pytest.UsageError(changed)
     _pool = KernelPool()
     nbval_plugin.RunningKernel = _pool.kernel
     named = [_first_notebook(Path(arg.split("::")[0])) for arg in config.args]
@@ -249,11 +275,14 @@ def _first_notebook(path: Path) -> Path | None:
 
 
 def _launch_for(config: pytest.Config, notebook: Path) -> Launch:
-    """Describe the kernel nbval starts for a notebook: the current environment's with
-    ``--nbval-current-env``, else the one its metadata names (the kit's notebooks name the
-    kernel ``scripts/setup`` installs), in the notebook's folder."""
+    """Describe the kernel nbval starts for a notebook, as ``IPyNbFile.setup`` chooses it: the
+    current environment's with ``--nbval-current-env``, else the one ``--nbval-kernel-name``
+    names, else the one its metadata names (the kit's notebooks name the kernel
+    ``scripts/setup`` installs), in the notebook's folder."""
     if config.option.nbval_current_env:
         name = CURRENT_ENV_KERNEL_NAME
+    elif config.option.nbval_kernel_name:
+        name = config.option.nbval_kernel_name
     else:
         metadata = json.loads(notebook.read_text()).get("metadata", {})
         name = metadata.get("kernelspec", {}).get("name", "python")  # nbval's own default
