@@ -232,7 +232,7 @@ def changed_nbval(version: str = nbval.__version__) -> str | None:
     start = inspect.getsource(nbval_plugin.IPyNbFile.setup)
     if version != NBVAL:
         found = f"nbval {version} is installed"
-    elif nbval_plugin.RunningKernel is not RunningKernel or "RunningKernel(" not in start:
+    elif "RunningKernel" not in vars(nbval_plugin) or "RunningKernel(" not in start:
         found = "nbval no longer starts its kernels with nbval.plugin.RunningKernel"
     else:
         return None
