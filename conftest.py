@@ -272,10 +272,10 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         )
     from helpers.engine import host as engine
     from helpers.errors import KitError
-    from helpers.lesson import expected
+    from helpers.lesson import recorded
 
     try:
-        verified = expected.summary(expected.current_versions(engine.client()))
+        verified = recorded.summary(recorded.current_versions(engine.client()))
     except KitError as error:
         verified = str(error)
     return f"gw0: the engine tests and notebooks on the engine at hand; gw1: the rest. {verified}"

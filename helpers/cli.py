@@ -14,9 +14,9 @@ import requests
 
 from helpers import settings
 from helpers.demo import images
+from helpers.engine import bootstrap, image_store, pairs
 from helpers.engine import debian as debian_engine
 from helpers.engine import host as engine
-from helpers.engine import image_store, pairs
 from helpers.engine import orphans as orphan_engines
 from helpers.engine import private as private_engine
 from helpers.errors import KitError
@@ -39,7 +39,7 @@ def engine_up(kit: Kit) -> str:
     holds a registry image, and where the test run gives each pair a private engine, that
     Debian 13's and testing's docker.io and docker-cli are unpacked for them: everything that
     takes long, so that no notebook's set-up cell, and no two test workers at once, have to."""
-    how = engine.ensure_engine(progress)
+    how = bootstrap.ensure_engine(progress)
     client = kit.client()
     version = client.version().get("Version", "?")
     store = image_store.detect(client)

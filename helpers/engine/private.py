@@ -26,7 +26,6 @@ from pathlib import Path
 
 import docker
 import docker.errors
-import psutil
 from filelock import FileLock
 
 from helpers import waiting
@@ -179,21 +178,9 @@ class PrivateEngine:
             f"The kit's private engine {self.name} did not start; dockerd's log ends:\n{log}"
         )
 
-    def _pid(self) -> int | None:
-        """Return the pid of this engine's dockerd, if it runs: the pid file's number, only if
-        that process is still a dockerd of this exec root (a pid can be reused)."""
-        try:
-            pid = int((self.exec_root / "dockerd.pid").read_text().strip())
-            command = psutil.Process(pid).cmdline()
-        except (OSError, ValueError, psutil.Error):
-            return None
-        if not command or not command[0].endswith("dockerd"):
-            return None
-        return pid if str(self.exec_root) in " ".join(command) else None
-
     def stop(self, keep_log: bool = False) -> None:
         """Stop the engine and its containers, then remove its bridge and folders."""
-        pid = self._pid()
+        pid = processes.dockerd_of(self.exec_root)
         if pid is not None:
             processes.terminate(pid, STOP_TIMEOUT)
         for mount in processes.mounts_under(self.exec_root, self.data_root):

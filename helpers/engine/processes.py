@@ -37,3 +37,16 @@ def mounts_under(*roots: Path) -> list[str]:
     points = [partition.mountpoint for partition in psutil.disk_partitions(all=True)]
     under = [p for p in points if any(p == str(r) or p.startswith(f"{r}/") for r in roots)]
     return sorted(under, key=len, reverse=True)
+
+
+def dockerd_of(exec_root: Path) -> int | None:
+    """Return the pid of the dockerd whose exec root is ``exec_root``, if it runs: its pid
+    file's number, only if that process is still a dockerd of that root (a pid is reused)."""
+    try:
+        pid = int((exec_root / "dockerd.pid").read_text().strip())
+        command = psutil.Process(pid).cmdline()
+    except (OSError, ValueError, psutil.Error):
+        return None
+    if not command or not command[0].endswith("dockerd"):
+        return None
+    return pid if str(exec_root) in " ".join(command) else None

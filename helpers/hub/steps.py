@@ -1,4 +1,5 @@
-"""Steps 2 to 6 in Docker Hub mode: their set-ups, and checks that hold the flow.
+"""Steps 2 to 6 in Docker Hub mode: their set-ups, and their checks (``checks``), which hold
+the flow.
 
 What a command prints on someone's own account cannot be stored, so in this mode nothing is
 compared with the stored outputs. Each check asks the registry itself instead, through the
@@ -18,12 +19,11 @@ from helpers.demo import images
 from helpers.errors import KitError
 from helpers.hub import account as hub_account
 from helpers.hub.account import remote_digest, remote_of
+from helpers.hub.checks import CHECK
 from helpers.kit import Kit
 from helpers.settings import DEMO_TAGS as TAGS
 from helpers.settings import registry_name
-from helpers.steps import local_state
 from helpers.steps import setups as step_setups
-from helpers.steps.check_support import require, short, show_in
 from helpers.terminal import shell
 
 STEPS = ("login", "tag", "push", "pull", "logout")
@@ -45,10 +45,6 @@ def announcement(kit: Kit) -> str:
         "end holds the flow instead (credentials stored and removed, tags present, digests "
         "equal)."
     )
-
-
-def _local_name(kit: Kit, tag: str, repository: str = settings.DEMO_REPOSITORY) -> str:
-    return remote_of(kit).name(repository, tag)
 
 
 def _tag(kit: Kit) -> None:
@@ -96,90 +92,12 @@ def _prepare_logout(kit: Kit) -> None:
     shell.run(kit, LOGIN)
 
 
-def _check_login(kit: Kit) -> str:
-    key = remote_of(kit).config_key
-    show_in(kit, f"grep -o '\"{key}\"' ~/.docker/config.json")
-    require(
-        key in local_state.stored_auths(kit),
-        f"No credentials are stored under {key}: run the `docker login` cell.",
-    )
-    return f"credentials for {remote_of(kit).host} are stored under {key} in ~/.docker/config.json"
-
-
-def _check_tag(kit: Kit) -> str:
-    repository = remote_of(kit).repository(settings.DEMO_REPOSITORY)
-    template = "'{{.Repository}}:{{.Tag}} {{.ID}}'"
-    show_in(kit, f"docker image ls --format {template} {repository}")
-    source = local_state.local_image_id(kit.client(), settings.DEMO_IMAGE)
-    for tag in TAGS:
-        require(
-            local_state.local_image_id(kit.client(), _local_name(kit, tag)) == source,
-            f"{_local_name(kit, tag)} does not name the demo image: run its `docker tag` cell.",
-        )
-    return f"{' and '.join(TAGS)} both name {short(source)}, the image of {settings.DEMO_IMAGE}"
-
-
-def _check_push(kit: Kit) -> str:
-    name = _local_name(kit, TAGS[0])
-    show_in(kit, f"docker image inspect --format '{{{{json .RepoDigests}}}}' {name}")
-    digests = {tag: remote_digest(kit, settings.DEMO_REPOSITORY, tag) for tag in TAGS}
-    for tag, digest in digests.items():
-        require(digest is not None, f"The registry has no tag {tag}: run its `docker push` cell.")
-    require(len(set(digests.values())) == 1, "The two tags name different images: push both again.")
-    digest = digests[TAGS[0]]
-    recorded = local_state.local_repo_digests(kit.client(), name)
-    require(
-        any(entry.endswith(f"@{digest}") for entry in recorded),
-        f"The registry's {digest} is not the digest your push recorded: push {TAGS[0]} again.",
-    )
-    base = _local_name(kit, "latest", settings.BASE_REPOSITORY)
-    require(
-        remote_digest(kit, settings.BASE_REPOSITORY, "latest") is not None,
-        f"The registry has no {base}: run the cells that tag and push the base image.",
-    )
-    return f"{' and '.join(TAGS)} share {digest}, the digest your push recorded"
-
-
-def _check_pull(kit: Kit) -> str:
-    name = _local_name(kit, TAGS[0])
-    show_in(kit, f"docker image inspect --format '{{{{json .RepoDigests}}}}' {name}")
-    require(
-        local_state.local_image_id(kit.client(), settings.DEMO_IMAGE) is None,
-        f"{settings.DEMO_IMAGE} is still on this machine: run the `docker image rm` cell.",
-    )
-    digest = remote_digest(kit, settings.DEMO_REPOSITORY, TAGS[0])
-    pulled = local_state.local_repo_digests(kit.client(), name)
-    require(bool(pulled), f"{name} is not on this machine: run the `docker run` cell.")
-    require(
-        any(entry.endswith(f"@{digest}") for entry in pulled),
-        "The local image does not match the registry's: pull it again.",
-    )
-    return f"{TAGS[0]} came back from {remote_of(kit).host} as {digest}"
-
-
-def _check_logout(kit: Kit) -> str:
-    key = remote_of(kit).config_key
-    show_in(kit, "cat ~/.docker/config.json")
-    require(
-        key not in local_state.stored_auths(kit),
-        f"Credentials are still stored under {key}: run the `docker logout` cell.",
-    )
-    return f"no credentials are stored under {key}"
-
-
 PREPARE: dict[str, Callable[[Kit], None]] = {
     "login": _prepare_login,
     "tag": _prepare_tag,
     "push": _prepare_push,
     "pull": _prepare_pull,
     "logout": _prepare_logout,
-}
-CHECK: dict[str, Callable[[Kit], str]] = {
-    "login": _check_login,
-    "tag": _check_tag,
-    "push": _check_push,
-    "pull": _check_pull,
-    "logout": _check_logout,
 }
 
 

@@ -23,7 +23,7 @@ from helpers.engine import debian as debian_engine
 from helpers.engine import image_store, pairs
 from helpers.engine import private as private_engine
 from helpers.errors import KitError
-from helpers.lesson import expected, notebook_run
+from helpers.lesson import expected, notebook_run, recorded
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import Values
 from helpers.paths import NOTEBOOKS
@@ -43,9 +43,9 @@ def diff_store(host: str, newest: pairs.Pair) -> tuple[int, str]:
     cells that differ, and what nbval said last."""
     store = newest.store
     env = {**os.environ, "DOCKER_HOST": host, "KIT_SESSION": SESSION, "PATH": newest.path()}
-    versions = expected.current_versions(docker.DockerClient(base_url=host), str(newest.cli()))
-    pair = expected.nearest_pair(versions)
-    print(expected.summary(versions))
+    versions = recorded.current_versions(docker.DockerClient(base_url=host), str(newest.cli()))
+    pair = recorded.nearest_pair(versions)
+    print(recorded.summary(versions))
     paths = sorted(NOTEBOOKS.glob("*.ipynb"))
     ran = notebook_run.run(paths, env, compare=True, values=True)
     values = Values(None, ran.values)
@@ -55,7 +55,7 @@ def diff_store(host: str, newest: pairs.Pair) -> tuple[int, str]:
         printed_by_cell = ran.cells(notebook, len(code))
         for number, (cell, printed) in enumerate(zip(code, printed_by_cell, strict=True)):
             stored = expected.with_values(
-                _text(expected.cell_outputs(cell, pair)), expected.reference_values(store), values
+                _text(expected.cell_outputs(cell, pair)), recorded.reference_values(store), values
             )
             before, after = expected.sanitized(stored), expected.sanitized(_text(printed))
             if before != after:

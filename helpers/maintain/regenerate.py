@@ -28,7 +28,7 @@ from helpers.engine import pairs
 from helpers.engine import private as private_engine
 from helpers.errors import KitError
 from helpers.kit import Kit
-from helpers.lesson import expected, jupyter_kernel, notebook_run
+from helpers.lesson import expected, jupyter_kernel, notebook_run, recorded
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import Values
 
@@ -83,7 +83,7 @@ def store(path: Path, pair: str, outputs: list[list[Any]]) -> int:
 def as_reference(outputs: list[list[Any]], store: str, printed: dict[str, str]) -> list[list[Any]]:
     """Return a pair's outputs with the values it printed written as its store's reference
     pair's, so that only its own wording is left to tell it apart."""
-    reference = Values(None, expected.reference_values(store))
+    reference = Values(None, recorded.reference_values(store))
     return [expected.outputs_with_values(cell, printed, reference) for cell in outputs]
 
 
@@ -103,10 +103,10 @@ def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
                 f"a notebook failed, so nothing was stored. nbval said:\n{ran.said[-3000:]}"
             )
         client = docker.DockerClient(base_url=host, timeout=30)
-        versions = expected.current_versions(client, str(pair.cli()))
+        versions = recorded.current_versions(client, str(pair.cli()))
         reference = pairs.REFERENCE[pair.store] == pair
         if reference:
-            expected.write_recorded(pair.name, versions, ran.values)
+            recorded.write_recorded(pair.name, versions, ran.values)
         for notebook in paths:
             count = sum(cell.cell_type == "code" for cell in lesson.read(notebook).cells)
             outputs = ran.cells(notebook, count)
@@ -118,7 +118,7 @@ def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
             on = f"{pair.name} ({versions.engine}, CLI {versions.client})"
             print(f"recorded {notebook} on {on}: {adds}")
         if not reference:
-            expected.write_recorded(pair.name, versions, ran.values)
+            recorded.write_recorded(pair.name, versions, ran.values)
     finally:
         started.stop()
         shutil.rmtree(folder, ignore_errors=True)

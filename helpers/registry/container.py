@@ -1,9 +1,8 @@
 """A throwaway ``registry:2`` on loopback with the demo login, one per session.
 
-``Registry(...).start()`` runs the container, published on 127.0.0.1 (port 5000 when free),
-and returns once ``GET /v2/`` answers 401, which proves both the server and its htpasswd
-auth are up. ``session_registries.kit_registry()`` returns the session's running registry
-instead of starting a second one, and clears containers a crashed run left behind.
+``Registry(...).start()`` runs it on 127.0.0.1 (port 5000 when free) and returns once ``GET
+/v2/`` answers 401: the server and its htpasswd auth are up. ``sessions.kit_registry()`` gives
+the session's running one instead of starting a second, and clears what a crashed run left.
 """
 
 from __future__ import annotations
@@ -94,8 +93,8 @@ class Registry:
                 break
             except docker.errors.APIError as error:
                 self.stop()
-                if self.port_is_fixed or not _port_taken(error) or attempt == START_ATTEMPTS - 1:
-                    raise RegistryError(_start_failure(self.port, error)) from None
+                if self.port_is_fixed or not ports.taken_in(error) or attempt == START_ATTEMPTS - 1:
+                    raise RegistryError(ports.start_failure(self.port, error)) from None
 
     def _run(self, image: str) -> None:
         self.container = self.kit.client().containers.create(
@@ -199,13 +198,3 @@ def remove_container(container: docker.models.containers.Container) -> None:
     with contextlib.suppress(docker.errors.NotFound):
         container.remove(force=True, v=True)
     ports.wait_until_released(published_ports, interval=POLL_INTERVAL)
-
-
-def _port_taken(error: docker.errors.APIError) -> bool:
-    return "allocated" in str(error) or "address already in use" in str(error)
-
-
-def _start_failure(port: int | None, error: docker.errors.APIError) -> str:
-    if _port_taken(error):
-        return f"Port {port} on 127.0.0.1 is taken; free it or choose another port."
-    return f"The registry container could not start: {error.explanation or error}"

@@ -6,6 +6,8 @@ import os
 import socket
 from collections.abc import Iterable
 
+import docker.errors
+
 from helpers import settings, waiting
 from helpers.errors import RegistryError
 
@@ -70,3 +72,15 @@ def wait_until_released(ports: Iterable[int], interval: float) -> None:
     waiting.until(
         lambda: all(is_free(port) for port in ports), timeout=RELEASE_TIMEOUT, interval=interval
     )
+
+
+def taken_in(error: docker.errors.APIError) -> bool:
+    """Tell whether the engine refused a container's start because its port is taken."""
+    return "allocated" in str(error) or "address already in use" in str(error)
+
+
+def start_failure(port: int | None, error: docker.errors.APIError) -> str:
+    """Say in one sentence why a registry container did not start."""
+    if taken_in(error):
+        return f"Port {port} on 127.0.0.1 is taken; free it or choose another port."
+    return f"The registry container could not start: {error.explanation or error}"

@@ -24,27 +24,22 @@ lines). The site loads nothing from the network.
 
 from __future__ import annotations
 
-import html
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from markdown.extensions.toc import slugify
 
-from helpers.engine import image_store
 from helpers.errors import KitError
-from helpers.lesson import expected, messages, translations
 from helpers.lesson import notebooks as lesson
+from helpers.lesson import translations
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
+from helpers.site import blocks
 from helpers.site.words import WORDS, Words
 
 SECTION = "notebooks"
 """The project folder the notebooks live in; also their site folder."""
-
-TAB_ORDER = (image_store.CONTAINERD, image_store.CLASSIC)
-"""Most learners in 2026 run an engine with the containerd image store: their tab comes first."""
 
 _SIBLING_LINK = re.compile(r"\]\((?:\./)?(\d\d-[\w.-]+)\.ipynb(#[^)]*)?\)")
 _HEADING = re.compile(r"^(#{1,6}) (.+?)[ \t]*$", re.MULTILINE)
@@ -118,7 +113,7 @@ def page_markdown(path: Path, edition: Edition = EDITIONS["en"]) -> str:
     same = source.resolve() == path.resolve()  # the English edition: read once
     english = {cell.id: cell for cell in (notebook if same else lesson.read(source)).cells}
     parts = [f"---\nnotebook: {path.name}\n---\n"]
-    tabs = _TabNumbers()
+    tabs = blocks.TabNumbers()
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             if cell.id not in english:
@@ -129,9 +124,9 @@ def page_markdown(path: Path, edition: Edition = EDITIONS["en"]) -> str:
         elif lesson.is_setup(cell):
             continue
         elif lesson.is_check(cell):
-            parts.append(_check(cell, tabs, edition.words))
+            parts.append(blocks.check_cell(cell, tabs, edition.words))
         elif lesson.commands(cell):
-            parts.append(_commands(cell, tabs, edition.words))
+            parts.append(blocks.command_cell(cell, tabs, edition.words))
         else:
             raise KitError(f"{path.name}: a code cell the site cannot show: {cell.source!r}")
     return "\n\n".join(parts) + "\n"
@@ -159,111 +154,6 @@ def _with_english_anchors(markdown: str, english: str) -> str:
     for found, anchor in reversed(list(zip(ours, ids, strict=True))):
         markdown = markdown[: found.end()] + f" {{#{anchor}}}" + markdown[found.end() :]
     return markdown
-
-
-class _TabNumbers:
-    """Number content-tab sets as pymdownx.tabbed does (``__tabbed_<set>_<tab>``), from 900,
-    clear of any set a page's own Markdown makes; Material's script needs the numbering."""
-
-    def __init__(self) -> None:
-        self.next = 900
-
-    def take(self) -> int:
-        self.next += 1
-        return self.next - 1
-
-
-def _commands(cell: Any, tabs: _TabNumbers, words: Words) -> str:
-    blocks = []
-    if lesson.fails_on_purpose(cell):
-        blocks.append(f'<p class="kit-fails">{words.fails_on_purpose}</p>')
-    blocks += [_command_block(command) for command in lesson.commands(cell)]
-    by_profile = {p: _text(expected.cell_outputs(cell, p)) for p in TAB_ORDER}
-    blocks.append(_output(by_profile, tabs, words))
-    return "\n\n".join(block for block in blocks if block)
-
-
-def _check(cell: Any, tabs: _TabNumbers, words: Words) -> str:
-    """Show a check as a terminal would: each command it ran, what that printed, and then
-    the check's verdict (per image store where the printed values differ)."""
-    runs = {p: lesson.check_transcript(_text(expected.cell_outputs(cell, p))) for p in TAB_ORDER}
-    commands = [[typed.command for typed in runs[p][0]] for p in TAB_ORDER]
-    if commands[0] != commands[1]:
-        raise KitError(f"The check {cell.source!r} ran other commands on the two stores.")
-    blocks = [f'<div class="kit-check"><p class="kit-check-title">{words.check_title}</p>']
-    for index, command in enumerate(commands[0]):
-        blocks.append(_command_block(command))
-        blocks.append(_output({p: runs[p][0][index].output for p in TAB_ORDER}, tabs, words))
-    verdicts = {p: runs[p][1] for p in TAB_ORDER}
-    blocks.append(_output(verdicts, tabs, words, css="kit-verdict"))
-    if words.verdict is not None:
-        blocks.append(_verdict_in_words(verdicts, words.verdict, words))
-    blocks.append("</div>")
-    return "".join(blocks)  # one line: a raw HTML block that Markdown leaves alone
-
-
-VERDICT = "ok: "
-"""How a check's verdict line begins (``steps.check``)."""
-
-
-def _verdict_in_words(verdicts: dict[str, str], template: str, words: Words) -> str:
-    """Return a check's verdict in the page's language, under the stored English one: one line,
-    or one per image store, labelled, where the stores' verdicts differ (a digest, say)."""
-    differ = len(set(verdicts.values())) > 1
-    lines = []
-    for profile in TAB_ORDER if differ else TAB_ORDER[:1]:
-        sentence = messages.in_chinese(verdicts[profile].strip().removeprefix(VERDICT))
-        label = f"（{words.who_sees[profile]}）" if differ else ""
-        said = html.escape(template.format(sentence) + label, quote=False)
-        lines.append(f'<p class="kit-verdict-words">{said}</p>')
-    return "".join(lines)
-
-
-def _text(outputs: list[Any]) -> str:
-    return "".join(output.get("text", "") for output in outputs)
-
-
-def _escaped(text: str) -> str:
-    """Escape text for a raw HTML block that Markdown must leave as it is."""
-    return html.escape(text, quote=False).replace("\t", "&#9;").replace("\n", "&#10;")
-
-
-def _command_block(command: str) -> str:
-    return f'<div class="highlight kit-command"><pre><code>{_escaped(command)}</code></pre></div>'
-
-
-def _pre(text: str, css: str) -> str:
-    return f'<pre class="{css} no-copy"><code>{_escaped(text)}</code></pre>'
-
-
-def _output(
-    by_profile: dict[str, str], tabs: _TabNumbers, words: Words, css: str = "kit-output"
-) -> str:
-    """Return one output block, or content tabs when the image stores printed different
-    things (nothing when neither printed anything)."""
-    texts = [by_profile[p] for p in TAB_ORDER]
-    if not any(texts):
-        return ""
-    if texts[0] == texts[1]:
-        return f'<div class="kit-outputs">{_pre(texts[0], css)}</div>'
-    name = f"__tabbed_{tabs.take()}"
-    inputs = "".join(
-        f'<input {"checked " if i == 1 else ""}id="{name}_{i}" name="{name}" type="radio">'
-        for i in range(1, len(TAB_ORDER) + 1)
-    )
-    labels = "".join(
-        f'<label for="{name}_{i}">{words.who_sees[p]}</label>'
-        for i, p in enumerate(TAB_ORDER, start=1)
-    )
-    blocks = "".join(
-        f'<div class="tabbed-block" data-profile="{p}">{_pre(by_profile[p], css)}</div>'
-        for p in TAB_ORDER
-    )
-    return (
-        f'<div class="tabbed-set tabbed-alternate kit-outputs kit-profiles" '
-        f'data-tabs="{name.rsplit("_", 1)[1]}:2">{inputs}<div class="tabbed-labels">{labels}'
-        f'</div><div class="tabbed-content">{blocks}</div></div>'
-    )
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from helpers.engine.image_store import CLASSIC, CONTAINERD, PROFILES
-from helpers.lesson.expected import verified_engines
+from helpers.lesson.recorded import verified_engines
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ stop_engine() {
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 }
 trap stop_engine EXIT
-"$PYTHON" -c 'from helpers.engine import host; print(host.ensure_engine(print))'
+"$PYTHON" -c 'from helpers.engine import bootstrap; print(bootstrap.ensure_engine(print))'
 """
 
 

@@ -89,7 +89,7 @@ def test_a_reused_pid_is_never_taken_for_the_engine(kit):
     try:
         idle.exec_root.mkdir(parents=True)
         (idle.exec_root / "dockerd.pid").write_text(str(other.pid))
-        assert idle._pid() is None
+        assert processes.dockerd_of(idle.exec_root) is None
         idle.stop()
         assert other.poll() is None, "stop() signalled a process that is not its dockerd"
     finally:

@@ -28,7 +28,7 @@ from helpers.engine import host as engine
 from helpers.engine import image_store
 from helpers.errors import KitError, StepIncomplete
 from helpers.kit import Kit
-from helpers.lesson import expected, notebook_run
+from helpers.lesson import expected, notebook_run, recorded
 from helpers.lesson import notebooks as lesson
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
 from helpers.registry import sessions as session_registries
@@ -71,7 +71,7 @@ def _code_cells(path: Path) -> list[nbformat.NotebookNode]:
 @pytest.fixture(scope="module")
 def store() -> str:
     """Return the image store of the engine at hand."""
-    return expected.current_versions(engine.client()).store
+    return recorded.current_versions(engine.client()).store
 
 
 @pytest.mark.parametrize("profile", list(image_store.PROFILES))

@@ -20,7 +20,7 @@ import pytest
 
 from helpers.engine import pairs
 from helpers.engine import private as private_engine
-from helpers.lesson import expected, notebook_run
+from helpers.lesson import notebook_run, recorded
 from helpers.paths import NOTEBOOKS
 
 OTHER_PAIRS = [pair for pair in pairs.MATRIX if pair not in pairs.REFERENCE.values()]
@@ -42,7 +42,7 @@ def test_the_english_notebooks_pass_on_the_pair(pair: pairs.Pair) -> None:
         host = started.start(copy_registry_image=False)  # bare, as a learner's first run
         client = docker.DockerClient(base_url=host)
         assert not client.images.list(all=True), "the pair's engine did not start bare"
-        versions = expected.current_versions(client, str(pair.cli()))
+        versions = recorded.current_versions(client, str(pair.cli()))
         path = pair.path()
         env = {
             **os.environ,
@@ -56,10 +56,10 @@ def test_the_english_notebooks_pass_on_the_pair(pair: pairs.Pair) -> None:
     finally:
         started.stop()
     assert ran.returncode == 0, ran.said[-5000:]  # nbval's diff of each cell that differs
-    seen = expected.recorded()[pair.name]
-    assert expected.is_recorded_as(seen, versions), (
+    seen = recorded.recorded()[pair.name]
+    assert recorded.is_recorded_as(seen, versions), (
         f"Debian's {pair.suite} now has Docker {versions.engine} with CLI {versions.client}, "
         f"and {pair.name} was recorded on {seen['engine']} with CLI {seen['client']}: record "
         "it with scripts/regenerate and read the diff."
     )
-    assert expected.nearest_pair(versions) == pair.name
+    assert recorded.nearest_pair(versions) == pair.name

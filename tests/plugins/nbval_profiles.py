@@ -23,13 +23,13 @@ from helpers import steps
 from helpers.engine import host as engine
 from helpers.errors import KitError
 from helpers.kit import Kit
-from helpers.lesson import expected
+from helpers.lesson import expected, recorded
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import ValueChanged, Values
 from helpers.steps import credential_helper
 from tests.plugins import mutations
 
-VERSIONS = pytest.StashKey[expected.Versions]()
+VERSIONS = pytest.StashKey[recorded.Versions]()
 PAIR = pytest.StashKey[str]()
 VALUES = pytest.StashKey[Values]()
 REFERENCE_VALUES = pytest.StashKey[dict[str, str]]()
@@ -57,14 +57,14 @@ def pytest_configure(config: pytest.Config) -> None:
     if not _checks_notebooks(config) or controller:
         return  # an xdist controller runs no notebook; its workers decide for themselves
     try:
-        versions = expected.current_versions(engine.client())
-        pair = expected.nearest_pair(versions)
+        versions = recorded.current_versions(engine.client())
+        pair = recorded.nearest_pair(versions)
     except KitError as error:
         raise pytest.UsageError(str(error)) from None
     config.stash[VERSIONS] = versions
     config.stash[PAIR] = pair
     config.stash[VALUES] = Values(Kit.from_environment())
-    config.stash[REFERENCE_VALUES] = expected.reference_values(versions.store)
+    config.stash[REFERENCE_VALUES] = recorded.reference_values(versions.store)
     if not config.option.nbval_sanitize_with:
         config.option.nbval_sanitize_with = str(expected.SANITIZE)
 
@@ -72,7 +72,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str | None:
     """Say which pair's outputs are verified, on which engine, and how."""
     versions = config.stash.get(VERSIONS, None)
-    return None if versions is None else expected.summary(versions)
+    return None if versions is None else recorded.summary(versions)
 
 
 Compare = Callable[..., bool]
@@ -153,4 +153,4 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Name the pair in a failing cell's report, so a reader knows which output it was."""
     versions = item.config.stash.get(VERSIONS, None)
     if versions is not None and isinstance(item, IPyNbCell) and call.when == "call":
-        item.add_report_section("call", "pair", expected.summary(versions))
+        item.add_report_section("call", "pair", recorded.summary(versions))

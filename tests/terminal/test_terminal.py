@@ -51,7 +51,7 @@ from helpers import settings, steps
 from helpers.engine import host as engine
 from helpers.engine import image_store, pairs
 from helpers.kit import Kit
-from helpers.lesson import expected
+from helpers.lesson import expected, recorded
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import ADDRESS, Values
 from helpers.paths import PROJECT_ROOT
@@ -117,9 +117,9 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
     if missing(shell_name):
         pytest.skip(missing(shell_name))
     site = build_once(tmp_path_factory).site
-    versions = expected.current_versions(engine.client())
+    versions = recorded.current_versions(engine.client())
     store = versions.store
-    if expected.nearest_pair(versions) != pairs.REFERENCE[store].name:
+    if recorded.nearest_pair(versions) != pairs.REFERENCE[store].name:
         pytest.skip(
             f"the pages show the reference pairs' wording, and Docker {versions.engine} with "
             f"CLI {versions.client} words some messages otherwise: run this on a reference pair "
@@ -128,7 +128,7 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
     session = f"{os.environ['KIT_SESSION']}-{shell_name}"
     values = Values(Kit.from_environment(session))
     # The terminal's address is written back as the page's (localhost:5000) before comparing.
-    recorded_values = expected.reference_values(store)
+    recorded_values = recorded.reference_values(store)
     recorded_values.pop(ADDRESS)
     home = Kit.from_environment(session).home
     cli_env = {**os.environ, "KIT_SESSION": session}
