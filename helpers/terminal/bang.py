@@ -47,9 +47,23 @@ def _ipython(ip: Any | None) -> Any | None:
     return ip
 
 
+FIRST_CELL_NAMES = ("steps", "kit")
+"""What a step notebook's first cell defines: a cell run before it (after a kernel restart,
+say) finds neither."""
+
+
 def _explain(shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None) -> None:
     """Show a kit error as its one sentence, without a traceback, in the notebook's language
-    (``helpers.lesson.messages``)."""
+    (``helpers.lesson.messages``); so too a name only the first cell defines, used before it."""
+    if isinstance(error, NameError):
+        name = getattr(error, "name", None)
+        if name not in FIRST_CELL_NAMES:
+            shell.showtraceback((kind, error, tb), tb_offset=tb_offset)
+            return
+        kind = KitError
+        error = KitError(
+            f"Run this notebook's first cell first: it defines `{name}`, which this cell uses."
+        )
     shown = kind(messages.in_language(str(error)))
     shell.showtraceback((kind, shown, tb), exception_only=True)
 
@@ -71,7 +85,7 @@ def guard(ip: Any | None = None) -> None:
 
     ip.system = refuse
     ip.system_piped = refuse
-    ip.set_custom_exc((KitError,), _explain)
+    ip.set_custom_exc((KitError, NameError), _explain)
 
 
 def install(
@@ -104,4 +118,4 @@ def install(
 
     ip.system = system
     ip.system_piped = system
-    ip.set_custom_exc((KitError,), _explain)
+    ip.set_custom_exc((KitError, NameError), _explain)

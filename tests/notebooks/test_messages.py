@@ -124,13 +124,25 @@ def test_the_chinese_notebooks_name_the_chinese_kernel() -> None:
         assert metadata["kernelspec"] == jupyter_kernel.spec("zh"), english.name
 
 
-def test_each_kernel_says_the_kits_sentences_in_its_language() -> None:
-    """A real kernel of each language refuses ``!`` before the first cell: the English one in
-    English, the Chinese one in Chinese (the same sentence, through its template)."""
-    english = (
+BEFORE_THE_FIRST_CELL = {
+    "!echo ran": (
         "Run this notebook's first cell first: until it has, `!` would run commands in your "
         "own home, on your own ~/.docker."
-    )
+    ),
+    'steps.check("login")': (
+        "Run this notebook's first cell first: it defines `steps`, which this cell uses."
+    ),
+}
+"""Cells run before a notebook's first cell (after a kernel restart, say), and what the kernel
+says to each."""
+
+
+@pytest.mark.parametrize("cell", list(BEFORE_THE_FIRST_CELL))
+def test_each_kernel_says_the_kits_sentences_in_its_language(cell: str) -> None:
+    """A real kernel of each language refuses a cell run before the first one (a ``!``
+    command, or a check that needs the first cell's ``steps``) in one sentence: the English
+    one in English, the Chinese one in Chinese (the same sentence, through its template)."""
+    english = BEFORE_THE_FIRST_CELL[cell]
     for language, wanted in (("en", english), ("zh", messages.in_chinese(english))):
         manager = KernelManager(kernel_name=jupyter_kernel.NAMES[language])
         manager.start_kernel(cwd=str(PROJECT_ROOT / "notebooks"))
@@ -144,7 +156,7 @@ def test_each_kernel_says_the_kits_sentences_in_its_language() -> None:
 
         try:
             client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive("!echo ran", timeout=60, output_hook=keep_errors)
+            reply = client.execute_interactive(cell, timeout=60, output_hook=keep_errors)
         finally:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
