@@ -1,4 +1,4 @@
 # Set up, run every notebook under nbval, and build this site:
 scripts/tutorial
 # Then open the notebooks and run them yourself:
-.venv/bin/jupyter lab notebooks/
+scripts/lab

@@ -1,0 +1,58 @@
+"""``scripts/lab`` opens the step notebooks in JupyterLab for any user, root included (Jupyter
+alone refuses root), serving the folder asked for."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from helpers import waiting
+from helpers.paths import PROJECT_ROOT
+from helpers.registry import ports
+
+TOKEN = "kit-lab-test"
+
+
+SERVED = [((), "01-registries-and-names.ipynb"), (("notebooks/zh/",), "translations/03-tag.yml")]
+"""What each call serves: the English notebooks by default, the folder given otherwise (only
+the Chinese one holds the translations)."""
+
+
+@pytest.mark.parametrize(("folder", "notebook"), SERVED)
+def test_the_lab_script_serves_the_notebooks_for_this_user(
+    tmp_path: Path, folder: tuple[str, ...], notebook: str
+) -> None:
+    port = ports.free()
+    lab = subprocess.Popen(
+        [PROJECT_ROOT / "scripts" / "lab", *folder, "--no-browser", f"--port={port}",
+         f"--IdentityProvider.token={TOKEN}"],
+        env={**os.environ, "HOME": str(tmp_path)},  # Jupyter's runtime files: not the user's
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/api/contents/{notebook}?content=0&token={TOKEN}"
+
+    def serving() -> int | None:
+        if lab.poll() is not None:
+            raise waiting.GiveUp
+        try:
+            return requests.get(url, timeout=2).status_code
+        except requests.ConnectionError:
+            return None
+
+    try:
+        status = waiting.until(serving, timeout=60, interval=0.2)
+    finally:
+        with_status = lab.poll()
+        if with_status is None:
+            os.killpg(lab.pid, signal.SIGTERM)
+        said = lab.communicate(timeout=30)[1]
+    assert with_status is None, f"scripts/lab exited with {with_status}: {said[-2000:]}"
+    assert status == 200, said[-2000:]
