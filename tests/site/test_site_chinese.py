@@ -155,3 +155,15 @@ def test_chinese_search_splits_words_at_chinese_punctuation(site: Path) -> None:
     assert separator.split("推送\u200b镜像\u3000拉取，登录。退出、标签；") == [
         "推送", "镜像", "拉取", "登录", "退出", "标签", ""
     ]  # fmt: skip
+
+
+def test_comments_in_the_chinese_code_blocks_are_chinese(site: Path) -> None:
+    """Every comment in a code block of the Chinese edition (Pygments marks them) speaks
+    Chinese: a reader who knows no English reads what each command does."""
+    english = [
+        f"{page.relative_to(site)}: {html.unescape(comment)}"
+        for page in sorted((site / "zh").rglob("*.html"))
+        for comment in re.findall(r'<span class="c1?">([^<]*)</span>', read(page))
+        if not re.search(r"[\u4e00-\u9fff]", comment)
+    ]
+    assert not english, english
