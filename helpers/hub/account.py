@@ -39,8 +39,8 @@ def remote_of(kit: Kit) -> Remote:
     if kit.remote is None:
         raise KitError(
             "Docker Hub mode needs your Docker ID in KIT_HUB_USER and an access token in "
-            "KIT_HUB_TOKEN (on hub.docker.com: Account settings, Personal access tokens, with "
-            "Read & Write): set both and run again."
+            "KIT_HUB_TOKEN (in your Docker account's settings, app.docker.com: Personal access "
+            "tokens, with Read & Write): set both and run again."
         )
     return kit.remote
 
