@@ -75,12 +75,12 @@ docker push localhost:5000/learner/hello-world:latest
 docker push localhost:5000/learner/hello-world
 docker push --all-tags localhost:5000/learner/hello-world
 curl -s -u learner:learner-pass http://localhost:5000/v2/learner/hello-world/tags/list | python3 -c 'import json, sys; print(sorted(json.load(sys.stdin)["tags"]))'
-curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.1.0 | grep Docker-Content-Digest
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/learner/hello-world/manifests/0.1.0 | grep Docker-Content-Digest
 
 # 04-push.ipynb: the check's commands
-curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/library/tinybase/manifests/latest | grep Docker-Content-Digest || true
-curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.1.0 | grep Docker-Content-Digest || true
-curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/latest | grep Docker-Content-Digest || true
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/library/tinybase/manifests/latest | grep Docker-Content-Digest || true
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/learner/hello-world/manifests/0.1.0 | grep Docker-Content-Digest || true
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/learner/hello-world/manifests/latest | grep Docker-Content-Digest || true
 
 # 05-pull.ipynb: the set-up
 docker image rm -f $(docker image inspect --format '{{.Id}}' learner/hello-world:latest)
@@ -143,7 +143,7 @@ docker pull localhost:5000/learner/hello-world:0.2.0
 docker logout localhost:5000
 
 # 07-common-mistakes.ipynb: the check's commands
-curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0 | grep Docker-Content-Digest || true
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0 | grep Docker-Content-Digest || true
 cat ~/.docker/config.json || true
 
 # 08-clean-up.ipynb: the set-up
@@ -163,10 +163,10 @@ docker logout localhost:5000
 
 # 08-clean-up.ipynb: the notebook's commands
 docker image rm localhost:5000/learner/hello-world:0.2.0
-curl -s -o /dev/null -w '%{http_code}\n' -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0
-curl -s -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0 > ~/manifest.json
+curl -s -o /dev/null -w '%{http_code}\n' -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0
+curl -s -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0 > ~/manifest.json
 sha256sum ~/manifest.json
-curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0 | sed -n 's/^Docker-Content-Digest: \([^[:space:]]*\).*/\1/p' > ~/digest.txt
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0 | sed -n 's/^Docker-Content-Digest: \([^[:space:]]*\).*/\1/p' > ~/digest.txt
 cat ~/digest.txt
 curl -s -u learner:learner-pass -X DELETE http://localhost:5000/v2/learner/hello-world/manifests/0.2.0
 curl -s -o /dev/null -w '%{http_code}\n' -u learner:learner-pass -X DELETE http://localhost:5000/v2/learner/hello-world/manifests/$(cat ~/digest.txt)

@@ -2,7 +2,8 @@
 
 One client for everything that talks to a registry over HTTP: the readiness probe, the steps'
 set-ups and checks, the tests and the benchmark. A push stores a Docker or an OCI manifest,
-depending on the engine's image store and version, so every manifest request accepts both.
+depending on the engine's image store and version, and an image built with BuildKit is an
+index of manifests, so every manifest request accepts all four (``ACCEPTED``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from helpers import settings
 
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-MANIFEST_TYPES = f"{DOCKER_MANIFEST}, {OCI_MANIFEST}"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+ACCEPTED = (DOCKER_MANIFEST, OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST_LIST)
+"""Every form a tag may name: one image's manifest (Docker's or OCI's), or an index of several
+(OCI's, or Docker's manifest list), as BuildKit pushes an image with attestations."""
+MANIFEST_TYPES = ", ".join(ACCEPTED)
 DEMO_LOGIN = (settings.DEMO_USER, settings.DEMO_PASSWORD)
 
 

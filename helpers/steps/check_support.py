@@ -46,10 +46,14 @@ def short(image_id: str | None) -> str:
     return (image_id or "").removeprefix("sha256:")[:12]
 
 
+ACCEPT_OPTIONS = " ".join(f"-H 'Accept: {kind}'" for kind in registry_api.ACCEPTED)
+"""``curl``'s options that accept every form a tag may name (``registry_api.ACCEPTED``)."""
+
+
 def digest_command(repository: str, tag: str) -> str:
     """Return the ``curl`` command that shows the manifest digest the registry serves."""
     return (
         f"curl -s -I -u {settings.DEMO_USER}:{settings.DEMO_PASSWORD} "
-        f"-H 'Accept: {registry_api.DOCKER_MANIFEST}' -H 'Accept: {registry_api.OCI_MANIFEST}' "
+        f"{ACCEPT_OPTIONS} "
         f"http://{ADDRESS}/v2/{repository}/manifests/{tag} | grep Docker-Content-Digest"
     )

@@ -29,7 +29,9 @@ from helpers.terminal import shell
 
 DOCKER_ACCEPT = (
     "-H 'Accept: application/vnd.docker.distribution.manifest.v2+json' "
-    "-H 'Accept: application/vnd.oci.image.manifest.v1+json'"
+    "-H 'Accept: application/vnd.oci.image.manifest.v1+json' "
+    "-H 'Accept: application/vnd.oci.image.index.v1+json' "
+    "-H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json'"
 )
 BASE_MANIFEST = "http://localhost:5000/v2/library/tinybase/manifests"
 LOGIN = "-u learner:learner-pass"

@@ -45,7 +45,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tmux_terminal import PROMPTS, Terminal, Typed, missing
+from tmux_terminal import PROMPTS, WIDTH, Terminal, Typed, missing
 
 from helpers import settings, steps
 from helpers.engine import host as engine
@@ -193,7 +193,9 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
                     texts = dict(following.texts)
                     wanted = texts.get("*", texts.get(store, ""))
                 typed = block.text.replace(settings.GUIDE_ADDRESS, address)
-                shown = terminal.type(typed.replace(settings.GUIDE_CONTAINER, container))
+                typed = typed.replace(settings.GUIDE_CONTAINER, container)
+                assert len(typed) + 20 < WIDTH, f"{page}: {len(typed)} characters wrap: widen WIDTH"
+                shown = terminal.type(typed)
                 fails = index > 0 and blocks[index - 1].kind == "fails"
                 if (shown.status != 0) != fails:
                     said = "fails on purpose" if fails else "succeeds"

@@ -26,7 +26,7 @@ _PROMPT = re.compile(r"<(\d+):(\d+)>\$(?: |$)", re.MULTILINE)
 """A prompt, at the start of a line or right after an output that ends without a newline."""
 NO_NEWLINE_MARK = "<no newline>"
 """What zsh writes after an output that ends without a newline (its ``PROMPT_EOL_MARK``)."""
-WIDTH, HEIGHT = 400, 50
+WIDTH, HEIGHT = 1000, 50
 """Wide enough that no command the steps type wraps, nor any line they print."""
 HISTORY = 20000
 TIMEOUT = 120.0
