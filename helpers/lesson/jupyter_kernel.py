@@ -14,7 +14,9 @@ sentences, shown when something goes wrong, are in Chinese there (``helpers.less
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from helpers.lesson import messages
@@ -72,12 +74,18 @@ def install(prefix: Path = Path(sys.prefix)) -> bool:
             pass
         from ipykernel.kernelspec import install as install_kernel  # slow, and seldom needed
 
-        install_kernel(
-            kernel_name=name,
-            display_name=DISPLAY_NAMES[language],
-            prefix=str(prefix),
-            env=environment(language),
-        )
+        scratch = tempfile.mkdtemp(prefix="kit-kernelspec-")
+        saved, tempfile.tempdir = tempfile.tempdir, scratch  # ipykernel leaves its folder behind
+        try:
+            install_kernel(
+                kernel_name=name,
+                display_name=DISPLAY_NAMES[language],
+                prefix=str(prefix),
+                env=environment(language),
+            )
+        finally:
+            tempfile.tempdir = saved
+            shutil.rmtree(scratch, ignore_errors=True)
         found = json.loads(path.read_text(encoding="utf-8"))
         found["argv"].append(GUARD)
         path.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

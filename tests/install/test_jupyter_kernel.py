@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import KernelManager
@@ -58,3 +59,13 @@ def test_the_kernel_refuses_bang_commands_until_the_first_cell_has_run() -> None
     assert reply["content"]["ename"] == "KitError"
     assert "Run this notebook's first cell first" in reply["content"]["evalue"]
     assert not any("'text': 'ran" in line for line in printed)
+
+
+def test_installing_the_kernels_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    """Installing the kernels (``scripts/setup`` does, into ``.venv``) leaves no folder in the
+    machine's temporary folder: ipykernel's own install would leave an empty ``*_kernels``
+    folder there for each kernel."""
+    shared = Path(tempfile.gettempdir())
+    before = set(shared.glob("*_kernels"))
+    assert jupyter_kernel.install(prefix=tmp_path)
+    assert set(shared.glob("*_kernels")) == before
