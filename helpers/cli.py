@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 
 import docker.errors
@@ -94,10 +95,14 @@ def hub(kit: Kit) -> str:
 
 
 def down(kit: Kit, every_session: bool = False) -> str:
-    """Remove this session's registry container and volume (or those of every session, and
-    the private engines of test runs that were killed)."""
+    """Remove this session's registry container and volume and the connection files of
+    kernels a killed run left (or those of every session, and the private engines of test runs
+    that were killed)."""
     count = session_registries.remove_leftovers(kit, every_session)
     credential_helper.stop_agent(kit.home)  # the helper step's, should it have been left running
+    sessions = kit.folder.parent.glob("*") if every_session else [kit.folder]
+    for folder in sessions:  # kernels' connection files a killed verification run left
+        shutil.rmtree(folder / "kernels", ignore_errors=True)
     scope = "every session" if every_session else f"session {kit.session}"
     done = f"Removed {count} kit registry container(s) of {scope}, with their volumes"
     engines = orphan_engines.stop_orphans() if every_session else 0

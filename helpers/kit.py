@@ -27,7 +27,7 @@ from helpers.hub.remote import Remote
 from helpers.paths import state_dir
 from helpers.settings import HUB_SESSION, MAIN_SESSION
 
-__all__ = ["MAIN_SESSION", "Kit"]
+__all__ = ["MAIN_SESSION", "Kit", "session_folder"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class Kit:
     @property
     def folder(self) -> Path:
         """Return the session's folder: all it holds on disk, removed with it."""
-        return self.state_dir / "sessions" / self.session
+        return session_folder(self.session, self.state_dir)
 
     @property
     def home(self) -> Path:
@@ -89,3 +89,8 @@ class Kit:
         """Return the client of this kit's engine, or explain in a sentence why it does not
         answer (``engine.client_of``)."""
         return engine.client_of(self.engine_host)
+
+
+def session_folder(session: str, state: Path | None = None) -> Path:
+    """Return a session's folder in the kit's state folder (``state_dir()`` unless given)."""
+    return (state or state_dir()) / "sessions" / session

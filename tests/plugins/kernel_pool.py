@@ -26,6 +26,7 @@ import json
 import os
 import subprocess
 import threading
+import uuid
 import warnings
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,6 +39,8 @@ import pytest
 from jupyter_client import BlockingKernelClient, KernelManager
 from nbval import plugin as nbval_plugin
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager, RunningKernel
+
+from helpers.kit import MAIN_SESSION, session_folder
 
 PRELOAD = "import helpers.steps.calls"
 """Run by each kernel as it starts (IPython's ``exec_lines``), before any cell: what a step
@@ -99,9 +102,16 @@ def _start_kernel(launch: Launch, timeout: float) -> tuple[KernelManager, Blocki
     jupyter_client's heartbeat thread can block for ever sending to a kernel (CI: the
     tutorial's pytest hung at exit in ``HBChannel.stop``, its thread in ``socket.send``; a
     later CI run hung its containerd worker for an hour while waiting for a spare kernel).
-    Raise ``RuntimeError`` if the kernel does not answer within ``timeout`` seconds."""
+    Its connection file goes in the kit session's folder, not the machine's temporary one (where
+    jupyter_client puts it): a run killed before it stopped its kernels leaves the file where
+    ``python -m helpers down`` removes it. Raise ``RuntimeError`` if the kernel does not answer
+    within ``timeout`` seconds."""
+    folder = session_folder(dict(launch.env).get("KIT_SESSION") or MAIN_SESSION) / "kernels"
+    folder.mkdir(parents=True, exist_ok=True)
     manager = KernelManager(
-        kernel_name=launch.kernel_name, kernel_spec_manager=NbvalKernelspecManager()
+        kernel_name=launch.kernel_name,
+        kernel_spec_manager=NbvalKernelspecManager(),
+        connection_file=str(folder / f"kernel-{uuid.uuid4()}.json"),
     )
     manager.start_kernel(
         stderr=subprocess.DEVNULL,
