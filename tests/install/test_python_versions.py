@@ -37,13 +37,17 @@ DEBIAN_PYTHON = Path("/usr/bin/python3")
 
 def _uv(*args: str) -> subprocess.CompletedProcess[str]:
     uv = Path(sys.executable).parent / "uv"
+    scratch = state_dir() / "uv-tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
     return subprocess.run(
         [str(uv), *args],
-        # uv's cache and any Python it fetches stay in .kit, never in the user's home
+        # uv's cache and any Python it fetches stay in .kit, never in the user's home, and so
+        # do the lock files it leaves in the temporary folder (uv-setuptools-*.lock)
         env={
             **os.environ,
             "UV_CACHE_DIR": str(state_dir() / "uv-cache"),
             "UV_PYTHON_INSTALL_DIR": str(state_dir() / "uv-python"),
+            "TMPDIR": str(scratch),
         },
         capture_output=True,
         text=True,
