@@ -69,8 +69,9 @@ class _Signals:
 
     A signal that lands while Python runs a finalizer or a callback of nbclient's event loop
     has its KeyboardInterrupt swallowed there, and printed as "Exception ignored" with a
-    traceback (seen once in CI, on SIGHUP). So the signal is remembered, that print is left
-    out, and ``raise_if_received`` interrupts the run between notebooks all the same."""
+    traceback (seen twice in CI, on SIGHUP, once after the run had left ``caught``, as the
+    coroutine was collected). So the signal is remembered, that print is left out for the rest
+    of the process, and ``raise_if_received`` interrupts the run between notebooks all the same."""
 
     NUMBERS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -103,7 +104,8 @@ class _Signals:
         try:
             yield
         finally:
-            sys.unraisablehook = old_hook
+            if not self.received:  # after a signal, the swallowed interrupt may be printed
+                sys.unraisablehook = old_hook  # later still, as its coroutine is collected
             for number, handler in self.old.items():
                 signal.signal(number, handler)
 
