@@ -22,7 +22,7 @@ from helpers.engine import orphans as orphan_engines
 from helpers.engine import private as private_engine
 from helpers.errors import KitError
 from helpers.hub import account as hub_account
-from helpers.kit import Kit
+from helpers.kit import Kit, kernels_folder
 from helpers.registry import image as registry_image
 from helpers.registry import sessions as session_registries
 from helpers.steps import credential_helper, local_state
@@ -100,9 +100,9 @@ def down(kit: Kit, every_session: bool = False) -> str:
     that were killed)."""
     count = session_registries.remove_leftovers(kit, every_session)
     credential_helper.stop_agent(kit.home)  # the helper step's, should it have been left running
-    sessions = kit.folder.parent.glob("*") if every_session else [kit.folder]
-    for folder in sessions:  # kernels' connection files a killed verification run left
-        shutil.rmtree(folder / "kernels", ignore_errors=True)
+    sessions = [f.name for f in kit.folder.parent.glob("*")] if every_session else [kit.session]
+    for session in sessions:  # kernels' connection files a killed verification run left
+        shutil.rmtree(kernels_folder(session, kit.state_dir), ignore_errors=True)
     scope = "every session" if every_session else f"session {kit.session}"
     done = f"Removed {count} kit registry container(s) of {scope}, with their volumes"
     engines = orphan_engines.stop_orphans() if every_session else 0

@@ -27,7 +27,7 @@ from helpers.hub.remote import Remote
 from helpers.paths import state_dir
 from helpers.settings import HUB_SESSION, MAIN_SESSION
 
-__all__ = ["MAIN_SESSION", "Kit", "session_folder"]
+__all__ = ["MAIN_SESSION", "Kit", "kernels_folder", "session_folder"]
 
 
 @dataclass(frozen=True)
@@ -94,3 +94,10 @@ class Kit:
 def session_folder(session: str, state: Path | None = None) -> Path:
     """Return a session's folder in the kit's state folder (``state_dir()`` unless given)."""
     return (state or state_dir()) / "sessions" / session
+
+
+def kernels_folder(session: str, state: Path | None = None) -> Path:
+    """Return where a session's verification runs keep their kernels' connection files, which
+    ``python -m helpers down`` removes (jupyter_client would put them in the machine's
+    temporary folder)."""
+    return session_folder(session, state) / "kernels"

@@ -70,6 +70,11 @@ def set_cell_outputs(cell: Any, pair: str, outputs: list[Any]) -> None:
         cell["metadata"].pop(METADATA_KEY)
 
 
+def printed_text(outputs: list[Any]) -> str:
+    """Return the text a cell's outputs hold, as a terminal would show it."""
+    return "".join(output.get("text", "") for output in outputs)
+
+
 def sanitize_rules() -> list[tuple[str, str]]:
     """Return nbval's sanitize rules (regex, replacement), read by nbval's own reader."""
     from nbval.plugin import get_sanitize_patterns  # kernels never sanitize: not on import

@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-from typing import Any
 
 import docker
 
@@ -31,10 +30,6 @@ from helpers.paths import NOTEBOOKS
 SESSION = "canary"
 SUITE = "unstable"
 """Debian's newest docker.io: unstable, which testing (the matrix's newest pair) follows."""
-
-
-def _text(outputs: list[Any]) -> str:
-    return "".join(output.get("text", "") for output in outputs)
 
 
 def diff_store(host: str, newest: pairs.Pair) -> tuple[int, str]:
@@ -55,9 +50,14 @@ def diff_store(host: str, newest: pairs.Pair) -> tuple[int, str]:
         printed_by_cell = ran.cells(notebook, len(code))
         for number, (cell, printed) in enumerate(zip(code, printed_by_cell, strict=True)):
             stored = expected.with_values(
-                _text(expected.cell_outputs(cell, pair)), recorded.reference_values(store), values
+                expected.printed_text(expected.cell_outputs(cell, pair)),
+                recorded.reference_values(store),
+                values,
             )
-            before, after = expected.sanitized(stored), expected.sanitized(_text(printed))
+            before, after = (
+                expected.sanitized(stored),
+                expected.sanitized(expected.printed_text(printed)),
+            )
             if before != after:
                 differing += 1
                 name = f"{notebook.name} Cell {number}"

@@ -40,7 +40,7 @@ def command_cell(cell: Any, tabs: TabNumbers, words: Words) -> str:
     if lesson.fails_on_purpose(cell):
         blocks.append(f'<p class="kit-fails">{words.fails_on_purpose}</p>')
     blocks += [_command_block(command) for command in lesson.commands(cell)]
-    by_profile = {p: _text(expected.cell_outputs(cell, p)) for p in TAB_ORDER}
+    by_profile = {p: expected.printed_text(expected.cell_outputs(cell, p)) for p in TAB_ORDER}
     blocks.append(_output(by_profile, tabs, words))
     return "\n\n".join(block for block in blocks if block)
 
@@ -48,7 +48,10 @@ def command_cell(cell: Any, tabs: TabNumbers, words: Words) -> str:
 def check_cell(cell: Any, tabs: TabNumbers, words: Words) -> str:
     """Show a check as a terminal would: each command it ran, what that printed, and then
     the check's verdict (per image store where the printed values differ)."""
-    runs = {p: lesson.check_transcript(_text(expected.cell_outputs(cell, p))) for p in TAB_ORDER}
+    runs = {
+        p: lesson.check_transcript(expected.printed_text(expected.cell_outputs(cell, p)))
+        for p in TAB_ORDER
+    }
     commands = [[typed.command for typed in runs[p][0]] for p in TAB_ORDER]
     if commands[0] != commands[1]:
         raise KitError(f"The check {cell.source!r} ran other commands on the two stores.")
@@ -79,10 +82,6 @@ def _verdict_in_words(verdicts: dict[str, str], template: str, words: Words) -> 
         said = html.escape(template.format(sentence) + label, quote=False)
         lines.append(f'<p class="kit-verdict-words">{said}</p>')
     return "".join(lines)
-
-
-def _text(outputs: list[Any]) -> str:
-    return "".join(output.get("text", "") for output in outputs)
 
 
 def _escaped(text: str) -> str:

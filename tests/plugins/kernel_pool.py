@@ -40,7 +40,7 @@ from jupyter_client import BlockingKernelClient, KernelManager
 from nbval import plugin as nbval_plugin
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager, RunningKernel
 
-from helpers.kit import MAIN_SESSION, session_folder
+from helpers.kit import MAIN_SESSION, kernels_folder
 
 PRELOAD = "import helpers.steps.calls"
 """Run by each kernel as it starts (IPython's ``exec_lines``), before any cell: what a step
@@ -106,7 +106,7 @@ def _start_kernel(launch: Launch, timeout: float) -> tuple[KernelManager, Blocki
     jupyter_client puts it): a run killed before it stopped its kernels leaves the file where
     ``python -m helpers down`` removes it. Raise ``RuntimeError`` if the kernel does not answer
     within ``timeout`` seconds."""
-    folder = session_folder(dict(launch.env).get("KIT_SESSION") or MAIN_SESSION) / "kernels"
+    folder = kernels_folder(dict(launch.env).get("KIT_SESSION") or MAIN_SESSION)
     folder.mkdir(parents=True, exist_ok=True)
     manager = KernelManager(
         kernel_name=launch.kernel_name,

@@ -23,7 +23,7 @@ import pytest
 
 from helpers import settings, waiting
 from helpers.engine import private as private_engine
-from helpers.kit import Kit, session_folder
+from helpers.kit import Kit, kernels_folder
 from helpers.paths import PROJECT_ROOT
 
 WORKERS = ("gw0", "gw1")
@@ -166,5 +166,5 @@ def test_ctrl_c_then_kill_9_leaves_nothing_after_down_all(run_name: str) -> None
     done = subprocess.run(down, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert leftovers_after_a_moment(run_name) == []
-    kernels = [str(f) for w in WORKERS for f in session_folder(f"{run_name}-{w}").glob("kernels/*")]
+    kernels = [str(f) for w in WORKERS for f in kernels_folder(f"{run_name}-{w}").glob("*")]
     assert kernels == [], "kernels' connection files outlived `down --all`"
