@@ -5,89 +5,53 @@ Tests run in the session ``test`` (``test-gwN`` per xdist worker), never in ``ma
 learner's registry and credentials are left alone; whatever a run started is removed at its end.
 A second run of the same session, while one is going, stops at once and names the first.
 
-``scripts/test`` runs two xdist workers with ``--dist each``: each worker collects every test
-and keeps its own share (``ROLES``). On Linux as root each worker starts a private engine of
+``scripts/test`` runs two xdist workers with ``--dist each``: each worker collects every test and
+keeps its own share (``run_config.ROLES``); the run is worked out once per process and handed on
+explicitly (``tests.plugins.run_config``). On Linux as root each worker starts a private engine of
 one reference pair (``helpers.engine.pairs``), with that pair's own CLI first on ``PATH``: ``gw0``
-Debian 12's engine and CLI on the classic store, for the engine tests and the notebooks,
-``gw1`` Debian 13's engine and CLI (unpacked by ``scripts/setup``) on the containerd store,
-for the notebooks, the site, the Python packages and the whole runs. The other pairs of the
-matrix run in ``tests/notebooks/test_pairs.py``. So both stores are verified side by side; a
-test that no store changes, and the Chinese notebooks, run on one worker only
-(``one_store``). A private engine starts bare and runs the notebooks before any other test,
-so each store's verification is a learner's first run. Elsewhere (Docker Desktop,
-``$DOCKER_HOST``, no root) ``gw0`` verifies the engine at hand and ``gw1`` runs only the site
-and Python-package tests. Without xdist, one process runs everything on
+Debian 12's engine and CLI on the classic store, for the engine tests and the notebooks, ``gw1``
+Debian 13's engine and CLI (unpacked by ``scripts/setup``) on the containerd store, for the
+notebooks, the site, the Python packages and the whole runs. The other pairs of the matrix run in
+``tests/notebooks/test_pairs.py``. So both stores are verified side by side; a test that no store
+changes, and the Chinese notebooks, run on one worker only (``one_store``). A private engine starts
+bare and runs the notebooks before any other test, so each store's verification is a learner's first
+run. Elsewhere (Docker Desktop, ``$DOCKER_HOST``, no root) ``gw0`` verifies the engine at hand and
+``gw1`` runs only the site and Python-package tests. Without xdist, one process runs everything on
 the engine at hand.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TextIO
 
 import pytest
 from filelock import FileLock, Timeout
 
-from helpers.engine import image_store, pairs
+from helpers.engine import image_store
 from helpers.engine import private as private_engine
-from helpers.kit import MAIN_SESSION, Kit
-from tests import given_hub_account
+from helpers.kit import Kit
 from tests.plugins import run_lock
+from tests.plugins.run_config import (
+    ENGINE,
+    ENGINE_WAS_BARE,
+    INSTALL,
+    NOTEBOOKS,
+    RUN,
+    RUNS,
+    SITE,
+    TERMINAL,
+    RunConfig,
+    wants_the_engine,
+)
+from tests.plugins.run_config import of as the_run
 
 pytest_plugins = [
     "tests.plugins.kernel_pool",
     "tests.plugins.nbval_profiles",
     "tests.plugins.skips",
 ]
-
-_base = os.environ.get("KIT_SESSION") or "test"
-"""The run's session: each xdist worker's is ``<base>-gwN``."""
-_worker = os.environ.get("PYTEST_XDIST_WORKER")
-
-ENGINE, INSTALL, NOTEBOOKS, RUNS, SITE, TERMINAL = (
-    "engine",
-    "install",
-    "notebooks",
-    "runs",
-    "site",
-    "terminal",
-)
-
-
-@dataclass(frozen=True)
-class Role:
-    """A worker's share of the tests, and the engine-and-CLI pair of its private engine."""
-
-    areas: frozenset[str]
-    pair: pairs.Pair
-
-    @property
-    def store(self) -> str:
-        """Return the image store of its engine."""
-        return self.pair.store
-
-
-ROLES = {
-    "gw0": Role(frozenset({ENGINE, NOTEBOOKS, TERMINAL}), pairs.REFERENCE[image_store.CLASSIC]),
-    "gw1": Role(
-        frozenset({INSTALL, NOTEBOOKS, RUNS, SITE, TERMINAL}),
-        pairs.REFERENCE[image_store.CONTAINERD],
-    ),
-}
-"""The whole runs (``tests/runs``) go with the containerd store's worker only to even out the
-two workers' time: they start engines of their own."""
-SHARED_ENGINE_ROLES = {
-    "gw0": Role(frozenset({ENGINE, NOTEBOOKS, RUNS, TERMINAL}), pairs.DEBIAN_12),
-    "gw1": Role(frozenset({INSTALL, SITE}), pairs.DEBIAN_12),
-}
-"""Without private engines the notebooks' pull step and the engine tests cannot share the one
-engine with another worker, so one worker runs all that uses it."""
-
-_PRIVATE_ENGINES = _worker is not None and private_engine.available()
 
 CHINESE_EDITION_STORE = image_store.CONTAINERD
 """The store whose worker runs the Chinese notebooks. Their code cells and outputs are the
@@ -114,12 +78,6 @@ def is_chinese_cell(item: pytest.Item) -> bool:
     return is_notebook_cell(item) and item.path.parent.name == "zh"
 
 
-_role = (ROLES if _PRIVATE_ENGINES else SHARED_ENGINE_ROLES).get(_worker or "")
-_SIDE_BY_SIDE = _PRIVATE_ENGINES and os.environ.get("PYTEST_XDIST_WORKER_COUNT") == str(len(ROLES))
-"""Whether both image stores are verified side by side, one worker each (``one_store``)."""
-_engine: private_engine.PrivateEngine | None = None
-
-
 def area(item: pytest.Item) -> str:
     """Return the area a test belongs to: its folder under ``tests/`` (the engine, the Python
     packages, whole runs, the site, the terminal), else the notebooks."""
@@ -129,16 +87,8 @@ def area(item: pytest.Item) -> str:
     return NOTEBOOKS
 
 
-def _wants_the_engine(config: pytest.Config) -> bool:
-    """Tell whether the run asked for more than the site tests (a site-only run never
-    starts an engine)."""
-    asked = [arg.split("::")[0].rstrip("/") for arg in config.args] or ["tests"]
-    return any(not arg.startswith(f"tests/{SITE}") for arg in asked)
-
-
-_run_lock: TextIO | None = None
-ENGINE_WAS_BARE = pytest.StashKey[bool]()
-"""Whether this worker's private engine held no image at all when it had started."""
+_run_lock: list[object] = []
+"""The run lock this process holds, kept open until the process ends."""
 
 
 def is_notebook_cell(item: pytest.Item) -> bool:
@@ -146,18 +96,17 @@ def is_notebook_cell(item: pytest.Item) -> bool:
     return item.path.suffix == ".ipynb"
 
 
-def _refuse_a_second_run(config: pytest.Config) -> None:
+def _refuse_a_second_run(config: pytest.Config, run: RunConfig) -> None:
     """Two runs with one session name would share (and stop) each other's engines and
     registries: the second one stops at once, naming the first (``tests/plugins/run_lock.py``)."""
-    global _run_lock
-    if hasattr(config, "workerinput") or not _wants_the_engine(config):
+    if hasattr(config, "workerinput") or not wants_the_engine(config):
         return  # a worker belongs to its controller's run
     try:
-        _run_lock = run_lock.take(_base)
+        _run_lock.append(run_lock.take(run.base))
     except run_lock.Held as held:
         pytest.exit(
-            f"Another test run (pid {held.holder}) uses the test session {_base!r}: wait for it "
-            "to end, or stop it, and run again (or give this run its own KIT_SESSION).",
+            f"Another test run (pid {held.holder}) uses the test session {run.base!r}: wait for "
+            "it to end, or stop it, and run again (or give this run its own KIT_SESSION).",
             returncode=3,
         )
     except run_lock.Unusable as error:
@@ -165,55 +114,34 @@ def _refuse_a_second_run(config: pytest.Config) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Refuse a second run of the same session; on a worker with a private engine, start it
-    before anything asks the engine."""
-    global _engine
-    given_hub_account.set_aside()  # before anything inherits the environment
-    # The one channel to the notebooks' kernels and the commands the tests start, which make
-    # their kit from it. xdist workers inherit the controller's environment.
-    # (A pytest that a test starts inherits a worker's name, and keeps it.)
-    suffix = f"-{_worker}" if _worker and not _base.endswith(f"-{_worker}") else ""
-    os.environ["KIT_SESSION"] = _base + suffix
-    if _base == MAIN_SESSION:
-        raise pytest.UsageError(
-            "KIT_SESSION=main is a person's session: unset it to run the tests."
-        )
-    _refuse_a_second_run(config)
-    if _role is None or not _PRIVATE_ENGINES or not _wants_the_engine(config):
-        return
-    from helpers.engine import host as engine
-    from helpers.errors import KitError
-
-    # Each worker's registries prefer their own ports: 5000, 5100, ...
-    os.environ["KIT_REGISTRY_PORT"] = str(5000 + 100 * int(_worker.removeprefix("gw")))
-    try:
-        pair = _role.pair
-        session = os.environ["KIT_SESSION"]
-        _engine = private_engine.PrivateEngine(session, pair.store, pair.binaries())
-        # The pair's own CLI runs every command: the notebooks' and the kit's own.
-        os.environ["PATH"] = pair.path()
-        # Bare, as a learner's first run meets it: the notebooks, which run first, find no
-        # registry image and no demo image there.
-        os.environ["DOCKER_HOST"] = _engine.start(copy_registry_image=False)
-    except KitError as error:
-        raise pytest.UsageError(str(error)) from None
-    config.stash[ENGINE_WAS_BARE] = not engine.client().images.list(all=True)
+    """Work out the run (``tests.plugins.run_config``: on a worker with a private engine, that
+    starts it), and refuse a second run of the same session."""
+    _refuse_a_second_run(config, the_run(config))
 
 
 @pytest.fixture(scope="session")
-def kit() -> Kit:
-    """Return this worker's kit: its session (``test-gwN``) on the engine it verifies, made
-    once; the notebooks' kernels and the commands the tests start make their own from the
-    same ``$KIT_SESSION`` and ``$DOCKER_HOST``."""
-    return Kit.from_environment()
+def run_config(request: pytest.FixtureRequest) -> RunConfig:
+    """Return the run's configuration: its ``child()`` is the environment of every command a
+    test starts."""
+    return the_run(request.config)
 
 
-EVERY_SESSION_LOCK = f"{_base}-every-session.lock"
-"""In the run locks' folder (``run_lock.folder``). Held by the workers of one run in turn.
-Per session, not per machine: a run that such a test starts (``-m every_session`` in
-``test_cli``) has a session, and so a lock, of its own, and would wait for its parent's for
-ever. Two test runs of different sessions at once can
-still take each other's killed engines; the README says to run one at a time there."""
+@pytest.fixture(scope="session")
+def kit(run_config: RunConfig) -> Kit:
+    """Return this worker's kit: its session (``test-gwN``) on the engine it verifies; the
+    notebooks' kernels and the commands the tests start make theirs from ``run.environment``."""
+    return run_config.kit
+
+
+def every_session_lock(run: RunConfig) -> str:
+    """Return the lock, in the run locks' folder (``run_lock.folder``), held by the workers of
+    one run in turn. Per session, not per machine: a run that such a test starts (``-m
+    every_session`` in ``test_cli``) has a session, and so a lock, of its own, and would wait
+    for its parent's for ever. Two test runs of different sessions at once can still take each
+    other's killed engines; the README says to run one at a time there."""
+    return f"{run.base}-every-session.lock"
+
+
 EVERY_SESSION_WAIT = 600
 
 
@@ -228,7 +156,7 @@ def _one_every_session_test_at_a_time(request: pytest.FixtureRequest) -> Iterato
     if not any(request.node.get_closest_marker(name) for name in marked):
         yield
         return
-    path = run_lock.folder() / EVERY_SESSION_LOCK
+    path = run_lock.folder() / every_session_lock(the_run(request.config))
     try:
         lock = FileLock(path, timeout=EVERY_SESSION_WAIT)
         lock.acquire()
@@ -263,19 +191,20 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     """On the xdist controller, say which worker verifies which image store."""
     if not config.getoption("numprocesses", None) or hasattr(config, "workerinput"):
         return None
-    if private_engine.available():
+    run = the_run(config)
+    if run.private_engines or private_engine.available(run.environment):
         return (
             "gw0: the classic image store and the engine tests, on a private Debian 12 "
             "engine with its own CLI; gw1: the containerd image store, the site, the Python "
             "packages and the whole runs, on a private Debian 13 engine with its own CLI; "
             "each engine starts bare; tests/notebooks/test_pairs.py runs the other pairs."
         )
-    from helpers.engine import host as engine
     from helpers.errors import KitError
     from helpers.lesson import recorded
 
     try:
-        verified = recorded.summary(recorded.current_versions(engine.client()))
+        versions = recorded.current_versions(run.kit.client(), run.kit.docker_cli)
+        verified = recorded.summary(versions)
     except KitError as error:
         verified = str(error)
     return f"gw0: the engine tests and notebooks on the engine at hand; gw1: the rest. {verified}"
@@ -287,14 +216,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     fetching Debian's package at once would run apt-get at the same time."""
     config = session.config
     controller = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
-    if controller and private_engine.available() and _wants_the_engine(config):
+    run = the_run(config)
+    if controller and private_engine.available(run.environment) and wants_the_engine(config):
         from helpers import settings
-        from helpers.engine import host as engine
         from helpers.errors import KitError
         from helpers.registry import image as registry_image
 
         with contextlib.suppress(KitError):  # the workers say what is wrong, if it matters
-            found = registry_image.registry_image(engine.client())
+            found = registry_image.registry_image(run.kit.client())
             if found != settings.UPSTREAM_REGISTRY_IMAGE:
                 registry_image.unpacked_registry()
 
@@ -306,44 +235,46 @@ EVERY_SESSION_ON_A_SHARED_ENGINE = pytest.mark.skip(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep this worker's share of the tests (``ROLES``, ``one_store``); a notebook's cells
-    run in order. On an engine the run does not own, skip the tests marked ``every_session``."""
-    if _engine is None:
+    """Keep this worker's share of the tests (``run_config.ROLES``, ``one_store``); a
+    notebook's cells run in order. On an engine the run does not own, skip the tests marked
+    ``every_session``."""
+    run = the_run(config)
+    role, side_by_side = run.role, run.side_by_side
+    if run.engine is None:
         for item in items:
             if item.get_closest_marker("every_session"):
                 item.add_marker(EVERY_SESSION_ON_A_SHARED_ENGINE)
     config.stash[CHINESE_CELLS_KEPT] = any(map(is_chinese_cell, items)) and (
-        not _SIDE_BY_SIDE or _role is None or _role.store == CHINESE_EDITION_STORE
+        not side_by_side or role is None or role.store == CHINESE_EDITION_STORE
     )
-    if _role is None:
+    if role is None:
         return
     kept = [
         item
         for item in items
-        if area(item) in _role.areas
-        and (not _SIDE_BY_SIDE or one_store(item) in (None, _role.store))
+        if area(item) in role.areas and (not side_by_side or one_store(item) in (None, role.store))
     ]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     # The notebooks first, in order: on a private engine, they are a learner's first run.
     items[:] = sorted(kept, key=lambda item: not is_notebook_cell(item))
 
 
-_demo_images_were_loaded: bool | None = None
+DEMO_IMAGES_WERE_LOADED = pytest.StashKey[bool]()
+"""On a shared engine, whether the demo images were there before this run."""
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """On a shared engine, note whether the demo images were there before this run."""
-    global _demo_images_were_loaded
-    if _engine is not None or not any(area(item) != SITE for item in session.items):
+    run = the_run(session.config)
+    if run.engine is not None or not any(area(item) != SITE for item in session.items):
         return
     from helpers import settings
-    from helpers.engine import host as engine
     from helpers.errors import KitError
     from helpers.steps import local_state
 
     with contextlib.suppress(KitError):
-        demo = local_state.local_image_id(engine.client(), settings.DEMO_IMAGE)
-        _demo_images_were_loaded = demo is not None
+        demo = local_state.local_image_id(run.kit.client(), settings.DEMO_IMAGE)
+        session.config.stash[DEMO_IMAGES_WERE_LOADED] = demo is not None
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -353,15 +284,19 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
     A run of the site tests alone never touches the engine, so it leaves it alone too.
     """
-    kit = Kit.from_environment()
+    run = session.config.stash.get(RUN, None)
+    if run is None:
+        return  # the run stopped before it was worked out: it started nothing
+    kit = run.kit
     from helpers.steps import credential_helper
 
     credential_helper.stop_agent(kit.home)  # a helper step that failed halfway leaves it running
-    if _engine is not None:
-        _engine.stop()
+    if run.engine is not None:
+        run.engine.stop()
         shutil.rmtree(kit.folder, ignore_errors=True)
         return
-    if _demo_images_were_loaded is None:
+    loaded = session.config.stash.get(DEMO_IMAGES_WERE_LOADED, None)
+    if loaded is None:
         return
     from helpers.demo import images
     from helpers.errors import KitError
@@ -369,6 +304,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
     with contextlib.suppress(KitError):
         remove_leftovers(kit)
-        if not _demo_images_were_loaded:
+        if not loaded:
             images.remove_kit_images(kit.client())
     shutil.rmtree(kit.folder, ignore_errors=True)

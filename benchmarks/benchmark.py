@@ -41,7 +41,7 @@ from pathlib import Path
 
 from benchmarks import where_time_goes
 from benchmarks.floor import FLOOR
-from helpers import settings, waiting
+from helpers import environment, settings, waiting
 from helpers.demo import images
 from helpers.engine import host as engine
 from helpers.engine import image_store, pairs
@@ -107,7 +107,7 @@ def floor(image: str, htpasswd: Path) -> float:
     port = ports.free()
     script = home.parent / "floor.sh"  # its registry's address mapped, as the shell runner maps
     script.write_text(FLOOR.read_text().replace(settings.GUIDE_ADDRESS, f"localhost:{port}"))
-    helper_path = ":".join(credential_helper.command_path())
+    helper_path = ":".join(credential_helper.command_path(kit.environment.search_path))
     command = [BASH, str(script), image, str(htpasswd), str(port), helper_path]
     return wall_time(lambda: run(command, env=shell.environment(kit), cwd=home))()
 
@@ -190,11 +190,11 @@ def measure_pair(args: argparse.Namespace, pair: pairs.Pair) -> Rows:
         host = started.start()
         child = [sys.executable, "-m", "benchmarks.benchmark", "--profile-only"]
         child += ["--pair", pair.name, "--repeat", str(args.repeat), "--slow", str(args.slow)]
-        path = pair.path()
+        here = environment.current()
         done = subprocess.run(
             child,
             cwd=ROOT,
-            env={**os.environ, "DOCKER_HOST": host, "PATH": path},
+            env=here.child(DOCKER_HOST=host, PATH=pair.path(here.search_path)),
             capture_output=True,
             text=True,
         )
@@ -207,7 +207,7 @@ def measure_pair(args: argparse.Namespace, pair: pairs.Pair) -> Rows:
 
 def measure_pairs(args: argparse.Namespace, image: str, htpasswd: Path) -> Rows:
     """Return every pair's figures, or the engine at hand's where private engines cannot run."""
-    if not private_engine.available():
+    if not private_engine.available(environment.current()):
         return measure_profile(args, image, htpasswd)
     return [row for pair in pairs.MATRIX for row in measure_pair(args, pair)]
 
@@ -246,7 +246,7 @@ def first_run() -> Rows:
     with tempfile.TemporaryDirectory(prefix="kit-cold-") as scratch:
         clone = Path(scratch) / "kit"
         run(["git", "clone", "-q", str(ROOT), str(clone)])
-        env = {**os.environ, "KIT_SESSION": "bench-cold"}
+        env = environment.current().child(KIT_SESSION="bench-cold")
         setup = wall_time(lambda: run(["scripts/setup"], env=env, cwd=clone))()
         tutorial = wall_time(lambda: run(["scripts/tutorial"], env=env, cwd=clone))()
         run([str(clone / ".venv/bin/python"), "-m", "helpers", "down"], env=env, cwd=clone)

@@ -71,6 +71,7 @@ def journal_of_the_steps(kit: Kit) -> list[Section]:
     """Run every step as a verification run does, from a learner's fresh start; return what
     each part of each step did, as commands."""
     step_setups.fresh_start(kit)
+    environment = kit.environment.with_values(KIT_SESSION=kit.session)  # the steps' kit is it
     sections: list[Section] = []
     with journal.keeping() as entries, contextlib.redirect_stdout(io.StringIO()):
 
@@ -81,7 +82,7 @@ def journal_of_the_steps(kit: Kit) -> list[Section]:
         for path in lesson.notebook_paths():
             notebook = lesson.read(path)
             step = lesson.step_of(notebook)
-            step_kit = steps.start(step)  # with the step's PATH (a credential helper's)
+            step_kit = steps.start(step, environment)  # with the step's PATH (a helper's)
             address = kit_registry(step_kit).address  # the registry it started
             if step_kit.command_path:
                 entries.append(Entry(f'export PATH="$PATH:{HELPER_PATH}"'))
@@ -93,7 +94,7 @@ def journal_of_the_steps(kit: Kit) -> list[Section]:
                 for command in lesson.commands(cell):
                     shell.run(step_kit, command, address=address, expect=expect)
             take(f"{path.name}: the notebook's commands")
-            steps.check(step)
+            steps.check(step, environment)
             take(f"{path.name}: the check's commands")
     return sections
 

@@ -6,7 +6,6 @@ Each verb prints one line and exits non-zero on failure, with a sentence instead
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 
@@ -40,7 +39,7 @@ def engine_up(kit: Kit) -> str:
     holds a registry image, and where the test run gives each pair a private engine, that
     Debian 13's and testing's docker.io and docker-cli are unpacked for them: everything that
     takes long, so that no notebook's set-up cell, and no two test workers at once, have to."""
-    how = bootstrap.ensure_engine(progress)
+    how = bootstrap.ensure_engine(kit.environment, progress)
     client = kit.client()
     version = client.version().get("Version", "?")
     store = image_store.detect(client)
@@ -49,13 +48,13 @@ def engine_up(kit: Kit) -> str:
         f"Docker engine {version} ({store} image store) is {how} at {kit.engine_host}, "
         f"with the registry image {image}"
     )
-    if private_engine.available() and debian_engine.supported():
+    if private_engine.available(kit.environment) and debian_engine.supported():
         # Every pair the test run starts, fetched here: its workers would fetch at once.
         unpacked = [pair.binaries(progress) for pair in pairs.MATRIX if pair.suite is not None]
         versions = sorted({binaries.version() for binaries in unpacked if binaries})
         done += f"; Docker {', '.join(versions)} with their own CLIs are in .kit/engines"
     if debian_engine.supported():
-        helper = credential_helper.unpacked(progress)
+        helper = credential_helper.unpacked(kit.environment.search_path, progress)
         done += f"; {credential_helper.HELPER} is in {helper}"
     return done + "."
 
@@ -78,7 +77,7 @@ def terminal(kit: Kit) -> str:
     registry_image.registry_image(kit.client(), progress)  # what takes long, with progress
     found = step_setups.fresh_start(kit)
     host = kit.engine_host
-    from_context = "DOCKER_HOST" not in os.environ and host != engine.DEFAULT_HOST
+    from_context = not kit.environment.docker_host and host != engine.DEFAULT_HOST
     context_host = host if from_context else None
     copy = credential_helper.kit_copy()  # one the user installed is on their PATH already
     return own_terminal.instructions(

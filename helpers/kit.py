@@ -1,10 +1,11 @@
 """The kit's world for one session: its name, its folders and the engine it works with.
 
 A ``Kit`` is made once where a run begins (a CLI verb, a notebook's ``steps.start``, a test
-fixture) and passed to what needs it: the registry of the session, the shell runner, the step
-set-ups and checks. Nothing below those entry points chooses the session or the engine again
-(``engine.client_of`` still reads ``$DOCKER_HOST``'s TLS settings, when it names the kit's
-host; machine-wide folders such as the unpacked engines come from ``paths.state_dir``).
+fixture), from the environment that entry point read (``helpers.environment``), and passed to
+what needs it: the registry of the session, the shell runner, the step set-ups and checks.
+Nothing below those entry points chooses the session, the engine, the registry's port or the
+``docker`` CLI again (machine-wide folders such as the unpacked engines come from
+``environment.state_dir``).
 
 Every session (``main`` for a person, one per test worker) has its own home folder with its
 own ``.docker`` config, so parallel runs never share credentials, and the user's own
@@ -13,18 +14,18 @@ own ``.docker`` config, so parallel runs never share credentials, and the user's
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import docker
 
 from helpers import settings
 from helpers.engine import host as engine
+from helpers.environment import Environment, current, state_dir
 from helpers.errors import KitError
 from helpers.hub.remote import Remote
-from helpers.paths import state_dir
 from helpers.settings import HUB_SESSION, MAIN_SESSION
 
 __all__ = ["MAIN_SESSION", "Kit", "kernels_folder", "session_folder"]
@@ -44,21 +45,29 @@ class Kit:
     the credential-helper step (``steps.kit_for``)."""
     remote: Remote | None = None
     """The reader's own account in Docker Hub mode (``helpers.hub.remote``), else ``None``."""
+    environment: Environment = field(default_factory=Environment)
+    """The environment the entry point read: the registry's preferred port, the ``PATH`` the
+    ``docker`` CLI is found on, the TLS settings of ``engine_host``."""
 
     @classmethod
-    def from_environment(cls, session: str | None = None) -> Kit:
+    def from_environment(
+        cls, session: str | None = None, environment: Environment | None = None
+    ) -> Kit:
         """Make the kit of ``session`` (else ``$KIT_SESSION``, else ``main``, or ``hub`` in
-        Docker Hub mode) on the engine the docker CLI would use now, with the state folder
-        ``$KIT_STATE_DIR`` or ``.kit``, and the account ``$KIT_HUB_USER`` names, if any."""
-        remote = Remote.from_environment()
+        Docker Hub mode) on the engine the docker CLI would use, with the state folder
+        ``$KIT_STATE_DIR`` or ``.kit``, and the account ``$KIT_HUB_USER`` names, if any: all
+        read from ``environment``, this process's unless given."""
+        environment = current() if environment is None else environment
+        remote = Remote.from_environment(environment.variables)
         default = HUB_SESSION if remote is not None else MAIN_SESSION
-        name = session or os.environ.get("KIT_SESSION") or default
+        name = session or environment.session or default
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name in (".", ".."):
             raise KitError(
                 f"KIT_SESSION may hold letters, digits, '.', '_' and '-' only, not {name!r}: "
                 "set it to a name such as `main` and try again."
             )
-        return cls(name, engine.engine_host(), state_dir(), remote=remote)
+        host = engine.engine_host(environment)
+        return cls(name, host, environment.state_dir, remote=remote, environment=environment)
 
     @property
     def folder(self) -> Path:
@@ -85,10 +94,15 @@ class Kit:
         """Return the name of the session's registry container."""
         return settings.REGISTRY_CONTAINER.format(session=self.session)
 
+    @property
+    def docker_cli(self) -> str:
+        """Return the ``docker`` CLI the kit's commands run: the first on its ``PATH``."""
+        return shutil.which("docker", path=self.environment.search_path) or "docker"
+
     def client(self) -> docker.DockerClient:
         """Return the client of this kit's engine, or explain in a sentence why it does not
         answer (``engine.client_of``)."""
-        return engine.client_of(self.engine_host)
+        return engine.client_of(self.engine_host, self.environment)
 
 
 def session_folder(session: str, state: Path | None = None) -> Path:

@@ -7,12 +7,12 @@ before Python is set up, does the same in bash.)
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Callable
 
+from helpers import environment
+from helpers.environment import state_dir
 from helpers.errors import EngineUnavailable
-from helpers.paths import state_dir
 
 APT_OPTIONS = [
     "-q",
@@ -45,7 +45,7 @@ def install(
     if not missing:
         return
     progress(f"installing {', '.join(missing)} with apt-get: {why}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    env = environment.current().child(DEBIAN_FRONTEND="noninteractive")
     log = state_dir() / "apt.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:

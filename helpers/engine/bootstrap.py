@@ -16,8 +16,8 @@ import psutil
 from helpers import waiting
 from helpers.engine import apt
 from helpers.engine.host import DEFAULT_HOST, engine_host, no_engine, permission_denied, reach
+from helpers.environment import Environment, state_dir
 from helpers.errors import EngineUnavailable
-from helpers.paths import state_dir
 
 ENGINE_PACKAGES = ["docker.io"]
 START_TIMEOUT = 60.0
@@ -25,15 +25,16 @@ DOCKERD_PID_FILE = Path("/var/run/docker.pid")
 SYSTEMD_UNIT = "docker.service"
 
 
-def can_bootstrap() -> bool:
-    """Tell whether this machine lets the kit install and start an engine itself."""
+def can_bootstrap(environment: Environment) -> bool:
+    """Tell whether this machine lets the kit install and start an engine itself, for the
+    engine ``environment`` names."""
     return (
         os.name == "posix"
         and hasattr(os, "geteuid")
         and os.geteuid() == 0
         and Path("/etc/debian_version").exists()
         and shutil.which("apt-get") is not None
-        and engine_host() == DEFAULT_HOST  # not an engine the user chose elsewhere
+        and engine_host(environment) == DEFAULT_HOST  # not an engine the user chose elsewhere
     )
 
 
@@ -80,17 +81,20 @@ def _start_with_systemd() -> None:
         )
 
 
-def ensure_engine(progress: Callable[[str], None] = lambda line: None) -> str:
+def ensure_engine(
+    environment: Environment, progress: Callable[[str], None] = lambda line: None
+) -> str:
     """Make sure an engine answers, installing and starting one if allowed; say what was done
     (``progress`` hears a line before an install or a start by systemd).
 
     Where systemd has Docker's unit, systemd starts it; a bare ``dockerd`` is only for machines
     without systemd (containers, WSL without systemd)."""
-    found = reach(engine_host())
+    host = engine_host(environment)
+    found = reach(host, environment)
     if not isinstance(found, Exception):
         return "running"
-    if permission_denied(found) or not can_bootstrap():
-        raise no_engine(found)  # an engine this user may not use is not started again
+    if permission_denied(found) or not can_bootstrap(environment):
+        raise no_engine(host, found)  # an engine this user may not use is not started again
     if shutil.which("dockerd") is None:
         apt.install(ENGINE_PACKAGES, "no Docker engine answers, and the kit needs one", progress)
     process, how = None, "started"
@@ -102,7 +106,7 @@ def ensure_engine(progress: Callable[[str], None] = lambda line: None) -> str:
         process = _start_dockerd()
 
     def answering() -> bool:
-        if not isinstance(reach(engine_host()), Exception):
+        if not isinstance(reach(host, environment), Exception):
             return True
         if process is not None and process.poll() is not None:
             raise waiting.GiveUp  # the dockerd the kit started has exited

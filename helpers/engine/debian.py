@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.environment import state_dir
 from helpers.errors import EngineUnavailable
-from helpers.paths import state_dir
 
 PACKAGES = ("docker.io", "docker-cli", "containerd")
 """The engine, its own CLI (a package of its own from Debian 13 on) and its containerd."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from helpers.engine import debian as debian_engine
 from helpers.engine import image_store
 from helpers.engine.debian import UnpackedEngine
-from helpers.paths import state_dir
+from helpers.environment import state_dir
 from helpers.terminal.tools import link_to
 
 SYSTEM_CLI = Path("/usr/bin/docker")
@@ -57,10 +57,9 @@ class Pair:
         link_to(folder / "docker", str(self.cli()))
         return folder
 
-    def path(self, rest: str | None = None) -> str:
-        """Return a ``PATH`` with the pair's CLI first, then ``rest`` (this process's ``PATH``):
+    def path(self, rest: str) -> str:
+        """Return a ``PATH`` with the pair's CLI first, then ``rest`` (the run's ``PATH``):
         every command of a run, and the kit's own calls, then use that CLI."""
-        rest = os.environ.get("PATH", "") if rest is None else rest
         return f"{self.cli_folder()}{os.pathsep}{rest}"
 
 

@@ -28,9 +28,10 @@ import docker
 import docker.errors
 from filelock import FileLock
 
-from helpers import waiting
+from helpers import environment, waiting
 from helpers.engine import bridges, image_store, processes, system_containerd
 from helpers.engine.debian import UnpackedEngine
+from helpers.environment import Environment
 from helpers.errors import EngineUnavailable
 from helpers.registry import image as registry_image
 
@@ -51,10 +52,11 @@ def supported() -> bool:
     )
 
 
-def available() -> bool:
+def available(environment: Environment) -> bool:
     """Tell whether test workers should use private engines: when the machine supports them
-    and ``$DOCKER_HOST`` names no engine (if it does, the user chose that one)."""
-    return supported() and "DOCKER_HOST" not in os.environ
+    and ``$DOCKER_HOST`` names no engine in ``environment`` (if it does, the user chose that
+    one)."""
+    return supported() and not environment.docker_host
 
 
 class PrivateEngine:
@@ -157,10 +159,10 @@ class PrivateEngine:
         return [f"--userland-proxy-path={self.binaries.docker_proxy}"] if self.binaries else []
 
     def _environment(self) -> dict[str, str]:
-        """Return dockerd's environment: the unpacked engine's binaries first on PATH."""
-        if self.binaries is None:
-            return dict(os.environ)
-        return {**os.environ, "PATH": self.binaries.path()}
+        """Return dockerd's environment: this process's, with the unpacked engine's binaries
+        first on PATH."""
+        here = environment.current()
+        return here.child() if self.binaries is None else here.child(PATH=self.binaries.path())
 
     def _wait_until_it_answers(self, process: subprocess.Popen[bytes]) -> docker.DockerClient:
         def answering() -> docker.DockerClient | None:

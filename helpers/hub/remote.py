@@ -13,7 +13,6 @@ its own address, login and namespace.
 from __future__ import annotations
 
 import base64
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -52,7 +51,7 @@ class Remote:
     token: str = field(repr=False)
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Remote | None:
+    def from_environment(cls, environ: Mapping[str, str]) -> Remote | None:
         """Return the account the environment names, or ``None`` when it names none; refuse
         half an account, or one the registry could never take, in one sentence."""
         user, token = environ.get(USER_VARIABLE, ""), environ.get(TOKEN_VARIABLE, "")

@@ -128,7 +128,7 @@ def _run_notebook(kit: Kit, step: str, copies: os.PathLike[str], signals: _Signa
     log = kit.folder / "kernel.log"  # what a kernel says as it is stopped is no one's business
     try:
         with log.open("ab") as kernel_log:
-            client.execute(env={**os.environ, "KIT_SESSION": kit.session}, stderr=kernel_log)
+            client.execute(env=kit.environment.child(KIT_SESSION=kit.session), stderr=kernel_log)
     except CellExecutionError as error:
         said = " ".join(str(error.evalue).split())
         raise KitError(f"step {step} stopped: {said}") from None

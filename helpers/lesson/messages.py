@@ -16,14 +16,15 @@ and stays English.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-LANGUAGE_VARIABLE = "KIT_LANGUAGE"
+from helpers import environment
+
+LANGUAGE_VARIABLE = environment.LANGUAGE
 CHINESE = Path(__file__).with_name("messages_zh.yml")
 """The Chinese of every sentence the kit raises in a notebook, by English template."""
 
@@ -65,4 +66,4 @@ def in_chinese(sentence: str) -> str:
 def in_language(sentence: str) -> str:
     """Return a sentence of the kit's in the language of this process (``$KIT_LANGUAGE``,
     which the Chinese notebooks' kernel sets; English otherwise)."""
-    return in_chinese(sentence) if os.environ.get(LANGUAGE_VARIABLE) == "zh" else sentence
+    return in_chinese(sentence) if environment.current().language == "zh" else sentence

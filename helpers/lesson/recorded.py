@@ -9,7 +9,6 @@ stored output of a store is written with its reference pair's values
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -43,14 +42,15 @@ class Versions:
         }
 
 
-def current_versions(client: docker.DockerClient, docker_cli: str = "docker") -> Versions:
-    """Describe the engine at hand, its image store and the docker CLI (the one on PATH)."""
+def current_versions(client: docker.DockerClient, docker_cli: str) -> Versions:
+    """Describe the engine at hand, its image store and the docker CLI (``Kit.docker_cli``
+    for a kit's)."""
     info = client.version()
     cli = subprocess.run(
         [docker_cli, "version", "--format", "{{.Client.Version}}"],
         capture_output=True,
         text=True,
-        env={"PATH": os.environ.get("PATH", ""), "DOCKER_CONFIG": "/nonexistent"},
+        env={"DOCKER_CONFIG": "/nonexistent"},
     ).stdout.strip()
     return Versions(image_store.detect(client), str(info["Version"]), cli, str(info["Arch"]))
 

@@ -13,11 +13,11 @@ run ``scripts/regenerate``, which records it as a pair of its own. Linux, as roo
 from __future__ import annotations
 
 import difflib
-import os
 import sys
 
 import docker
 
+from helpers import environment
 from helpers.engine import debian as debian_engine
 from helpers.engine import image_store, pairs
 from helpers.engine import private as private_engine
@@ -37,7 +37,9 @@ def diff_store(host: str, newest: pairs.Pair) -> tuple[int, str]:
     cell's outputs differ from those of the recorded pair it is held to; return the number of
     cells that differ, and what nbval said last."""
     store = newest.store
-    env = {**os.environ, "DOCKER_HOST": host, "KIT_SESSION": SESSION, "PATH": newest.path()}
+    here = environment.current()
+    path = newest.path(here.search_path)
+    env = here.child(DOCKER_HOST=host, KIT_SESSION=SESSION, PATH=path)
     versions = recorded.current_versions(docker.DockerClient(base_url=host), str(newest.cli()))
     pair = recorded.nearest_pair(versions)
     print(recorded.summary(versions))

@@ -13,7 +13,6 @@ only real output changes show. Linux, as root (private engines).
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sys
@@ -23,7 +22,7 @@ from typing import Any
 import docker
 import nbformat
 
-from helpers import settings
+from helpers import environment, settings
 from helpers.engine import pairs
 from helpers.engine import private as private_engine
 from helpers.errors import KitError
@@ -95,8 +94,9 @@ def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
     started = private_engine.PrivateEngine(f"{SESSION}-{pair.name}", pair.store, pair.binaries())
     try:
         host = started.start()
-        path = pair.path()
-        env = {**os.environ, "KIT_SESSION": SESSION, "DOCKER_HOST": host, "PATH": path}
+        here = environment.current()
+        path = pair.path(here.search_path)
+        env = here.child(KIT_SESSION=SESSION, DOCKER_HOST=host, PATH=path)
         ran = notebook_run.run(paths, env, compare=False, values=True)
         if ran.returncode != 0:
             raise KitError(

@@ -87,7 +87,7 @@ class Registry:
         for attempt in range(START_ATTEMPTS):
             if not self.port_is_fixed:
                 had = self.port if attempt == 0 else None
-                self.port = had if had is not None and ports.is_free(had) else ports.pick()
+                self.port = ports.pick(self.kit.environment.registry_port, had)
             try:
                 self._run(image)
                 break

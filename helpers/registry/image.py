@@ -17,13 +17,13 @@ import docker
 import docker.errors
 import requests
 
-from helpers import settings
+from helpers import environment, settings
 from helpers.demo import archive, images
 from helpers.demo.archive import Entry, ImageSpec, Layer
 from helpers.engine import debian as debian_engine
 from helpers.engine import host as engine
+from helpers.environment import state_dir
 from helpers.errors import ImageError, KitError
-from helpers.paths import state_dir
 
 DEBIAN_BINARY = Path("/usr/bin/docker-registry")
 """Debian's registry binary, when the user has the package installed: used as it is."""
@@ -154,7 +154,8 @@ def copy_from_main_engine(target: docker.DockerClient) -> None:
     pulled or built again; with no main engine, copy nothing: the target pulls or builds its
     own, as the main would."""
     try:
-        source = docker.DockerClient(base_url=engine.engine_host(), timeout=120)
+        main = engine.engine_host(environment.current())
+        source = docker.DockerClient(base_url=main, timeout=120)
         for name in (settings.UPSTREAM_REGISTRY_IMAGE, settings.LOCAL_REGISTRY_IMAGE):
             with contextlib.suppress(docker.errors.ImageNotFound):
                 target.api.load_image(source.images.get(name).save(named=True))

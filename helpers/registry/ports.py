@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 from collections.abc import Iterable
 
@@ -28,13 +27,14 @@ def is_free(port: int) -> bool:
     return True
 
 
-def preferred() -> int:
-    """Return the port a registry tries first: 5000, as in the guide, or ``$KIT_REGISTRY_PORT``.
+def preferred(setting: str = "") -> int:
+    """Return the port a registry tries first: 5000, as in the guide, or ``setting`` (the
+    environment's ``$KIT_REGISTRY_PORT``, ``Environment.registry_port``).
 
     Test workers running side by side each prefer their own, so that one worker's registry
     restarting on its port never finds the other's there.
     """
-    value = os.environ.get("KIT_REGISTRY_PORT") or str(settings.PREFERRED_PORT)
+    value = setting or str(settings.PREFERRED_PORT)
     if not value.isdigit() or not 1024 <= int(value) <= 9999:
         raise RegistryError(
             f"KIT_REGISTRY_PORT must be a port from 1024 to 9999, not {value!r}: set it to "
@@ -43,13 +43,13 @@ def preferred() -> int:
     return int(value)
 
 
-def free() -> int:
+def free(preferred_port: int = settings.PREFERRED_PORT) -> int:
     """Return a free port on 127.0.0.1 above the preferred one, four digits long like 5000
     when one is free.
 
     Same-width addresses keep docker's table columns aligned as in the stored outputs.
     """
-    for port in range(preferred() + 1, 10000):
+    for port in range(preferred_port + 1, 10000):
         if is_free(port):
             return port
     with socket.socket() as probe:
@@ -57,10 +57,13 @@ def free() -> int:
         return int(probe.getsockname()[1])
 
 
-def pick() -> int:
-    """Return the preferred port when it is free, else the next free one."""
-    port = preferred()
-    return port if is_free(port) else free()
+def pick(setting: str = "", had: int | None = None) -> int:
+    """Return the port a registry ``had`` when it is free again, else the preferred port
+    (``preferred``) when it is free, else the next free one."""
+    if had is not None and is_free(had):
+        return had
+    port = preferred(setting)
+    return port if is_free(port) else free(port)
 
 
 def wait_until_released(ports: Iterable[int], interval: float) -> None:

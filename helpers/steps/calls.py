@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from helpers.environment import Environment
 from helpers.errors import StepIncomplete
 from helpers.hub import steps as hub_steps
 from helpers.kit import Kit
@@ -30,20 +31,23 @@ HELPER_STEP = "helper"
 """The step whose commands use a credential helper: only they find one on their ``PATH``."""
 
 
-def kit_for(step: str) -> Kit:
-    """Make the session's kit as a step's commands need it."""
-    kit = Kit.from_environment()
+def kit_for(step: str, environment: Environment | None = None) -> Kit:
+    """Make the session's kit as a step's commands need it, from ``environment`` (this
+    process's unless given: the notebook's kernel's)."""
+    kit = Kit.from_environment(environment=environment)
     if step == HELPER_STEP:
-        return dataclasses.replace(kit, command_path=credential_helper.command_path())
+        found = credential_helper.command_path(kit.environment.search_path)
+        return dataclasses.replace(kit, command_path=found)
     return kit
 
 
-def start(step: str) -> Kit:
-    """Make the session's kit, get its registry, route ``!`` through the shell runner, and
-    prepare ``step``; return the kit. In Docker Hub mode (``helpers.hub.remote``) the registry
-    is the reader's own account, and ``hub_steps`` prepares the step."""
-    bang.install(Kit.from_environment())  # first: should the rest fail, `!` never waits
-    kit = kit_for(step)
+def start(step: str, environment: Environment | None = None) -> Kit:
+    """Make the session's kit (from ``environment``, this process's unless given), get its
+    registry, route ``!`` through the shell runner, and prepare ``step``; return the kit. In
+    Docker Hub mode (``helpers.hub.remote``) the registry is the reader's own account, and
+    ``hub_steps`` prepares the step."""
+    bang.install(Kit.from_environment(environment=environment))  # first: `!` never waits
+    kit = kit_for(step, environment)
     notebook = lesson.stored(lesson.notebook_for(step))  # read once, for both uses
     failing = lesson.failing_cells(notebook)
     if kit.remote is not None:
@@ -57,12 +61,13 @@ def start(step: str) -> Kit:
     return kit
 
 
-def check(step: str) -> None:
+def check(step: str, environment: Environment | None = None) -> None:
     """Show what the learner's machine and registry hold after ``step``, then say in one line
     what that confirms; raise one sentence if something is missing.
 
-    It makes the session's kit again, so that it also answers after a restarted kernel."""
-    kit = kit_for(step)
+    It makes the session's kit again (from ``environment``, this process's unless given), so
+    that it also answers after a restarted kernel."""
+    kit = kit_for(step, environment)
     if kit.remote is not None:
         print(f"ok: {hub_steps.check(kit, step)}")
         return

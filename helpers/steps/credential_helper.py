@@ -25,9 +25,9 @@ from pathlib import Path
 
 from helpers import journal, settings
 from helpers.engine import debian as debian_engine
+from helpers.environment import state_dir
 from helpers.errors import KitError
 from helpers.kit import Kit
-from helpers.paths import state_dir
 
 PACKAGE = "golang-docker-credential-helpers"
 SUITE = "bookworm"
@@ -52,15 +52,15 @@ def kit_copy() -> Path | None:
     return folder if (folder / HELPER).exists() else None
 
 
-def unpacked(progress: Callable[[str], None] = lambda line: None) -> Path:
-    """Return the folder of the helper: the kit's unpacked copy, else one the user installed,
-    else Debian's package fetched and unpacked now; or say in a sentence why it cannot be had
-    here."""
+def unpacked(search: str, progress: Callable[[str], None] = lambda line: None) -> Path:
+    """Return the folder of the helper: the kit's unpacked copy, else one the user installed
+    (on ``search``, the user's ``PATH``), else Debian's package fetched and unpacked now; or
+    say in a sentence why it cannot be had here."""
     copy = kit_copy()
     if copy is not None:
         return copy
     folder = helper_dir()
-    installed = shutil.which(HELPER)
+    installed = shutil.which(HELPER, path=search)
     if installed is not None:
         return Path(installed).parent
     if not debian_engine.supported():
@@ -75,19 +75,20 @@ def unpacked(progress: Callable[[str], None] = lambda line: None) -> Path:
     return folder
 
 
-def command_path() -> tuple[str, ...]:
+def command_path(search: str) -> tuple[str, ...]:
     """Return the folders the step's commands find the helper, ``pass`` and GnuPG in (after
-    the kit's own tools); or say in a sentence what is missing."""
-    missing = [program for program in PROGRAMS if shutil.which(program) is None]
+    the kit's own tools), as found on ``search`` (the user's ``PATH``); or say in a sentence
+    what is missing."""
+    missing = [program for program in PROGRAMS if shutil.which(program, path=search) is None]
     if missing:
         named = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
         raise KitError(
             f"This step needs {named}, which this machine lacks (on Debian or Ubuntu: "
             f"`apt-get install pass`); {SKIP}"
         )
-    folders = [str(unpacked())]
+    folders = [str(unpacked(search))]
     for program in PROGRAMS:
-        folder = str(Path(str(shutil.which(program))).parent)
+        folder = str(Path(str(shutil.which(program, path=search))).parent)
         if folder not in folders:
             folders.append(folder)
     return tuple(folders)

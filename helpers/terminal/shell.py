@@ -72,8 +72,9 @@ def environment(kit: Kit) -> dict[str, str]:
     """Return the fixed environment commands run in: C locale, UTC, a terminal, the session's home
     (so ``~/.docker`` is the kit's, never the user's), and a ``PATH`` on which the docker CLI finds
     no credential helper (``helpers.terminal.tools``), unless the kit's step brings one."""
+    tools = tools_dir(kit.environment.search_path, kit.state_dir)
     env = {
-        "PATH": os.pathsep.join((str(tools_dir()), *kit.command_path)),
+        "PATH": os.pathsep.join((str(tools), *kit.command_path)),
         "HOME": str(kit.home),
         "GNUPGHOME": str(kit.gnupg_home),  # never the user's agent (``settings.GNUPG_FOLDER``)
         "LANG": "C",
@@ -87,9 +88,8 @@ def environment(kit: Kit) -> dict[str, str]:
     env["DOCKER_HOST"] = kit.engine_host
     if kit.remote is not None:
         env.update(kit.remote.environment())
-    for name in ("DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
-        if name in os.environ:
-            env[name] = os.environ[name]
+    if kit.environment.docker_host == kit.engine_host:
+        env.update(kit.environment.docker_tls())
     return env
 
 

@@ -20,8 +20,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from helpers.paths import state_dir
-
 TOOLS = (
     "base64", "cat", "curl", "docker", "grep", "ls", "mkdir", "python3", "rm", "sed", "sh",
     "sha256sum", "sleep",
@@ -36,13 +34,13 @@ def _python() -> str:
     return os.path.realpath(sys.executable)
 
 
-def tools_dir() -> Path:
-    """Return the kit's folder of links to ``TOOLS`` as found on the user's ``PATH``: one
-    folder per ``docker`` CLI found (``.kit/bin/<hash of its path>``), since runs side by side
-    may each put another engine's own CLI first on ``PATH`` (``helpers.engine.pairs``)."""
-    search = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+def tools_dir(search: str, state: Path) -> Path:
+    """Return the kit's folder of links to ``TOOLS`` as found on ``search`` (the user's
+    ``PATH``), in the state folder ``state``: one folder per ``docker`` CLI found
+    (``.kit/bin/<hash of its path>``), since runs side by side may each put another engine's
+    own CLI first on ``PATH`` (``helpers.engine.pairs``)."""
     docker = os.path.realpath(shutil.which("docker", path=search) or "none")
-    folder = state_dir() / "bin" / hashlib.sha256(docker.encode()).hexdigest()[:10]
+    folder = state / "bin" / hashlib.sha256(docker.encode()).hexdigest()[:10]
     folder.mkdir(parents=True, exist_ok=True)
     for tool in TOOLS:
         found = _python() if tool == "python3" else shutil.which(tool, path=search)

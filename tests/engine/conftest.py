@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import shutil
 import socket
 import subprocess
@@ -34,6 +33,7 @@ from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
 from helpers.registry.container import Registry
 from helpers.registry.sessions import remove_leftovers
+from tests.plugins.run_config import RunConfig
 
 SENTINEL = "sentinel-{session}"
 """The name of an image (``:latest``) and a container that are not the kit's."""
@@ -238,17 +238,18 @@ CliRun = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
-def cli() -> CliRun:
-    """Return a function that runs ``python -m helpers ARGS`` in a real process."""
+def cli(run_config: RunConfig) -> CliRun:
+    """Return a function that runs ``python -m helpers ARGS`` in a real process, in the run's
+    environment with some variables changed."""
 
-    def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "helpers", *args],
             cwd=PROJECT_ROOT,  # the kit runs from its folder
-            env={**os.environ, **env},
+            env=run_config.child(**env),
             capture_output=True,
             text=True,
             timeout=120,
         )
 
-    return run
+    return run_cli

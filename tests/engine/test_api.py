@@ -7,6 +7,7 @@ import sys
 
 import helpers
 from helpers.paths import PROJECT_ROOT
+from tests.plugins.run_config import RunConfig
 
 PUBLIC = [
     "CommandFailed",
@@ -49,7 +50,7 @@ def test_errors_a_user_can_hit_are_kit_errors():
         assert issubclass(getattr(helpers, name), helpers.KitError), name
 
 
-def test_importing_helpers_loads_no_docker_client():
+def test_importing_helpers_loads_no_docker_client(run_config: RunConfig):
     """``import helpers`` (which every ``python -m helpers.X`` does first) imports neither the
     Docker SDK nor the terminal emulator: the public names load on first use."""
     done = subprocess.run(
@@ -59,6 +60,7 @@ def test_importing_helpers_loads_no_docker_client():
             "import sys, helpers; print(sorted({'docker', 'pyte'} & set(sys.modules)))",
         ],
         cwd=PROJECT_ROOT,
+        env=run_config.child(),
         capture_output=True,
         text=True,
         check=True,

@@ -31,7 +31,7 @@ def test_no_engine_gives_one_sentence_and_a_non_zero_exit(verb, cli):
 
 
 @pytest.mark.parametrize("verb", ["status", "engine"])
-def test_a_socket_this_user_may_not_open_is_named_as_such(verb, tmp_path):
+def test_a_socket_this_user_may_not_open_is_named_as_such(verb, tmp_path, run_config):
     """An engine socket the user may not open (a user outside the ``docker`` group) is reported
     as a permission problem, not as "no engine".
 
@@ -50,7 +50,7 @@ def test_a_socket_this_user_may_not_open_is_named_as_such(verb, tmp_path):
         done = subprocess.run(
             [*without_file_capabilities, sys.executable, "-m", "helpers", verb],
             cwd=PROJECT_ROOT,
-            env={**os.environ, "DOCKER_HOST": f"unix://{path}"},
+            env=run_config.child(DOCKER_HOST=f"unix://{path}"),
             capture_output=True,
             text=True,
             timeout=60,

@@ -16,6 +16,7 @@ from helpers.paths import PROJECT_ROOT
 from helpers.registry.sessions import running_registry
 from helpers.steps import setups as step_setups
 from tests.plugins import run_lock
+from tests.plugins.run_config import RunConfig
 
 ONE_LINE = {
     "engine": (
@@ -99,13 +100,15 @@ def test_down_all_removes_every_sessions_registry(
     assert docker_client.containers.get(container_id).id == container_id
 
 
-def _nested_run(session: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _nested_run(
+    run_config: RunConfig, session: str, tmp_path: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
     """Run pytest in a process of its own, in session ``session``, as another run would: a
     learner's, not CI's, so a skip stays a skip (``tests/plugins/skips.py``)."""
-    learners = {name: value for name, value in os.environ.items() if name != "CI"}
+    learners = run_config.environment.without("CI")
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "0", "-q", f"--basetemp={tmp_path / 'run'}", *args],
-        env={**learners, "KIT_SESSION": session},
+        env=learners.child(KIT_SESSION=session),
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -114,13 +117,15 @@ def _nested_run(session: str, tmp_path: Path, *args: str) -> subprocess.Complete
 
 
 @pytest.mark.every_session  # it plays a learner's `main` session: on an engine of the run's own
-def test_on_a_shared_engine_no_test_removes_a_learners_registry(cli, kit, tmp_path, empty_sessions):
+def test_on_a_shared_engine_no_test_removes_a_learners_registry(
+    cli, kit, tmp_path, empty_sessions, run_config
+):
     """The tests that remove every session's registries (``down --all``), run on an engine the
     test run does not own (``$DOCKER_HOST`` set, as on a learner's machine), skip: a learner's
     ``main`` registry on that engine keeps running through them."""
     assert cli("up", KIT_SESSION="main").returncode == 0
     try:
-        done = _nested_run("nested", tmp_path, "-m", "every_session", "tests/engine")
+        done = _nested_run(run_config, "nested", tmp_path, "-m", "every_session", "tests/engine")
         assert done.returncode == 0, done.stdout[-2000:]
         assert re.search(r"\b[1-9]\d* skipped\b", done.stdout), done.stdout[-2000:]
         assert not re.search(r"\b(passed|failed)\b", done.stdout), done.stdout[-2000:]
@@ -130,12 +135,12 @@ def test_on_a_shared_engine_no_test_removes_a_learners_registry(cli, kit, tmp_pa
         cli("down", KIT_SESSION="main")
 
 
-def test_a_second_test_run_of_the_same_session_refuses_in_one_sentence(tmp_path):
+def test_a_second_test_run_of_the_same_session_refuses_in_one_sentence(tmp_path, run_config):
     """While a run of the session ``concurrent`` is going (here: this test holds its lock, as
     that run would), another run of it stops at once, naming the first run's pid, and starts
     no engine."""
     with run_lock.take("concurrent"):
-        done = _nested_run("concurrent", tmp_path, "tests/engine/test_api.py")
+        done = _nested_run(run_config, "concurrent", tmp_path, "tests/engine/test_api.py")
     assert done.returncode == 3, done.stdout[-2000:]
     assert f"Another test run (pid {os.getpid()}) uses the test session 'concurrent'" in (
         done.stdout + done.stderr
@@ -143,18 +148,17 @@ def test_a_second_test_run_of_the_same_session_refuses_in_one_sentence(tmp_path)
     assert "passed" not in done.stdout
 
 
-def test_without_docker_host_the_engine_of_the_docker_context_is_used(cli, tmp_path):
+def test_without_docker_host_the_engine_of_the_docker_context_is_used(cli, tmp_path, run_config):
     """With no ``$DOCKER_HOST``, the kit finds the engine as the docker CLI does: through the
     current docker context (Docker Desktop's, Colima's or rootless Docker's socket). Here the
     context names this worker's engine, the only one where session ``ctx`` has a registry."""
-    host = os.environ.get("DOCKER_HOST")
+    host = run_config.environment.docker_host
     if not host:
         pytest.skip("needs an engine of the run's own, named by DOCKER_HOST, to name in a context")
     config = tmp_path / "docker-config"
-    users = {k: v for k, v in os.environ.items() if k != "DOCKER_HOST"} | {
-        "DOCKER_CONFIG": str(config),
-        "KIT_SESSION": "ctx",
-    }
+    users = run_config.environment.without("DOCKER_HOST").child(
+        DOCKER_CONFIG=str(config), KIT_SESSION="ctx"
+    )
     for command in (["create", "kit-test", "--docker", f"host={host}"], ["use", "kit-test"]):
         made = subprocess.run(["docker", "context", *command], env=users, capture_output=True)
         assert made.returncode == 0, made.stderr

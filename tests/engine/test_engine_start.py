@@ -22,6 +22,7 @@ import pytest
 
 from helpers.paths import PROJECT_ROOT
 from tests.host_network import host_interfaces
+from tests.plugins.run_config import RunConfig
 
 SYSTEMCTL = """#!/bin/sh
 echo "systemctl $*" >> "$CALLS"
@@ -50,11 +51,14 @@ stop_engine() {
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 }
 trap stop_engine EXIT
-"$PYTHON" -c 'from helpers.engine import bootstrap; print(bootstrap.ensure_engine(print))'
+"$PYTHON" -c 'from helpers import environment; from helpers.engine import bootstrap
+print(bootstrap.ensure_engine(environment.current(), print))'
 """
 
 
-def test_a_stopped_engine_that_systemd_owns_is_started_by_systemd(tmp_path: Path) -> None:
+def test_a_stopped_engine_that_systemd_owns_is_started_by_systemd(
+    tmp_path: Path, run_config: RunConfig
+) -> None:
     """With systemd running and Docker's unit present, a stopped engine is started with
     `systemctl start docker.service`, never as a bare dockerd of the kit's."""
     real_dockerd = shutil.which("dockerd")
@@ -68,19 +72,17 @@ def test_a_stopped_engine_that_systemd_owns_is_started_by_systemd(tmp_path: Path
     calls = tmp_path / "calls"
     home = tmp_path / "home"  # no docker context: the default socket is the engine
     home.mkdir()
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG")
-    }
-    environment |= {
-        "PATH": f"{fake_bin}:{os.environ['PATH']}",
-        "HOME": str(home),
-        "CALLS": str(calls),
-        "REAL_DOCKERD": real_dockerd,
-        "PYTHON": sys.executable,
-        "KIT_STATE_DIR": str(tmp_path / "state"),
-    }
+    without_engine = run_config.environment.without(
+        "DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG"
+    )
+    environment = without_engine.child(
+        PATH=f"{fake_bin}:{run_config.environment.search_path}",
+        HOME=str(home),
+        CALLS=str(calls),
+        REAL_DOCKERD=real_dockerd,
+        PYTHON=sys.executable,
+        KIT_STATE_DIR=str(tmp_path / "state"),
+    )
     interfaces = host_interfaces()
     done = subprocess.run(
         ["unshare", "--mount", "--net", "--propagation", "private", "sh", "-c", SCENARIO],
@@ -99,5 +101,6 @@ def test_a_stopped_engine_that_systemd_owns_is_started_by_systemd(tmp_path: Path
         "systemctl cat docker.service",
         "systemctl start docker.service",
     ]
-    left = subprocess.run(["pgrep", "-f", "--data-root=/run/test-docker"], capture_output=True)
+    pgrep = ["pgrep", "-f", "--data-root=/run/test-docker"]
+    left = subprocess.run(pgrep, env=run_config.child(), capture_output=True)
     assert left.stdout == b"", "the namespace's engine was stopped"

@@ -37,7 +37,7 @@ from helpers.lesson import notebooks as lesson
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
 from helpers.registry import ports
 from helpers.registry.container import Registry
-from tests import given_hub_account
+from tests.plugins.run_config import RunConfig
 
 STAND_IN_USER = "sharer"
 
@@ -300,12 +300,12 @@ def test_an_account_the_registry_could_never_take_is_refused_in_one_sentence(cli
     ],
 )
 def test_a_run_that_is_killed_or_hung_up_still_removes_the_login(
-    stand_in: StandIn, hub_kit: Kit, stop: int, exit_status: int, said: str
+    stand_in: StandIn, hub_kit: Kit, stop: int, exit_status: int, said: str, run_config: RunConfig
 ):
     """``kill`` or a closed terminal in the middle of step 2, after the login: the run stops
     with a sentence, the login goes from the session's config all the same, and no kernel is
     left running."""
-    env = {**os.environ, "KIT_SESSION": hub_kit.session, **stand_in.environment()}
+    env = run_config.child(KIT_SESSION=hub_kit.session, **stand_in.environment())
     run = _start_hub_run(env)
     config = hub_kit.docker_config / "config.json"
     try:
@@ -347,7 +347,9 @@ def _logged_in(config: Path) -> bool:
 
 
 @pytest.mark.may_skip  # CI is given no Docker Hub account, and here cannot reach Docker Hub
-def test_the_mode_runs_against_docker_hub_with_the_readers_account(hub_kit: Kit):
+def test_the_mode_runs_against_docker_hub_with_the_readers_account(
+    hub_kit: Kit, run_config: RunConfig
+):
     """The same run against Docker Hub itself, when this machine reaches it and the person
     running the tests gave an account. It may take minutes on a slow line; on its timeout it
     is stopped with SIGTERM, so that it still logs out."""
@@ -355,10 +357,10 @@ def test_the_mode_runs_against_docker_hub_with_the_readers_account(hub_kit: Kit)
         remote.Remote(remote.HUB, "anyone", "-").require_reachable()
     except KitError:
         pytest.skip("Docker Hub cannot be reached from this machine")
-    account = given_hub_account.given()
+    account = dict(run_config.hub_account)
     if not account.get(remote.USER_VARIABLE):
         pytest.skip("no Docker Hub account given: set KIT_HUB_USER and KIT_HUB_TOKEN to run it")
-    env = {**os.environ, "KIT_SESSION": hub_kit.session, **account}
+    env = run_config.child(KIT_SESSION=hub_kit.session, **account)
     run = _start_hub_run(env)
     try:
         stdout, stderr = run.communicate(timeout=1800)

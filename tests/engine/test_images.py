@@ -99,7 +99,7 @@ def test_arm64_program_prints_hello_world_under_qemu(tmp_path):
     program = tmp_path / "hello-arm64"
     program.write_bytes(hello_program("arm64"))
     program.chmod(0o755)
-    done = subprocess.run([qemu, str(program)], capture_output=True, timeout=30)
+    done = subprocess.run([qemu, str(program)], env={}, capture_output=True, timeout=30)
     assert (done.returncode, done.stdout, done.stderr) == (0, MESSAGE, b"")
 
 
@@ -110,7 +110,7 @@ def test_amd64_program_prints_hello_world_natively(tmp_path):
     program = tmp_path / "hello-amd64"
     program.write_bytes(hello_program("amd64"))
     program.chmod(0o755)
-    done = subprocess.run([str(program)], capture_output=True, timeout=30)
+    done = subprocess.run([str(program)], env={}, capture_output=True, timeout=30)
     assert (done.returncode, done.stdout, done.stderr) == (0, MESSAGE, b"")
 
 
@@ -143,10 +143,14 @@ def test_building_the_registry_image_installs_nothing(docker_client):
     ``docker-registry``, fetched and unpacked into its state folder: the package stays as it
     was (installing it would start a registry service on port 5000 of every interface), and
     no registry process starts outside a container."""
-    status = ["dpkg-query", "-W", "-f=${Status}", "docker-registry"]
-    before = subprocess.run(status, capture_output=True, text=True)
+
+    def status() -> subprocess.CompletedProcess[str]:
+        query = "-W", "-f=${Status}", "docker-registry"
+        return subprocess.run(["dpkg-query", *query], capture_output=True, text=True)
+
+    before = status()
     image_id = registry_image.build_local_registry_image(docker_client)
-    after = subprocess.run(status, capture_output=True, text=True)
+    after = status()
     assert (after.returncode, after.stdout) == (before.returncode, before.stdout)
     assert subprocess.run(["pgrep", "-x", "docker-registry"], capture_output=True).returncode == 1
     assert docker_client.images.get(image_id).id == image_id

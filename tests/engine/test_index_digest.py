@@ -49,7 +49,10 @@ def _put_manifest(registry: Registry, tag: str, kind: str, body: dict[str, objec
 
 def _shown_digest(registry: Registry, command: str) -> str:
     typed = command.replace("localhost:5000", registry.address)
-    done = subprocess.run(["bash", "-c", typed], capture_output=True, text=True, timeout=30)
+    env = registry.kit.environment.child()
+    done = subprocess.run(
+        ["bash", "-c", typed], env=env, capture_output=True, text=True, timeout=30
+    )
     return done.stdout.strip().removeprefix("Docker-Content-Digest: ")
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,8 +12,9 @@ import nbformat
 import pytest
 
 from helpers import settings
+from helpers.environment import state_dir
+from helpers.kit import Kit
 from helpers.lesson import notebooks as lesson
-from helpers.paths import state_dir
 from helpers.steps import local_state
 from helpers.terminal import shell
 from helpers.terminal.shell import run
@@ -39,8 +40,13 @@ def _snapshot(folder: Path) -> dict[str, bytes | None]:
     }
 
 
+def _with_the_users(kit: Kit, **values: str) -> Kit:
+    """Return the kit as made from an environment where the user had set ``values``."""
+    return dataclasses.replace(kit, environment=kit.environment.with_values(**values))
+
+
 def test_the_kit_leaves_the_users_docker_config_byte_identical(
-    kit, tmp_path, monkeypatch, guide_registry, demo_images, cli, empty_sessions
+    kit, tmp_path, guide_registry, demo_images, cli, empty_sessions
 ):
     """With HOME (and DOCKER_CONFIG) pointing at a user's config, a login/tag/push/logout flow
     and every CLI verb leave that folder exactly as it was."""
@@ -48,15 +54,15 @@ def test_the_kit_leaves_the_users_docker_config_byte_identical(
     (home / ".docker").mkdir(parents=True)
     (home / ".docker" / "config.json").write_bytes(USER_CONFIG)
     before = _snapshot(home)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("DOCKER_CONFIG", str(home / ".docker"))
+    users = {"HOME": str(home), "DOCKER_CONFIG": str(home / ".docker")}
+    kit = _with_the_users(kit, **users)
 
     run(kit, LOGIN, address=guide_registry.address)
     run(kit, f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
     run(kit, f"docker push {REMOTE}", address=guide_registry.address)
     run(kit, f"docker logout {settings.GUIDE_ADDRESS}", address=guide_registry.address)
     for verb in ("engine", "up", "status", "reset", "down"):
-        done = cli(verb)
+        done = cli(verb, **users)
         assert done.returncode == 0, done.stderr
 
     assert _snapshot(home) == before
@@ -76,11 +82,11 @@ def test_credentials_are_stored_under_the_state_folder(kit, guide_registry):
     assert guide_registry.address not in json.loads(config.read_text())["auths"]
 
 
-def test_commands_run_in_the_session_home_with_no_docker_config(kit, monkeypatch):
+def test_commands_run_in_the_session_home_with_no_docker_config(kit):
     """The runner gives commands the session's home as HOME and working folder (printed back
     as ``~``), and never passes a DOCKER_CONFIG on, not even the user's, so ``~/.docker`` is
     the session's."""
-    monkeypatch.setenv("DOCKER_CONFIG", "/somewhere/of/the/users")
+    kit = _with_the_users(kit, DOCKER_CONFIG="/somewhere/of/the/users")
     printed = run(kit, 'printf "%s|%s|%s" "$HOME" "$PWD" "${DOCKER_CONFIG-unset}"').output
     assert printed == "~|~|unset\n"
 
@@ -106,9 +112,7 @@ def test_step_one_never_runs_an_image_from_docker_hub(kit, demo_images, docker_c
     assert "Unable to find image" not in result.output and "Pulling" not in result.output
 
 
-def test_no_credential_helper_on_the_users_path_is_ever_called(
-    kit, tmp_path, monkeypatch, guide_registry
-):
+def test_no_credential_helper_on_the_users_path_is_ever_called(kit, tmp_path, guide_registry):
     """With ``pass`` and the platform's credential helpers on the user's PATH (as Docker
     Desktop or Debian's golang-docker-credential-helpers put them there), a login through the
     runner calls none of them: the password stays in the kit's own config.json."""
@@ -119,7 +123,7 @@ def test_no_credential_helper_on_the_users_path_is_ever_called(
         program = fake / name
         program.write_text(f'#!/bin/sh\necho "{name} $*" >> {calls}\ncat >/dev/null\necho "{{}}"\n')
         program.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{fake}:{os.environ['PATH']}")
+    kit = _with_the_users(kit, PATH=f"{fake}:{kit.environment.search_path}")
 
     run(kit, LOGIN, address=guide_registry.address)
     assert not calls.exists(), calls.read_text()
@@ -147,6 +151,6 @@ def test_the_kits_gnupg_never_reaches_the_users_agent(kit):
     agent: not the user's, and not the one GnuPG would take for the default."""
     ours = _agent_socket(shell.environment(kit))
     default_for_the_kits_home = _agent_socket({"HOME": str(kit.home)})
-    users = _agent_socket({k: v for k, v in os.environ.items() if k != "GNUPGHOME"})
+    users = _agent_socket(kit.environment.without("GNUPGHOME").child())
     assert ours not in (default_for_the_kits_home, users)
     assert ours.startswith(str(kit.gnupg_home)) or "/d." in ours, ours

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from helpers.engine import image_store
 from helpers.lesson import expected, notebook_run, recorded
 from helpers.lesson import notebooks as lesson
@@ -17,7 +15,7 @@ def test_a_run_keeps_what_each_cell_printed_as_nbval_compared_it(kit, docker_cli
     written in as nbval writes them (the run's session may find 5000 taken by another
     session's registry: then its real port, not any port)."""
     path = lesson.notebook_for("login")
-    env = {**os.environ, "KIT_SESSION": f"{kit.session}-capture"}
+    env = kit.environment.child(KIT_SESSION=f"{kit.session}-capture")
     ran = notebook_run.run([path], env, compare=True, values=True)
     assert ran.returncode == 0, ran.said
     profile = image_store.detect(docker_client)

@@ -10,7 +10,6 @@ import docker
 import psutil
 import pytest
 
-from helpers.engine import host as engine
 from helpers.engine import private as private_engine
 from helpers.engine import processes
 from helpers.engine.private import PrivateEngine
@@ -35,7 +34,7 @@ def _traces(engine: PrivateEngine) -> list[str]:
 
 
 @pytest.mark.every_session
-def test_down_all_stops_the_engine_of_a_killed_run_and_it_leaves_nothing(kit, cli):
+def test_down_all_stops_the_engine_of_a_killed_run_and_it_leaves_nothing(kit, cli, run_config):
     """An engine whose run ended without stopping it is an orphan: `down --all` stops it, and
     then its dockerd, bridge, folders and mounts are gone. The engine this test runs on (its
     worker's private engine, whose run is still going) keeps running.
@@ -47,7 +46,8 @@ def test_down_all_stops_the_engine_of_a_killed_run_and_it_leaves_nothing(kit, cl
         f"from helpers.engine import private as p; p.PrivateEngine({orphan.name!r}).start()"
     )
     try:
-        subprocess.run([sys.executable, "-c", killed_run], check=True, timeout=120)
+        start = [sys.executable, "-c", killed_run]
+        subprocess.run(start, env=run_config.child(), check=True, timeout=120)
         assert docker.DockerClient(base_url=orphan.host).ping()
         pid = int((orphan.exec_root / "dockerd.pid").read_text())
         done = cli("down", "--all")
@@ -57,7 +57,7 @@ def test_down_all_stops_the_engine_of_a_killed_run_and_it_leaves_nothing(kit, cl
         assert done.stdout.endswith(", and 1 private engine(s) of killed test runs.\n")
         assert not psutil.pid_exists(pid) or processes.is_zombie(pid)
         assert _traces(orphan) == []
-        assert engine.client().ping()
+        assert kit.client().ping()
     finally:
         orphan.stop()
 
@@ -72,13 +72,13 @@ def test_two_engines_of_one_run_never_share_a_bridge():
 
 
 @pytest.mark.parametrize("name", [".", ".."])
-def test_a_dot_name_is_refused(name: str):
+def test_a_dot_name_is_refused(name: str, kit: Kit):
     """``.`` and ``..`` would put an engine's folders at ``/run`` and ``/var/lib``, which
     ``stop()`` removes: neither an engine nor a session may be named so."""
     with pytest.raises(ValueError):
         PrivateEngine(name)
     with pytest.raises(KitError):
-        Kit.from_environment(name)
+        Kit.from_environment(name, environment=kit.environment)
 
 
 def test_a_reused_pid_is_never_taken_for_the_engine(kit):

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from helpers import kit_registry, running_registry, settings
+from helpers.environment import Environment
 from helpers.errors import RegistryError
 from helpers.registry import ports
 from helpers.registry.container import Registry
@@ -51,25 +52,24 @@ def test_falls_back_to_a_free_port_when_5000_is_taken(kit, empty_sessions):
         holder = stack.enter_context(socket.socket())
         # Recently closed connections (TIME_WAIT) must not keep the test from holding it.
         holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        preferred = ports.preferred(kit.environment.registry_port)
         with contextlib.suppress(OSError):  # already held by something else: fine too
-            holder.bind(("127.0.0.1", ports.preferred()))
+            holder.bind(("127.0.0.1", preferred))
             holder.listen()
-        assert not ports.is_free(ports.preferred())
+        assert not ports.is_free(preferred)
         registry = stack.enter_context(Registry(kit))
-        assert registry.port != ports.preferred()
+        assert registry.port != preferred
         assert registry.answers()
 
 
-def test_the_preferred_port_is_5000_unless_set(monkeypatch):
+def test_the_preferred_port_is_5000_unless_set():
     """Registries prefer the guide's port 5000; $KIT_REGISTRY_PORT moves that, and a value that
     is no port gets a sentence."""
-    monkeypatch.delenv("KIT_REGISTRY_PORT", raising=False)
-    assert ports.preferred() == settings.PREFERRED_PORT == 5000
-    monkeypatch.setenv("KIT_REGISTRY_PORT", "5100")
-    assert ports.preferred() == 5100
-    monkeypatch.setenv("KIT_REGISTRY_PORT", "http")
+    unset, moved = Environment(), Environment({"KIT_REGISTRY_PORT": "5100"})
+    assert ports.preferred(unset.registry_port) == settings.PREFERRED_PORT == 5000
+    assert ports.preferred(moved.registry_port) == 5100
     with pytest.raises(RegistryError, match="KIT_REGISTRY_PORT must be a port"):
-        ports.preferred()
+        ports.preferred(Environment({"KIT_REGISTRY_PORT": "http"}).registry_port)
 
 
 def test_an_explicit_free_port_is_used_as_given(kit, empty_sessions):
@@ -113,11 +113,11 @@ def test_kit_registry_reuses_the_running_one(kit, empty_sessions):
 
 @pytest.mark.parametrize("cleaner", ["kit_registry", "python -m helpers down"])
 def test_leftovers_of_a_killed_run_are_removed(
-    kit, cleaner, cli, footprint, session_containers, docker_client, empty_sessions
+    kit, cleaner, cli, footprint, session_containers, docker_client, empty_sessions, run_config
 ):
     """A registry left stopped by a run killed with SIGKILL (then an engine restart) is removed,
     with its volume, by the next kit_registry() or by `python -m helpers down`."""
-    killed = subprocess.run([sys.executable, "-c", KILLED_RUN], timeout=60)
+    killed = subprocess.run([sys.executable, "-c", KILLED_RUN], env=run_config.child(), timeout=60)
     assert killed.returncode == -signal.SIGKILL
     [leftover_id] = session_containers(kit.session)
     leftover = docker_client.containers.get(leftover_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -14,6 +13,7 @@ from jupyter_client.manager import KernelManager
 from helpers.lesson import jupyter_kernel
 from helpers.lesson import notebooks as lesson
 from helpers.paths import PROJECT_ROOT
+from tests.plugins.run_config import RunConfig
 
 
 def test_every_notebook_names_the_kits_kernel() -> None:
@@ -22,14 +22,16 @@ def test_every_notebook_names_the_kits_kernel() -> None:
         assert lesson.read(path).metadata["kernelspec"] == jupyter_kernel.SPEC, path.name
 
 
-def test_the_kernel_finds_the_kit_from_the_notebooks_folder_and_nothing_else_does() -> None:
+def test_the_kernel_finds_the_kit_from_the_notebooks_folder_and_nothing_else_does(
+    run_config: RunConfig,
+) -> None:
     """The kernel ``scripts/setup`` installed runs the virtual environment's Python with the
     project on its path, so ``from helpers import steps`` works in the notebooks' folder; the
     same Python without that path finds no ``helpers``: none is in site-packages."""
     spec = json.loads(jupyter_kernel.spec_file(Path(sys.prefix)).read_text())
     python = spec["argv"][0]
     assert Path(python).parent == Path(sys.executable).parent
-    without = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    without = run_config.environment.without("PYTHONPATH").child()
     folder = PROJECT_ROOT / "notebooks"
     probe = [python, "-c", "from helpers import steps"]
     found = subprocess.run(probe, cwd=folder, env={**without, **spec["env"]}, capture_output=True)

@@ -14,6 +14,7 @@ import requests
 from helpers import waiting
 from helpers.paths import PROJECT_ROOT
 from helpers.registry import ports
+from tests.plugins.run_config import RunConfig
 
 TOKEN = "kit-lab-test"
 
@@ -25,13 +26,13 @@ the Chinese one holds the translations)."""
 
 @pytest.mark.parametrize(("folder", "notebook"), SERVED)
 def test_the_lab_script_serves_the_notebooks_for_this_user(
-    tmp_path: Path, folder: tuple[str, ...], notebook: str
+    tmp_path: Path, folder: tuple[str, ...], notebook: str, run_config: RunConfig
 ) -> None:
     port = ports.free()
     lab = subprocess.Popen(
         [PROJECT_ROOT / "scripts" / "lab", *folder, "--no-browser", f"--port={port}",
          f"--IdentityProvider.token={TOKEN}"],
-        env={**os.environ, "HOME": str(tmp_path)},  # Jupyter's runtime files: not the user's
+        env=run_config.child(HOME=str(tmp_path)),  # Jupyter's runtime files: not the user's
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

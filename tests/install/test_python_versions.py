@@ -28,14 +28,16 @@ from pathlib import Path
 
 import pytest
 
-from helpers.paths import PROJECT_ROOT, state_dir
+from helpers.environment import state_dir
+from helpers.paths import PROJECT_ROOT
+from tests.plugins.run_config import RunConfig
 
 LOCK = PROJECT_ROOT / "requirements.lock"
 OLDEST_PYTHON = "3.10"
 DEBIAN_PYTHON = Path("/usr/bin/python3")
 
 
-def _uv(*args: str) -> subprocess.CompletedProcess[str]:
+def _uv(run_config: RunConfig, *args: str) -> subprocess.CompletedProcess[str]:
     uv = Path(sys.executable).parent / "uv"
     scratch = state_dir() / "uv-tmp"
     scratch.mkdir(parents=True, exist_ok=True)
@@ -43,25 +45,24 @@ def _uv(*args: str) -> subprocess.CompletedProcess[str]:
         [str(uv), *args],
         # uv's cache and any Python it fetches stay in .kit, never in the user's home, and so
         # do the lock files it leaves in the temporary folder (uv-setuptools-*.lock)
-        env={
-            **os.environ,
-            "UV_CACHE_DIR": str(state_dir() / "uv-cache"),
-            "UV_PYTHON_INSTALL_DIR": str(state_dir() / "uv-python"),
-            "TMPDIR": str(scratch),
-        },
+        env=run_config.child(
+            UV_CACHE_DIR=str(state_dir() / "uv-cache"),
+            UV_PYTHON_INSTALL_DIR=str(state_dir() / "uv-python"),
+            TMPDIR=str(scratch),
+        ),
         capture_output=True,
         text=True,
         timeout=600,
     )
 
 
-def test_lock_resolves_for_every_python_from_3_10() -> None:
+def test_lock_resolves_for_every_python_from_3_10(run_config: RunConfig) -> None:
     """Every pin, under its marker, suits every Python from 3.10 on, and the pins agree."""
     resolve = ("pip", "compile", str(LOCK), "--universal", "--python-version", OLDEST_PYTHON)
     quiet = ("--no-header", "-q", "-o", os.devnull)
-    done = _uv(*resolve, *quiet, "--offline")
+    done = _uv(run_config, *resolve, *quiet, "--offline")
     if done.returncode != 0:  # the cache lacks some metadata: ask the index
-        done = _uv(*resolve, *quiet)
+        done = _uv(run_config, *resolve, *quiet)
     assert done.returncode == 0, done.stderr[-3000:]
 
 
@@ -70,7 +71,7 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def test_lock_installs_with_debians_own_python() -> None:
+def test_lock_installs_with_debians_own_python(run_config: RunConfig) -> None:
     """A virtual environment of ``/usr/bin/python3`` takes the lock and runs the kit."""
     if not DEBIAN_PYTHON.exists():
         pytest.skip("no /usr/bin/python3 (not a Debian-like system)")
@@ -78,13 +79,15 @@ def test_lock_installs_with_debians_own_python() -> None:
     python = venv / "bin" / "python"
     if not (venv / "installed").exists():
         shutil.rmtree(venv.parent, ignore_errors=True)  # older fingerprints go
-        made = subprocess.run([str(DEBIAN_PYTHON), "-m", "venv", str(venv)], capture_output=True)
+        venv_made = [str(DEBIAN_PYTHON), "-m", "venv", str(venv)]
+        made = subprocess.run(venv_made, env=run_config.child(), capture_output=True)
         if made.returncode != 0:
             pytest.skip("/usr/bin/python3 has no venv module (Debian's python3-venv)")
         install = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
         done = subprocess.run(
             [*install, "-r", str(LOCK)],
             cwd=PROJECT_ROOT,
+            env=run_config.child(),
             capture_output=True,
             text=True,
             timeout=900,
@@ -93,6 +96,7 @@ def test_lock_installs_with_debians_own_python() -> None:
         (venv / "installed").touch()
     checked = subprocess.run(
         [str(python), "-m", "pip", "check", "--disable-pip-version-check"],
+        env=run_config.child(),
         capture_output=True,
         text=True,
     )
@@ -100,6 +104,10 @@ def test_lock_installs_with_debians_own_python() -> None:
     imports = "import helpers.cli, nbval, mkdocs, material, zensical, pytest, playwright"
     # The kit runs from its folder, as scripts/setup and the README run it.
     ran = subprocess.run(
-        [str(python), "-c", imports], cwd=PROJECT_ROOT, capture_output=True, text=True
+        [str(python), "-c", imports],
+        cwd=PROJECT_ROOT,
+        env=run_config.child(),
+        capture_output=True,
+        text=True,
     )
     assert ran.returncode == 0, ran.stderr

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.plugins import run_lock
+from tests.plugins.run_config import RunConfig
 
 NOBODY = 65534
 TAKE = (
@@ -34,14 +35,14 @@ TAKE = (
 PYTHON = (sys.executable, "-c", TAKE)
 
 
-def _as_nobody(shared: Path) -> subprocess.CompletedProcess[str]:
+def _as_nobody(shared: Path, search_path: str) -> subprocess.CompletedProcess[str]:
     """Take the lock as ``nobody``, with a copy of ``run_lock.py`` in the shared folder: the
     checkout may sit where only root can read (CI's clone does)."""
     shutil.copy(Path(run_lock.__file__), shared / "run_lock.py")
     return subprocess.run(
         ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *PYTHON],
         cwd=shared,
-        env={"PATH": os.environ.get("PATH", ""), "TMPDIR": str(shared), "HOME": str(shared)},
+        env={"PATH": search_path, "TMPDIR": str(shared), "HOME": str(shared)},
         capture_output=True,
         text=True,
     )
@@ -62,21 +63,23 @@ def shared() -> Iterator[Path]:
 
 
 def test_another_user_takes_a_lock_of_their_own_after_root(
-    shared: Path, monkeypatch: pytest.MonkeyPatch
+    shared: Path, monkeypatch: pytest.MonkeyPatch, run_config: RunConfig
 ) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(shared))
     mine = run_lock.take("test")  # root's run holds its lock now
     try:
-        taken = _as_nobody(shared)
+        taken = _as_nobody(shared, run_config.environment.search_path)
     finally:
         mine.close()
     assert taken.returncode == 0 and taken.stdout == "taken\n", taken.stderr
     assert (shared / "docker-share-kit-0").stat().st_mode & 0o777 == 0o700
 
 
-def test_a_folder_taken_by_another_user_is_one_sentence(shared: Path) -> None:
+def test_a_folder_taken_by_another_user_is_one_sentence(
+    shared: Path, run_config: RunConfig
+) -> None:
     (shared / f"docker-share-kit-{NOBODY}").write_text("root's file, in the way\n")
-    said = _as_nobody(shared)
+    said = _as_nobody(shared, run_config.environment.search_path)
     assert said.returncode == 0, said.stderr
     assert said.stdout.startswith(f"The test run's lock folder {shared}/docker-share-kit-{NOBODY}")
     assert said.stdout.count("\n") == 1 and "Traceback" not in said.stderr

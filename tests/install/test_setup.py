@@ -8,11 +8,12 @@ nothing is installed. What it checks: the old ``.venv`` is gone, and setup said 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.plugins.run_config import RunConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +37,9 @@ def _script(path: Path, text: str) -> None:
     path.chmod(0o755)
 
 
-def test_a_venv_made_by_a_too_old_python_is_made_again(tmp_path: Path) -> None:
+def test_a_venv_made_by_a_too_old_python_is_made_again(
+    tmp_path: Path, run_config: RunConfig
+) -> None:
     project = tmp_path / "kit"
     (project / "scripts").mkdir(parents=True)
     shutil.copy2(PROJECT_ROOT / "scripts" / "setup", project / "scripts" / "setup")
@@ -45,8 +48,8 @@ def test_a_venv_made_by_a_too_old_python_is_made_again(tmp_path: Path) -> None:
     _script(tmp_path / "bin" / "apt-get", "#!/bin/sh\nexit 1\n")
     done = subprocess.run(
         [str(project / "scripts" / "setup")],
-        env={**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
-             "PYTHON": str(tmp_path / "bin" / "python3")},
+        env=run_config.child(PATH=f"{tmp_path / 'bin'}:{run_config.environment.search_path}",
+                             PYTHON=str(tmp_path / "bin" / "python3")),
         capture_output=True,
         text=True,
         timeout=60,

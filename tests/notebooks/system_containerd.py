@@ -17,7 +17,6 @@ Usage, with a tmpfs over ``/run/containerd`` and ``lo`` up:
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from helpers import waiting
+from helpers import environment, waiting
 from helpers.demo import archive, images
 from helpers.demo import specs as demo_specs
 from helpers.engine import debian as debian_engine
@@ -85,11 +84,12 @@ def _load_the_users_images(client: docker.DockerClient) -> None:
 def main(session: str, port: str, work: Path) -> dict[str, object]:
     binaries = debian_engine.unpacked()
     tools = binaries.root / "usr" / "bin"
-    environment = {**os.environ, "PATH": binaries.path()}
+    here = environment.current()  # a script of its own: the test hands it the run's
+    engines_environment = here.child(PATH=binaries.path())
     containerd = subprocess.Popen(
         [tools / "containerd", f"--address={SOCKET}", f"--root={work / 'containerd'}",
          f"--state={SOCKET.parent / 'state'}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=engines_environment,
     )  # fmt: skip
     user_engine = None
     try:
@@ -102,7 +102,7 @@ def main(session: str, port: str, work: Path) -> dict[str, object]:
              f"--data-root={work / 'user-data'}", f"--exec-root={SOCKET.parent / 'user'}",
              f"--pidfile={SOCKET.parent / 'user.pid'}", "--bridge=none", "--iptables=false",
              "--ip-masq=false"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=engines_environment,
         )  # fmt: skip
         _wait_for(lambda: _answers(user_host), "the user's engine")
         user = docker.DockerClient(base_url=user_host, timeout=60)
@@ -115,12 +115,7 @@ def main(session: str, port: str, work: Path) -> dict[str, object]:
             own_containerd = (kit.exec_root / "containerd" / "containerd.sock").exists()
             done = notebook_run.run(
                 lesson.notebook_paths(),  # one edition: the Chinese one runs the same commands
-                {
-                    **os.environ,
-                    "DOCKER_HOST": kit_host,
-                    "KIT_SESSION": session,
-                    "KIT_REGISTRY_PORT": port,
-                },
+                here.child(DOCKER_HOST=kit_host, KIT_SESSION=session, KIT_REGISTRY_PORT=port),
                 compare=True,
                 timeout=900,
             )
@@ -128,7 +123,7 @@ def main(session: str, port: str, work: Path) -> dict[str, object]:
             kit.stop()
         namespaces = subprocess.run(
             [tools / "ctr", f"--address={SOCKET}", "namespaces", "list", "--quiet"],
-            capture_output=True, text=True, check=True,
+            env=engines_environment, capture_output=True, text=True, check=True,
         ).stdout.split()  # fmt: skip
         return {
             "before": before,

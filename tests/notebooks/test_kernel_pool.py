@@ -4,7 +4,6 @@ kernel that hangs as it starts is replaced."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import uuid
@@ -19,6 +18,7 @@ from nbval.kernel import CURRENT_ENV_KERNEL_NAME
 from helpers.engine import image_store
 from helpers.paths import PROJECT_ROOT
 from tests.plugins import kernel_pool
+from tests.plugins.run_config import RunConfig
 
 pytestmark = pytest.mark.one_store(image_store.CONTAINERD)  # no store changes what it shows
 
@@ -49,7 +49,9 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
-def test_each_notebook_gets_its_own_kernel_in_its_folder_and_none_outlives_the_run(tmp_path):
+def test_each_notebook_gets_its_own_kernel_in_its_folder_and_none_outlives_the_run(
+    tmp_path, run_config
+):
     """A variable set by one notebook is unknown to the next, which runs in its own folder
     (the spare started in the first one's folder is not used), and after the run no kernel,
     spare or not, is left."""
@@ -75,7 +77,7 @@ def test_each_notebook_gets_its_own_kernel_in_its_folder_and_none_outlives_the_r
     done = subprocess.run(
         [*pytest, "-q", "--nbval", "--nbval-current-env", f"--rootdir={tmp_path}", str(tmp_path)],
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), name: value},
+        env=run_config.child(PYTHONPATH=str(PROJECT_ROOT), **{name: value}),
         capture_output=True,
         text=True,
         timeout=300,
@@ -92,13 +94,16 @@ HANG_THE_FIRST_START = (
 """A kernel preload that never lets the first kernel started in its folder answer."""
 
 
-def test_a_kernel_that_hangs_as_it_starts_is_replaced_and_stopped(tmp_path: Path) -> None:
+def test_a_kernel_that_hangs_as_it_starts_is_replaced_and_stopped(
+    tmp_path: Path, run_config: RunConfig
+) -> None:
     """The first kernel never answers; the second start gives a kernel that runs code, one
     retry is counted (the pool warns of it), and the hung kernel is not left running."""
     marker = f"KIT_POOL_TEST={uuid.uuid4()}"
-    env = (*kernel_pool.Launch.now(CURRENT_ENV_KERNEL_NAME, None, 0).env, tuple(marker.split("=")))
+    name, value = marker.split("=")
+    env = tuple(sorted(run_config.child(**{name: value}).items()))
     launch = kernel_pool.Launch(
-        CURRENT_ENV_KERNEL_NAME, str(tmp_path), 10, tuple(sorted(env)), HANG_THE_FIRST_START
+        CURRENT_ENV_KERNEL_NAME, str(tmp_path), 10, env, HANG_THE_FIRST_START
     )
     retried = kernel_pool.retried_starts
     kernel = kernel_pool.FreshKernel(launch)

@@ -11,7 +11,6 @@ this cannot see: a sentence put together elsewhere and passed on in a variable (
 from __future__ import annotations
 
 import ast
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +25,7 @@ from helpers.lesson import notebooks as lesson
 from helpers.lesson.expected import cell_outputs
 from helpers.paths import PROJECT_ROOT
 from helpers.steps import credential_helper
+from tests.plugins.run_config import RunConfig
 
 pytestmark = pytest.mark.one_store(CONTAINERD)  # no store changes what it shows
 
@@ -40,7 +40,7 @@ KINDS = {
 """The kit's errors (``helpers.errors``): what ``bang`` shows as one sentence."""
 
 
-def notebook_modules() -> list[Path]:
+def notebook_modules(run_config: RunConfig) -> list[Path]:
     """Return the source files of the kit's modules a notebook's first cell loads."""
     probe = (
         "import sys, helpers.steps.calls; print('\\n'.join(sorted(m.__file__ for n, m in "
@@ -49,7 +49,7 @@ def notebook_modules() -> list[Path]:
     loaded = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        env=run_config.child(PYTHONPATH=str(PROJECT_ROOT)),
         capture_output=True,
         text=True,
         check=True,
@@ -90,11 +90,13 @@ def raised_sentences(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-def test_every_sentence_a_notebook_may_show_has_a_chinese_template() -> None:
+def test_every_sentence_a_notebook_may_show_has_a_chinese_template(
+    run_config: RunConfig,
+) -> None:
     have = messages.templates()
     missing = [
         f"helpers/{path.name}:{line}: {template!r}"
-        for path in notebook_modules()
+        for path in notebook_modules(run_config)
         for line, template in raised_sentences(path)
         if template not in have
     ]
@@ -138,14 +140,16 @@ says to each."""
 
 
 @pytest.mark.parametrize("cell", list(BEFORE_THE_FIRST_CELL))
-def test_each_kernel_says_the_kits_sentences_in_its_language(cell: str) -> None:
+def test_each_kernel_says_the_kits_sentences_in_its_language(
+    cell: str, run_config: RunConfig
+) -> None:
     """A real kernel of each language refuses a cell run before the first one (a ``!``
     command, or a check that needs the first cell's ``steps``) in one sentence: the English
     one in English, the Chinese one in Chinese (the same sentence, through its template)."""
     english = BEFORE_THE_FIRST_CELL[cell]
     for language, wanted in (("en", english), ("zh", messages.in_chinese(english))):
         manager = KernelManager(kernel_name=jupyter_kernel.NAMES[language])
-        manager.start_kernel(cwd=str(PROJECT_ROOT / "notebooks"))
+        manager.start_kernel(cwd=str(PROJECT_ROOT / "notebooks"), env=run_config.child())
         client = manager.client()
         client.start_channels()
         shown: list[str] = []

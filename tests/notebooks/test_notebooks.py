@@ -14,7 +14,6 @@ the words around the one sanitize rule.
 
 from __future__ import annotations
 
-import os
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
@@ -24,11 +23,10 @@ import nbformat
 import pytest
 
 from helpers import steps
-from helpers.engine import host as engine
 from helpers.engine import image_store
 from helpers.errors import KitError, StepIncomplete
 from helpers.kit import Kit
-from helpers.lesson import expected, notebook_run, recorded
+from helpers.lesson import expected, notebook_run
 from helpers.lesson import notebooks as lesson
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
 from helpers.registry import sessions as session_registries
@@ -69,9 +67,9 @@ def _code_cells(path: Path) -> list[nbformat.NotebookNode]:
 
 
 @pytest.fixture(scope="module")
-def store() -> str:
+def store(kit: Kit) -> str:
     """Return the image store of the engine at hand."""
-    return recorded.current_versions(engine.client()).store
+    return image_store.detect(kit.client())
 
 
 @pytest.mark.parametrize("profile", list(image_store.PROFILES))
@@ -174,7 +172,7 @@ def _failed_cells(report: Path) -> dict[str, set[int]]:
     return failed
 
 
-def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path, store: str) -> None:
+def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path, store: str, kit: Kit) -> None:
     """Each changed stored output of the engine's store makes nbval fail on that cell and on
     no other."""
     failing: dict[str, set[int]] = {}
@@ -185,7 +183,7 @@ def test_nbval_fails_on_exactly_the_changed_cell(tmp_path: Path, store: str) -> 
     plugins = ("-p", "tests.plugins.kernel_pool", "-p", "tests.plugins.nbval_profiles")
     done = notebook_run.run(
         [tmp_path],
-        {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        kit.environment.child(PYTHONPATH=str(PROJECT_ROOT)),
         compare=True,
         options=(
             *plugins,
@@ -216,14 +214,14 @@ MISSING = {
 
 @pytest.mark.parametrize("step", list(MISSING))
 def test_a_check_fails_when_the_steps_commands_were_skipped(
-    step: str, capsys: pytest.CaptureFixture[str]
+    step: str, capsys: pytest.CaptureFixture[str], kit: Kit
 ) -> None:
     """Right after a step's set-up, with none of its commands run, its check shows what it
     looked at, as terminal commands, and fails with the one sentence that names the cell."""
-    steps.start(step)
+    steps.start(step, kit.environment)
     capsys.readouterr()
     with pytest.raises(StepIncomplete) as raised:
-        steps.check(step)
+        steps.check(step, kit.environment)
     sentence = str(raised.value)
     assert MISSING[step] in sentence, sentence
     assert sentence.endswith(".") and "\n" not in sentence
@@ -240,23 +238,21 @@ def test_every_step_has_a_check_that_can_fail() -> None:
     )
 
 
-def test_the_helper_step_says_in_one_sentence_what_this_machine_lacks(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_the_helper_step_says_in_one_sentence_what_this_machine_lacks() -> None:
     """Without ``pass`` and GnuPG on the ``PATH``, the credential-helper step names what is
     missing in one sentence and says that no other step needs it (nbval then skips it)."""
-    monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(KitError) as raised:
-        credential_helper.command_path()
+        credential_helper.command_path("/nonexistent")
     sentence = str(raised.value)
     assert sentence.startswith("This step needs pass, gpg and gpgconf, which this machine lacks")
     assert sentence.endswith("the other steps do not need it, so you can skip this one.")
     assert "\n" not in sentence
 
 
-def test_a_check_never_starts_a_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_check_never_starts_a_registry(kit: Kit) -> None:
     """With no registry of the session running, a check says so instead of starting one."""
-    monkeypatch.setenv("KIT_SESSION", "check-without-registry")
+    environment = kit.environment.with_values(KIT_SESSION="check-without-registry")
     with pytest.raises(StepIncomplete, match="registry is not running"):
-        steps.check("login")
-    assert session_registries.running_registry(Kit.from_environment()) is None
+        steps.check("login", environment)
+    without = Kit.from_environment(environment=environment)
+    assert session_registries.running_registry(without) is None

@@ -13,8 +13,6 @@ recording, and the test says so (record it again and read the diff: the canary i
 
 from __future__ import annotations
 
-import os
-
 import docker
 import pytest
 
@@ -22,6 +20,7 @@ from helpers.engine import pairs
 from helpers.engine import private as private_engine
 from helpers.lesson import notebook_run, recorded
 from helpers.paths import NOTEBOOKS
+from tests.plugins.run_config import RunConfig
 
 OTHER_PAIRS = [pair for pair in pairs.MATRIX if pair not in pairs.REFERENCE.values()]
 
@@ -33,23 +32,18 @@ OTHER_PAIRS = [pair for pair in pairs.MATRIX if pair not in pairs.REFERENCE.valu
     [pytest.param(pair, marks=pytest.mark.one_store(pair.store)) for pair in OTHER_PAIRS],
     ids=lambda pair: pair.name,
 )
-def test_the_english_notebooks_pass_on_the_pair(pair: pairs.Pair) -> None:
+def test_the_english_notebooks_pass_on_the_pair(pair: pairs.Pair, run_config: RunConfig) -> None:
     if not private_engine.supported():
         pytest.skip("each pair runs as a private engine, which needs Linux, root and dockerd")
-    session = f"{os.environ['KIT_SESSION']}-{pair.name}"
+    session = f"{run_config.session}-{pair.name}"
     started = private_engine.PrivateEngine(session, pair.store, pair.binaries())
     try:
         host = started.start(copy_registry_image=False)  # bare, as a learner's first run
         client = docker.DockerClient(base_url=host)
         assert not client.images.list(all=True), "the pair's engine did not start bare"
         versions = recorded.current_versions(client, str(pair.cli()))
-        path = pair.path()
-        env = {
-            **os.environ,
-            "KIT_SESSION": session,
-            "DOCKER_HOST": host,
-            "PATH": path,
-        }
+        path = pair.path(run_config.environment.search_path)
+        env = run_config.child(KIT_SESSION=session, DOCKER_HOST=host, PATH=path)
         ran = notebook_run.run(
             sorted(NOTEBOOKS.glob("*.ipynb")), env, compare=True, options=("--kit-mutations",)
         )

@@ -26,6 +26,7 @@ from helpers.registry import sessions as session_registries
 from helpers.steps import beyond_guide_checks
 from helpers.steps import checks as step_checks
 from helpers.terminal import shell
+from tests.plugins.run_config import RunConfig
 
 DOCKER_ACCEPT = (
     "-H 'Accept: application/vnd.docker.distribution.manifest.v2+json' "
@@ -313,10 +314,10 @@ def _commands_of(row: Row) -> list[str]:
 
 
 @pytest.fixture
-def helper_agent_stopped() -> Iterator[None]:
+def helper_agent_stopped(run_config: RunConfig) -> Iterator[None]:
     """Stop the helper step's GnuPG agent after a row that left it running."""
     yield
-    kit = steps.kit_for(steps.HELPER_STEP)
+    kit = steps.kit_for(steps.HELPER_STEP, run_config.environment)
     if kit.gnupg_home.exists():
         shell.run(kit, "gpgconf --kill gpg-agent", expect=shell.EITHER)
 
@@ -324,16 +325,16 @@ def helper_agent_stopped() -> Iterator[None]:
 @pytest.mark.slow
 @pytest.mark.parametrize("row", TABLE, ids=lambda row: row.id)
 def test_a_requirement_fails_when_its_command_was_left_out(
-    row: Row, helper_agent_stopped: None, capsys: pytest.CaptureFixture[str]
+    row: Row, helper_agent_stopped: None, capsys: pytest.CaptureFixture[str], run_config: RunConfig
 ) -> None:
-    kit = steps.start(row.step)
+    kit = steps.start(row.step, run_config.environment)
     registry = session_registries.running_registry(kit)
     assert registry is not None
     for command in _commands_of(row):
         shell.run(kit, command, address=registry.address, expect=shell.EITHER)
     capsys.readouterr()
     with pytest.raises(StepIncomplete) as raised:
-        steps.check(row.step)
+        steps.check(row.step, run_config.environment)
     sentence = str(raised.value)
     assert messages.pattern(row.template).fullmatch(sentence), sentence
     assert row.naming in sentence, sentence

@@ -7,7 +7,6 @@ notebook on a private engine there.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -16,19 +15,19 @@ from pathlib import Path
 import pytest
 
 from helpers.engine import debian as debian_engine
-from helpers.engine import host as engine
 from helpers.engine import image_store, system_containerd
 from helpers.engine import private as private_engine
 from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
 from tests.host_network import host_interfaces
+from tests.plugins.run_config import RunConfig
 
 SCENE = Path(__file__).with_name("system_containerd.py")
 
 
 @pytest.mark.one_store(image_store.CONTAINERD)
 def test_a_system_containerd_keeps_the_users_images_out_of_the_kits_reach(
-    kit: Kit, tmp_path: Path
+    kit: Kit, tmp_path: Path, run_config: RunConfig
 ) -> None:
     """With a system containerd running and the user's engine on it (containerd image store,
     the demo images loaded, a tag of the user's), a private engine starts a containerd of its
@@ -36,7 +35,7 @@ def test_a_system_containerd_keeps_the_users_images_out_of_the_kits_reach(
     before: the user's containerd never holds a namespace of the kit's."""
     if not private_engine.supported() or not debian_engine.supported():
         pytest.skip("needs Linux, root and Debian's newer engine for the containerd store")
-    if image_store.detect(engine.client()) != image_store.CONTAINERD:
+    if image_store.detect(kit.client()) != image_store.CONTAINERD:
         pytest.skip("the classic image store keeps images outside containerd; the containerd "
                     "store's worker runs this")  # fmt: skip
     folder = system_containerd.SOCKET.parent
@@ -51,8 +50,7 @@ def test_a_system_containerd_keeps_the_users_images_out_of_the_kits_reach(
             ["unshare", "--mount", "--net", "--propagation", "private", "sh", "-c", hide, "sh",
              sys.executable, str(SCENE), f"{kit.session}-syscd", "5901", str(tmp_path)],
             cwd=PROJECT_ROOT,
-            env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
-            | {"PYTHONPATH": str(PROJECT_ROOT)},  # a script of its own: the kit is not installed
+            env=run_config.child(PYTHONPATH=str(PROJECT_ROOT)),  # the kit is not installed
             capture_output=True,
             text=True,
             timeout=900,

@@ -5,9 +5,10 @@ waits for it to stop. A kernel needs nothing from its notebook, so the next one 
 background as soon as the current one is handed out, already holding the kit's ``helpers``
 (which every notebook's set-up cell imports first: the import then costs the notebook
 nothing), and a finished kernel stops in the background too. Every notebook still gets a
-kernel of its own, started in the same folder and with the same environment it would
-otherwise get; a spare that no longer fits (another folder, a changed environment) is
-stopped and a kernel started as usual.
+kernel of its own, started in the same folder it would otherwise get, with the run's
+environment (``tests.plugins.run_config``: its engine, session and CLI) handed to it
+explicitly; a spare that no longer fits (another folder or kernel) is stopped and a kernel
+started as usual.
 
 Now and then a kernel never answers after it was started (seen once in CI: nbval's 60 s ran
 out; others report kernels that start "in under a second, or never"). The pool therefore
@@ -15,7 +16,8 @@ starts a hung kernel again: the first attempt has nbval's whole startup timeout 
 healthy start still passes), each retry half of it; the run's warnings name each retry, so a
 retry is never silent.
 
-Loaded by the root ``conftest.py`` and, with ``-p tests.plugins.kernel_pool``, by the mutation run.
+Loaded by the root ``conftest.py``, and with ``-p tests.plugins.kernel_pool`` by runs in a folder of
+their own; either way its kernels get the run's environment (``tests.plugins.run_config``).
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from __future__ import annotations
 import contextlib
 import inspect
 import json
-import os
 import subprocess
 import threading
 import uuid
 import warnings
 from collections import deque
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as StartOutlasted
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ from nbval import plugin as nbval_plugin
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager, RunningKernel
 
 from helpers.kit import MAIN_SESSION, kernels_folder
+from tests.plugins import run_config
 
 PRELOAD = "import helpers.steps.calls"
 """Run by each kernel as it starts (IPython's ``exec_lines``), before any cell: what a step
@@ -68,13 +71,11 @@ class Launch:
     preload: str = PRELOAD
 
     @classmethod
-    def now(cls, kernel_name: str, cwd: str | None, startup_timeout: float) -> Launch:
-        """Describe a launch in the environment as it is now.
-
-        pytest renames PYTEST_CURRENT_TEST for every test; kernels have no use for it.
-        """
-        env = sorted((k, v) for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST")
-        return cls(kernel_name, cwd, startup_timeout, tuple(env))
+    def of(
+        cls, kernel_name: str, cwd: str | None, startup_timeout: float, env: Mapping[str, str]
+    ) -> Launch:
+        """Describe a launch with the environment ``env``."""
+        return cls(kernel_name, cwd, startup_timeout, tuple(sorted(env.items())))
 
 
 class KernelHung(RuntimeError):
@@ -166,7 +167,9 @@ class KernelPool:
 
     SPARES = 2
 
-    def __init__(self) -> None:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        """The environment every kernel starts with: the run's."""
         self._starter = ThreadPoolExecutor(self.SPARES, thread_name_prefix="spare-kernel")
         self._spares: deque[tuple[Launch, Future[FreshKernel]]] = deque()
         self._retries_told = 0
@@ -178,7 +181,7 @@ class KernelPool:
     ) -> RunningKernel:
         """Return a fresh kernel for a notebook (nbval's ``RunningKernel`` signature), and
         start the next ones."""
-        launch = Launch.now(kernel_name, cwd, startup_timeout)
+        launch = Launch.of(kernel_name, cwd, startup_timeout, self.env)
         kernel = None
         while self._spares and kernel is None:
             spare_launch, spare = self._spares.popleft()
@@ -252,23 +255,23 @@ def changed_nbval(version: str = nbval.__version__) -> str | None:
     )
 
 
-@pytest.hookimpl(trylast=True)  # after the root conftest has named this run's session
 def pytest_configure(config: pytest.Config) -> None:
-    """Hand nbval its kernels from the pool when it checks notebooks, and in a single process
-    start the first kernels at once, for the first notebook named on the command line (a wrong
-    guess is stopped unused)."""
+    """Hand nbval its kernels from the pool when it checks notebooks, started with the run's
+    environment, and in a single process start the first kernels at once, for the first
+    notebook named on the command line (a wrong guess is stopped unused)."""
     global _pool
     if not (config.getoption("nbval", False) or config.getoption("nbval_lax", False)):
         return
+    environment = run_config.of(config).environment
     changed = changed_nbval()
     if changed is not None:
         raise pytest.UsageError(changed)
-    _pool = KernelPool()
+    _pool = KernelPool(environment.child())
     nbval_plugin.RunningKernel = _pool.kernel
     named = [_first_notebook(Path(arg.split("::")[0])) for arg in config.args]
     first = next((path for path in named if path is not None), None)
     if first is not None and _single_process(config):
-        _pool.start_spares(_launch_for(config, first))
+        _pool.start_spares(_launch_for(config, first, _pool.env))
 
 
 def _single_process(config: pytest.Config) -> bool:
@@ -284,7 +287,7 @@ def _first_notebook(path: Path) -> Path | None:
     return found[0].resolve() if found else None
 
 
-def _launch_for(config: pytest.Config, notebook: Path) -> Launch:
+def _launch_for(config: pytest.Config, notebook: Path, env: Mapping[str, str]) -> Launch:
     """Describe the kernel nbval starts for a notebook, as ``IPyNbFile.setup`` chooses it: the
     current environment's with ``--nbval-current-env``, else the one ``--nbval-kernel-name``
     names, else the one its metadata names (the kit's notebooks name the kernel
@@ -297,10 +300,9 @@ def _launch_for(config: pytest.Config, notebook: Path) -> Launch:
         metadata = json.loads(notebook.read_text()).get("metadata", {})
         name = metadata.get("kernelspec", {}).get("name", "python")  # nbval's own default
     timeout = config.option.nbval_kernel_startup_timeout
-    return Launch.now(name, str(notebook.parent), timeout)
+    return Launch.of(name, str(notebook.parent), timeout, env)
 
 
-@pytest.hookimpl(trylast=True)  # after the root conftest has pointed at this run's engine
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Count the notebooks to run (under xdist, those this worker could be given), and in a
     single process start kernels for them, as for the first one."""
@@ -309,7 +311,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     notebooks = sorted({item.path for item in session.items if is_cell(item)})
     _pool.notebooks_left = len(notebooks)
     if notebooks and _single_process(session.config):
-        _pool.start_spares(_launch_for(session.config, notebooks[0]))
+        _pool.start_spares(_launch_for(session.config, notebooks[0], _pool.env))
 
 
 def is_cell(item: pytest.Item) -> bool:

@@ -8,7 +8,8 @@ outputs, and has nbval compare each cell's output with them once the values this
 written in. After each set-up cell it reads the values the set-up made. With ``--kit-mutations`` it
 also proves, for each mutation of ``tests/plugins/mutations.py``, that the same comparison fails on
 that cell (``tests.plugins.mutations``). Loaded by the root ``conftest.py``, and with ``-p
-tests.plugins.nbval_profiles`` by the runs of other pairs.
+tests.plugins.nbval_profiles`` by runs in a folder of their own; either way it reads the run's
+kit (``tests.plugins.run_config``).
 """
 
 from __future__ import annotations
@@ -20,14 +21,12 @@ import pytest
 from nbval.plugin import IPyNbCell
 
 from helpers import steps
-from helpers.engine import host as engine
 from helpers.errors import KitError
-from helpers.kit import Kit
 from helpers.lesson import expected, recorded
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import ValueChanged, Values
 from helpers.steps import credential_helper
-from tests.plugins import mutations
+from tests.plugins import mutations, run_config
 
 VERSIONS = pytest.StashKey[recorded.Versions]()
 PAIR = pytest.StashKey[str]()
@@ -50,20 +49,21 @@ def _checks_notebooks(config: pytest.Config) -> bool:
     return bool(config.getoption("nbval", False) or config.getoption("nbval_lax", False))
 
 
-@pytest.hookimpl(trylast=True)  # after the root conftest has pointed at this run's engine
 def pytest_configure(config: pytest.Config) -> None:
-    """Read the Docker at hand and choose the recorded pair it is held to."""
+    """Read the Docker of the run's kit (its engine and CLI) and choose the recorded pair it
+    is held to."""
     controller = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
     if not _checks_notebooks(config) or controller:
         return  # an xdist controller runs no notebook; its workers decide for themselves
+    kit = run_config.of(config).kit
     try:
-        versions = recorded.current_versions(engine.client())
+        versions = recorded.current_versions(kit.client(), kit.docker_cli)
         pair = recorded.nearest_pair(versions)
     except KitError as error:
         raise pytest.UsageError(str(error)) from None
     config.stash[VERSIONS] = versions
     config.stash[PAIR] = pair
-    config.stash[VALUES] = Values(Kit.from_environment())
+    config.stash[VALUES] = Values(kit)
     config.stash[REFERENCE_VALUES] = recorded.reference_values(versions.store)
     if not config.option.nbval_sanitize_with:
         config.option.nbval_sanitize_with = str(expected.SANITIZE)
@@ -121,7 +121,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not any(item.path.name == helper_notebook for item in cells):
         return
     try:
-        credential_helper.command_path()
+        credential_helper.command_path(run_config.of(config).environment.search_path)
     except KitError as error:
         skip = pytest.mark.skip(reason=str(error))
         for item in cells:

@@ -16,17 +16,21 @@ from collections.abc import Generator
 
 import pytest
 
+from helpers import environment
+from helpers.environment import Environment
+
 STRICT = pytest.StashKey[bool]()
 
 
-def skips_fail(environ: dict[str, str] | os._Environ[str], platform: str, euid: int) -> bool:
+def skips_fail(environment: Environment, platform: str, euid: int) -> bool:
     """Tell whether a skip fails the run: under CI on Linux as root."""
-    return environ.get("CI", "").lower() == "true" and platform == "linux" and euid == 0
+    return environment.get("CI").lower() == "true" and platform == "linux" and euid == 0
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Decide once, for the whole run, whether a skip fails it."""
-    config.stash[STRICT] = skips_fail(os.environ, sys.platform, os.geteuid())
+    """Decide once, for the whole run, whether a skip fails it (a plugin a run in a folder of
+    its own loads alone: it reads the environment pytest started in)."""
+    config.stash[STRICT] = skips_fail(environment.current(), sys.platform, os.geteuid())
 
 
 @pytest.hookimpl(hookwrapper=True)

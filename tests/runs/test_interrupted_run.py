@@ -25,6 +25,7 @@ from helpers import settings, waiting
 from helpers.engine import private as private_engine
 from helpers.kit import Kit, kernels_folder
 from helpers.paths import PROJECT_ROOT
+from tests.plugins.run_config import RunConfig
 
 WORKERS = ("gw0", "gw1")
 XDIST_GRACE = 10.0
@@ -45,19 +46,17 @@ def run_name(kit: Kit) -> Iterator[str]:
         private_engine.PrivateEngine(f"{name}-{worker}").stop()
 
 
-def _start_run(name: str) -> subprocess.Popen[bytes]:
+def _start_run(name: str, run_config: RunConfig) -> subprocess.Popen[bytes]:
     """Start the test command on the notebooks, as ``scripts/test`` runs it, in a new session
     and process group (what a terminal makes of a foreground command)."""
-    inherited = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("PYTEST_XDIST") and k != "DOCKER_HOST"  # its own engines
-    }
+    environment = run_config.environment
+    xdist = [name for name in environment.variables if name.startswith("PYTEST_XDIST")]
+    inherited = environment.without(*xdist, "DOCKER_HOST")  # it starts engines of its own
     return subprocess.Popen(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "2",
          "--dist", "each", "--nbval", "notebooks"],
         cwd=PROJECT_ROOT,
-        env={**inherited, "KIT_SESSION": name},
+        env=inherited.child(KIT_SESSION=name),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -135,10 +134,12 @@ def _interrupt(run: subprocess.Popen[bytes]) -> None:
     os.killpg(run.pid, signal.SIGINT)  # Ctrl-C: the whole foreground process group
 
 
-def test_ctrl_c_stops_the_run_and_its_engines_within_xdists_grace(run_name: str) -> None:
+def test_ctrl_c_stops_the_run_and_its_engines_within_xdists_grace(
+    run_name: str, run_config: RunConfig
+) -> None:
     """After Ctrl-C the run ends, within xdist's grace for its workers, and its private
     engines, registries, kernels and bridges are all gone without any clean-up command."""
-    run = _start_run(run_name)
+    run = _start_run(run_name, run_config)
     try:
         _wait_until_registries_run(run_name, run)
         _interrupt(run)
@@ -149,10 +150,12 @@ def test_ctrl_c_stops_the_run_and_its_engines_within_xdists_grace(run_name: str)
     assert leftovers_after_a_moment(run_name) == []
 
 
-def test_ctrl_c_then_kill_9_leaves_nothing_after_down_all(run_name: str) -> None:
+def test_ctrl_c_then_kill_9_leaves_nothing_after_down_all(
+    run_name: str, run_config: RunConfig
+) -> None:
     """Ctrl-C, then kill -9 on the whole run before it could clean up: the next
     `python -m helpers down --all` removes all it left."""
-    run = _start_run(run_name)
+    run = _start_run(run_name, run_config)
     try:
         _wait_until_registries_run(run_name, run)
         _interrupt(run)
@@ -163,7 +166,9 @@ def test_ctrl_c_then_kill_9_leaves_nothing_after_down_all(run_name: str) -> None
     _wait_until_dead(run.pid)
     assert leftovers(run_name) != [], "kill -9 left the engines for `down --all` to find"
     down = [sys.executable, "-m", "helpers", "down", "--all"]
-    done = subprocess.run(down, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        down, cwd=PROJECT_ROOT, env=run_config.child(), capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert leftovers_after_a_moment(run_name) == []
     kernels = [str(f) for w in WORKERS for f in kernels_folder(f"{run_name}-{w}").glob("*")]

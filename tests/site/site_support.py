@@ -17,7 +17,6 @@ import contextlib
 import functools
 import http.server
 import json
-import os
 import re
 import subprocess
 import tempfile
@@ -29,6 +28,8 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+
+from tests.plugins.run_config import RunConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -52,11 +53,11 @@ _builds: dict[str, Build] = {}
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return the temporary folder of this whole test run, shared by its xdist workers.
 
-    A worker's base folder is ``<run folder>/popen-gwN``; without xdist the base folder is the
-    run's own. Either way the folder is new for every run, so nothing in it is left over.
+    An xdist worker's base folder is ``<run folder>/popen-gwN``; without xdist the base folder
+    is the run's own. Either way the folder is new for every run, so nothing in it is left over.
     """
     base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return base.parent if base.name.startswith("popen-gw") else base
 
 
 def once_per_run(
@@ -78,7 +79,7 @@ def once_per_run(
         return json.loads(result.read_text(encoding="utf-8"))
 
 
-def build_once(tmp_path_factory: pytest.TempPathFactory) -> Build:
+def build_once(tmp_path_factory: pytest.TempPathFactory, run_config: RunConfig) -> Build:
     """Build the site into a temporary folder the first time; return that build afterwards.
 
     The first test that needs the site waits for the build (about a second here): started
@@ -91,6 +92,7 @@ def build_once(tmp_path_factory: pytest.TempPathFactory) -> Build:
             done = subprocess.run(
                 [str(PROJECT_ROOT / "scripts" / "site"), "-d", str(site)],
                 cwd=PROJECT_ROOT,
+                env=run_config.child(),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,

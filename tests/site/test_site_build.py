@@ -46,6 +46,7 @@ from site_support import (
 from helpers.engine.image_store import CLASSIC, PROFILES
 from helpers.lesson import notebooks as lesson
 from helpers.site.words import WORDS
+from tests.plugins.run_config import RunConfig
 
 DEMO_AUTH = base64.b64encode(b"learner:learner-pass").decode()
 TEXT_SUFFIXES = {".html", ".json", ".xml", ".ipynb", ".txt"}
@@ -398,11 +399,13 @@ def snippet_commands() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("snippet", "command"), snippet_commands())
-def test_snippet_commands_are_real(snippet: str, command: str) -> None:
+def test_snippet_commands_are_real(snippet: str, command: str, run_config: RunConfig) -> None:
     words = shlex.split(command)
     program = words[0]
     if program == "git":
-        done = subprocess.run(words, cwd=PROJECT_ROOT, capture_output=True, text=True)
+        done = subprocess.run(
+            words, cwd=PROJECT_ROOT, env=run_config.child(), capture_output=True, text=True
+        )
         assert done.returncode == 0, f"{snippet}: `{command}` failed: {done.stderr}"
     else:
         assert program.startswith(("scripts/", ".venv/bin/")), (
@@ -413,7 +416,9 @@ def test_snippet_commands_are_real(snippet: str, command: str) -> None:
         assert executable.stat().st_mode & 0o111, f"{snippet}: {program} is not executable"
     if words[:3] == [".venv/bin/python", "-m", "helpers"]:
         verb = [sys.executable, "-m", "helpers", *words[3:], "--help"]
-        done = subprocess.run(verb, cwd=PROJECT_ROOT, capture_output=True, text=True)
+        done = subprocess.run(
+            verb, cwd=PROJECT_ROOT, env=run_config.child(), capture_output=True, text=True
+        )
         assert done.returncode == 0, f"{snippet}: `{command}` is not a kit command: {done.stderr}"
     if program == ".venv/bin/jupyter":
         sub = PROJECT_ROOT / f".venv/bin/jupyter-{words[1]}"
@@ -475,7 +480,9 @@ def test_docker_hub_page_compares_real_commands() -> None:
         )
 
 
-def test_the_same_pages_build_with_zensical(site: Path, tmp_path: Path) -> None:
+def test_the_same_pages_build_with_zensical(
+    site: Path, tmp_path: Path, run_config: RunConfig
+) -> None:
     """Material's successor, Zensical, builds the site from the same ``mkdocs.yml`` and the
     same pages, in strict mode, and every step's page holds each of its commands. (What still
     differs from the MkDocs build is in the README; the other site tests check MkDocs' build.)"""
@@ -485,6 +492,7 @@ def test_the_same_pages_build_with_zensical(site: Path, tmp_path: Path) -> None:
     done = subprocess.run(
         [str(zensical), "build", "--strict", "-f", "mkdocs.yml"],
         cwd=tmp_path,
+        env=run_config.child(),
         capture_output=True,
         text=True,
         timeout=300,

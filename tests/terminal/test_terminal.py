@@ -37,7 +37,6 @@ Finally it pastes the way back and checks that the reader's own home, with their
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -48,7 +47,6 @@ import pytest
 from tmux_terminal import PROMPTS, WIDTH, Terminal, Typed, missing
 
 from helpers import settings, steps
-from helpers.engine import host as engine
 from helpers.engine import image_store, pairs
 from helpers.kit import Kit
 from helpers.lesson import expected, recorded
@@ -56,6 +54,7 @@ from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import ADDRESS, Values
 from helpers.paths import PROJECT_ROOT
 from helpers.terminal import own_terminal, screen
+from tests.plugins.run_config import RunConfig
 from tests.site.site_support import build_once, notebook_paths, notebook_url, page_blocks
 
 TERMINAL_PAGE = PROJECT_ROOT / "docs" / "terminal.md"
@@ -112,12 +111,12 @@ What a shell changes (``!``, ``#``, quoting) no store changes, and the other way
     [pytest.param(name, marks=pytest.mark.one_store(SHELL_STORES[name])) for name in PROMPTS],
 )
 def test_a_reader_follows_every_step_in_their_own_terminal(
-    shell_name: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+    shell_name: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, run_config: RunConfig
 ) -> None:
     if missing(shell_name):
         pytest.skip(missing(shell_name))
-    site = build_once(tmp_path_factory).site
-    versions = recorded.current_versions(engine.client())
+    site = build_once(tmp_path_factory, run_config).site
+    versions = recorded.current_versions(run_config.kit.client(), run_config.kit.docker_cli)
     store = versions.store
     if recorded.nearest_pair(versions) != pairs.REFERENCE[store].name:
         pytest.skip(
@@ -125,13 +124,13 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
             f"CLI {versions.client} words some messages otherwise: run this on a reference pair "
             "(scripts/test does, on Linux as root)"
         )
-    session = f"{os.environ['KIT_SESSION']}-{shell_name}"
-    values = Values(Kit.from_environment(session))
+    session = f"{run_config.session}-{shell_name}"
+    values = Values(Kit.from_environment(session, environment=run_config.environment))
     # The terminal's address is written back as the page's (localhost:5000) before comparing.
     recorded_values = recorded.reference_values(store)
     recorded_values.pop(ADDRESS)
-    home = Kit.from_environment(session).home
-    cli_env = {**os.environ, "KIT_SESSION": session}
+    home = Kit.from_environment(session, environment=run_config.environment).home
+    cli_env = run_config.child(KIT_SESSION=session)
     kit = [sys.executable, "-m", "helpers"]
     mine = tmp_path / "me"
     (mine / ".docker").mkdir(parents=True)
@@ -145,13 +144,13 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
         "DOCKER_CONFIG": str(mine / ".docker"),  # the reader's own, set before they start
         "GNUPGHOME": str(mine / "gnupg"),
         "PASSWORD_STORE_DIR": str(mine / "password-store"),
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PATH": run_config.environment.search_path,
         "TERM": "xterm-256color",
         "LANG": "C.UTF-8",
         "HISTFILE": str(tmp_path / "history"),
     }
-    if "DOCKER_HOST" in os.environ:
-        environment["DOCKER_HOST"] = os.environ["DOCKER_HOST"]
+    if run_config.environment.docker_host:
+        environment["DOCKER_HOST"] = run_config.environment.docker_host
     differences: list[str] = []
     terminal = None
     try:
@@ -212,7 +211,7 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
                     )
                 # (once the command has run: what it made is what the values are read from)
                 wanted = expected.with_values(wanted, recorded_values, values)
-                order = screen.layer_order(engine.client(), typed)
+                order = screen.layer_order(run_config.kit.client(), typed)
                 got = as_the_page_writes_it(shown, address, container, home, order)
                 if said_without_newline:
                     got += "\n"  # the page's output block ends its last line
