@@ -4,8 +4,6 @@ cannot be stored and compared."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from helpers import settings
 from helpers.hub.account import remote_digest, remote_of
 from helpers.kit import Kit
@@ -18,7 +16,7 @@ def _local_name(kit: Kit, tag: str, repository: str = settings.DEMO_REPOSITORY) 
     return remote_of(kit).name(repository, tag)
 
 
-def _check_login(kit: Kit) -> str:
+def check_login(kit: Kit) -> str:
     key = remote_of(kit).config_key
     show_in(kit, f"grep -o '\"{key}\"' ~/.docker/config.json")
     require(
@@ -28,7 +26,7 @@ def _check_login(kit: Kit) -> str:
     return f"credentials for {remote_of(kit).host} are stored under {key} in ~/.docker/config.json"
 
 
-def _check_tag(kit: Kit) -> str:
+def check_tag(kit: Kit) -> str:
     repository = remote_of(kit).repository(settings.DEMO_REPOSITORY)
     template = "'{{.Repository}}:{{.Tag}} {{.ID}}'"
     show_in(kit, f"docker image ls --format {template} {repository}")
@@ -41,7 +39,7 @@ def _check_tag(kit: Kit) -> str:
     return f"{' and '.join(TAGS)} both name {short(source)}, the image of {settings.DEMO_IMAGE}"
 
 
-def _check_push(kit: Kit) -> str:
+def check_push(kit: Kit) -> str:
     name = _local_name(kit, TAGS[0])
     show_in(kit, f"docker image inspect --format '{{{{json .RepoDigests}}}}' {name}")
     digests = {tag: remote_digest(kit, settings.DEMO_REPOSITORY, tag) for tag in TAGS}
@@ -62,7 +60,7 @@ def _check_push(kit: Kit) -> str:
     return f"{' and '.join(TAGS)} share {digest}, the digest your push recorded"
 
 
-def _check_pull(kit: Kit) -> str:
+def check_pull(kit: Kit) -> str:
     name = _local_name(kit, TAGS[0])
     show_in(kit, f"docker image inspect --format '{{{{json .RepoDigests}}}}' {name}")
     require(
@@ -79,7 +77,7 @@ def _check_pull(kit: Kit) -> str:
     return f"{TAGS[0]} came back from {remote_of(kit).host} as {digest}"
 
 
-def _check_logout(kit: Kit) -> str:
+def check_logout(kit: Kit) -> str:
     key = remote_of(kit).config_key
     show_in(kit, "cat ~/.docker/config.json")
     require(
@@ -87,12 +85,3 @@ def _check_logout(kit: Kit) -> str:
         f"Credentials are still stored under {key}: run the `docker logout` cell.",
     )
     return f"no credentials are stored under {key}"
-
-
-CHECK: dict[str, Callable[[Kit], str]] = {
-    "login": _check_login,
-    "tag": _check_tag,
-    "push": _check_push,
-    "pull": _check_pull,
-    "logout": _check_logout,
-}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-CALLS = ("start", "check", "kit_for", "HELPER_STEP", "PREPARE", "CHECK")
+CALLS = ("start", "check", "kit_for", "HELPER_STEP", "STEPS")
 """The names of ``calls`` given here; any other name is a module of this package."""
 
 

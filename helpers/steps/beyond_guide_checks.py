@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 
 from helpers import settings
 from helpers.registry.container import Registry
@@ -23,7 +22,7 @@ BLOBS_COMMAND = (
 """The clean-up step's command that asks the registry for each blob the deleted manifest named."""
 
 
-def _check_cleanup(registry: Registry) -> str:
+def check_cleanup(registry: Registry) -> str:
     """Requires, in order: no tags left in the demo repository; the saved manifest in the
     learner's home; that file being the very manifest the step deleted (its digest, which the
     set-up noted); the blobs only that manifest used gone; and those it shared with the base
@@ -70,7 +69,7 @@ def _check_cleanup(registry: Registry) -> str:
     )
 
 
-def _check_helper(registry: Registry) -> str:
+def check_helper(registry: Registry) -> str:
     """Requires, in order: ``config.json`` naming ``pass`` as the credential store; a login
     kept by Docker in the password store; no login left in ``config.json`` or the store; and
     the key's GnuPG agent stopped."""
@@ -99,9 +98,3 @@ def _check_helper(registry: Registry) -> str:
         "Docker kept the login in pass, not in config.json, docker logout took it out of the "
         "store, and the key's agent is stopped"
     )
-
-
-CHECK: dict[str, Callable[[Registry], str]] = {
-    "cleanup": _check_cleanup,
-    "helper": _check_helper,
-}

@@ -3,31 +3,29 @@ for the guide's steps)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from helpers import journal, settings
 from helpers.demo import images
-from helpers.registry.container import Registry
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
 from helpers.settings import registry_name
 from helpers.steps import credential_helper, set_up_records
-from helpers.steps.setups import login, logout, pushed, remove_cleanup_files, type_in
+from helpers.steps.setups import pushed, remove_cleanup_files
+from helpers.steps.target import LocalTarget, logout, type_in
 
 
-def _prepare_cleanup(registry: Registry) -> None:
+def prepare_cleanup(target: LocalTarget) -> None:
     """Where the mistakes step leaves the learner: the registry holds the base and the demo
     image as 0.1.0, latest and 0.2.0, this machine has 0.2.0 too, and nobody is logged in."""
-    remove_cleanup_files(registry.kit)
-    images.load_demo_images(registry.kit.client())
-    pushed(registry)
-    login(registry)
-    type_in(registry, f"docker tag {settings.DEMO_IMAGE} {registry_name('0.2.0')}")
-    type_in(registry, f"docker push {registry_name('0.2.0')}")
-    type_in(registry, f"docker logout {ADDRESS}")
+    remove_cleanup_files(target.kit)
+    images.load_demo_images(target.kit.client())
+    pushed(target)
+    target.log_in()
+    type_in(target, f"docker tag {settings.DEMO_IMAGE} {registry_name('0.2.0')}")
+    type_in(target, f"docker push {registry_name('0.2.0')}")
+    type_in(target, f"docker logout {ADDRESS}")
     # What the check compares with: the manifest the step deletes, and the blobs it names.
-    api = registry.api
+    api = target.registry.api
     set_up_records.keep(
-        registry.kit,
+        target.kit,
         "cleanup",
         {
             "digest": api.digest(settings.DEMO_REPOSITORY, "0.2.0"),
@@ -37,20 +35,14 @@ def _prepare_cleanup(registry: Registry) -> None:
     )
 
 
-def _prepare_helper(registry: Registry) -> None:
+def prepare_helper(target: LocalTarget) -> None:
     """Logged out, with a ``~/.docker`` folder (the step writes ``config.json`` itself), and
     no password store or GnuPG key yet, which the step makes. Say in a sentence if the helper,
     ``pass`` or GnuPG cannot be had here, before anything changes."""
-    kit = registry.kit
+    kit = target.kit
     credential_helper.check_socket_room(kit)
     credential_helper.check_round_trip(kit.command_path)
     credential_helper.forget(kit, kit.command_path)
     logout(kit)
     kit.docker_config.mkdir(parents=True)
     journal.note("mkdir ~/.docker")
-
-
-PREPARE: dict[str, Callable[[Registry], None]] = {
-    "cleanup": _prepare_cleanup,
-    "helper": _prepare_helper,
-}

@@ -17,17 +17,14 @@ from helpers.hub import steps as hub_steps
 from helpers.kit import Kit
 from helpers.lesson import notebooks as lesson
 from helpers.registry.sessions import kit_registry, running_registry
-from helpers.steps import beyond_guide_checks, beyond_guide_setups, credential_helper
-from helpers.steps import checks as step_checks
+from helpers.steps import credential_helper
 from helpers.steps import setups as step_setups
+from helpers.steps.catalogue import STEPS
+from helpers.steps.catalogue import step as step_called
+from helpers.steps.target import LocalTarget
 from helpers.terminal import bang
 
-PREPARE = {**step_setups.PREPARE, **beyond_guide_setups.PREPARE}
-"""Each step's set-up, by step name."""
-CHECK = {**step_checks.CHECK, **beyond_guide_checks.CHECK}
-"""Each step's check, by step name."""
-
-HELPER_STEP = "helper"
+HELPER_STEP = next(name for name, step in STEPS.items() if step.needs_helper)
 """The step whose commands use a credential helper: only they find one on their ``PATH``."""
 
 
@@ -35,7 +32,7 @@ def kit_for(step: str, environment: Environment | None = None) -> Kit:
     """Make the session's kit as a step's commands need it, from ``environment`` (this
     process's unless given: the notebook's kernel's)."""
     kit = Kit.from_environment(environment=environment)
-    if step == HELPER_STEP:
+    if step_called(step).needs_helper:
         found = credential_helper.command_path(kit.environment.search_path)
         return dataclasses.replace(kit, command_path=found)
     return kit
@@ -52,12 +49,12 @@ def start(step: str, environment: Environment | None = None) -> Kit:
     failing = lesson.failing_cells(notebook)
     if kit.remote is not None:
         bang.install(kit, failing=failing, skipped_remotely=lesson.skipped_remotely(notebook))
-        hub_steps.prepare(kit, step)
+        hub_steps.prepare(kit, step_called(step))
         return kit
     registry = kit_registry(kit)
     bang.install(kit, failing=failing, address=registry.address)
     step_setups.materials(kit)
-    PREPARE[step](registry)
+    step_called(step).prepare(LocalTarget(registry))
     return kit
 
 
@@ -69,9 +66,9 @@ def check(step: str, environment: Environment | None = None) -> None:
     that it also answers after a restarted kernel."""
     kit = kit_for(step, environment)
     if kit.remote is not None:
-        print(f"ok: {hub_steps.check(kit, step)}")
+        print(f"ok: {hub_steps.check(kit, step_called(step))}")
         return
     registry = running_registry(kit)
     if registry is None:
         raise StepIncomplete("The kit's registry is not running: run this notebook's first cell.")
-    print(f"ok: {CHECK[step](registry)}")
+    print(f"ok: {step_called(step).check(registry)}")

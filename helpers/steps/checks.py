@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from helpers import settings
 from helpers.demo import images
 from helpers.registry.container import Registry
@@ -16,7 +14,7 @@ from helpers.steps.check_support import digest_command, require, short, show
 from helpers.terminal import shell
 
 
-def _check_concepts(registry: Registry) -> str:
+def check_concepts(registry: Registry) -> str:
     """Requires, in order, for each demo image (tinybase, then learner/hello-world): that a
     name of it is on this machine, and that it names the image its archive holds."""
     client = registry.kit.client()
@@ -41,7 +39,7 @@ def _check_concepts(registry: Registry) -> str:
     return f"{settings.DEMO_IMAGE} and {settings.BASE_IMAGE} are on this machine"
 
 
-def _check_login(registry: Registry) -> str:
+def check_login(registry: Registry) -> str:
     """Requires, in order: credentials for the registry in ``config.json``; and that they are
     the demo user's, with the demo password."""
     show(registry, f"grep -o '\"{ADDRESS}\"' ~/.docker/config.json")
@@ -57,7 +55,7 @@ def _check_login(registry: Registry) -> str:
     return f"credentials for {registry.address} are stored in ~/.docker/config.json"
 
 
-def _check_tag(registry: Registry) -> str:
+def check_tag(registry: Registry) -> str:
     """Requires, for each of the two tags in turn, that its registry name names the demo image."""
     show(
         registry,
@@ -76,7 +74,7 @@ def _check_tag(registry: Registry) -> str:
     return f"{' and '.join(TAGS)} both name {short(source)}, the image of {settings.DEMO_IMAGE}"
 
 
-def _check_push(registry: Registry) -> str:
+def check_push(registry: Registry) -> str:
     """Requires, in order: the base in the registry; each of the two tags there; one digest
     for both; and that digest recorded by the engine for the local demo image, so that what
     the registry holds is the image pushed from this machine."""
@@ -106,7 +104,7 @@ def _check_push(registry: Registry) -> str:
     return f"{' and '.join(TAGS)} share {digests[TAGS[0]]}, and {settings.BASE_REPOSITORY} is there"
 
 
-def _check_pull(registry: Registry) -> str:
+def check_pull(registry: Registry) -> str:
     """Requires, in order: the demo image gone from this machine; 0.1.0 pulled from the
     registry since the set-up (the engine's events); a container started from it after that
     pull; 0.1.0 still on this machine; and its digest the registry's."""
@@ -155,7 +153,7 @@ def _check_pull(registry: Registry) -> str:
     return f"0.1.0 came back from the registry as {remote}"
 
 
-def _check_logout(registry: Registry) -> str:
+def check_logout(registry: Registry) -> str:
     """Requires no credentials for the registry in ``config.json``."""
     show(registry, "cat ~/.docker/config.json")
     require(
@@ -165,7 +163,7 @@ def _check_logout(registry: Registry) -> str:
     return f"no credentials for {registry.address} are stored"
 
 
-def _check_mistakes(registry: Registry) -> str:
+def check_mistakes(registry: Registry) -> str:
     """Requires, in order: 0.2.0 in the registry as the same image as 0.1.0; and no
     credentials for the registry in ``config.json``."""
     show(registry, digest_command(settings.DEMO_REPOSITORY, "0.2.0"))
@@ -181,14 +179,3 @@ def _check_mistakes(registry: Registry) -> str:
         f"Credentials for {registry.address} are still stored: run the last `docker logout` cell.",
     )
     return "0.2.0 is in the registry as the same image as 0.1.0, and you are logged out"
-
-
-CHECK: dict[str, Callable[[Registry], str]] = {
-    "concepts": _check_concepts,
-    "login": _check_login,
-    "tag": _check_tag,
-    "push": _check_push,
-    "pull": _check_pull,
-    "logout": _check_logout,
-    "mistakes": _check_mistakes,
-}

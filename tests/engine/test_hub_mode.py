@@ -29,6 +29,7 @@ import pytest
 from helpers import settings, waiting
 from helpers.errors import KitError, StepIncomplete
 from helpers.hub import account as hub_account
+from helpers.hub import checks as hub_checks
 from helpers.hub import remote
 from helpers.hub import run as hub_run
 from helpers.hub import steps as hub_steps
@@ -182,7 +183,7 @@ def test_the_push_check_fails_when_nothing_was_pushed(stand_in: StandIn, hub_kit
     """The push step's check asks the registry itself: an empty one fails it."""
     mode = dataclasses.replace(hub_kit, remote=stand_in.account)
     with pytest.raises(StepIncomplete, match=r"The registry has no tag 0\.1\.0"):
-        hub_steps.CHECK["push"](mode)
+        hub_checks.check_push(mode)
 
 
 def test_a_tag_of_the_users_in_the_accounts_repository_stops_the_run_which_logs_out(

@@ -19,6 +19,7 @@ from helpers.demo.specs import base_spec, hello_spec
 from helpers.registry import image as registry_image
 from helpers.registry.container import Registry
 from helpers.steps import setups as step_setups
+from helpers.steps.target import LocalTarget
 from helpers.terminal.shell import run
 
 QEMU_ARM64 = "qemu-aarch64-static"
@@ -79,7 +80,7 @@ def test_push_mounts_the_base_and_pull_reuses_its_layers(
     """Pushing onto the published base shows ``Mounted from library/tinybase`` for its four
     layers; pulling after removal shows ``Already exists`` for them and ``Pull complete`` for
     the top layer."""
-    step_setups.base_published(guide_registry)
+    step_setups.base_published(LocalTarget(guide_registry))
     run(kit, f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
     pushed = run(kit, f"docker push {REMOTE}", address=guide_registry.address).output
     assert pushed.count(": Mounted from library/tinybase\n") == 4

@@ -15,6 +15,7 @@ from helpers import CommandFailed, final_screen, settings, waiting
 from helpers.demo import archive
 from helpers.demo.specs import hello_spec
 from helpers.steps import setups as step_setups
+from helpers.steps.target import LocalTarget
 from helpers.terminal import bang, screen, shell
 from helpers.terminal.shell import run
 
@@ -118,7 +119,7 @@ def test_real_push_and_pull_show_final_lines_in_layer_order(
 ):
     """A real multi-layer push, a second push, and a pull after removal each print exactly one
     final line per layer (push: top layer first; pull: base layer first)."""
-    step_setups.base_published(guide_registry)
+    step_setups.base_published(LocalTarget(guide_registry))
     run(kit, f"docker tag {settings.DEMO_IMAGE} {REMOTE}", address=guide_registry.address)
     pushed = run(kit, f"docker push {REMOTE}", address=guide_registry.address).output
     blobs, digest, size = _manifest(guide_registry)

@@ -4,6 +4,7 @@ into its tests."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 
 from helpers.paths import PROJECT_ROOT
@@ -89,16 +90,21 @@ def _starts_without_environment(call: ast.Call) -> bool:
     return not (isinstance(first, ast.Constant) and first.value in TOOLS_THAT_REACH_NO_ENGINE)
 
 
+def _calls_in_tests(matches: Callable[[ast.Call], bool]) -> list[str]:
+    """Return where the tests and the root conftest make a call that ``matches``."""
+    return [
+        f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}"
+        for path in TEST_MODULES
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and matches(node)
+    ]
+
+
 def test_every_command_a_test_starts_gets_the_runs_environment() -> None:
     """A test's command gets its environment explicitly (``env=run_config.child()``): the run
     never writes its own ``os.environ``, so a command that inherited it would find the machine's
     engine, the user's session and ``PATH`` instead of the run's private engine and its CLI."""
-    found = [
-        f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}"
-        for path in TEST_MODULES
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call) and _starts_without_environment(node)
-    ]
+    found = _calls_in_tests(_starts_without_environment)
     assert found == [], f"commands started without env=: {found}"
 
 
@@ -132,10 +138,5 @@ def test_no_test_makes_its_kit_from_the_process_environment() -> None:
     (``tests.plugins.run_config``): a step started, or a kit made, from it would work in the
     learner's ``main`` session on the machine's engine. Every test hands the run's environment
     over (``steps.start(step, kit.environment)``)."""
-    found = [
-        f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}"
-        for path in TEST_MODULES
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call) and _made_from_the_process_environment(node)
-    ]
+    found = _calls_in_tests(_made_from_the_process_environment)
     assert found == [], f"kits made from the test process's environment: {found}"

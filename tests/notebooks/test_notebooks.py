@@ -232,8 +232,7 @@ def test_a_check_fails_when_the_steps_commands_were_skipped(
 def test_every_step_has_a_check_that_can_fail() -> None:
     assert (
         set(MISSING)
-        == set(steps.CHECK)
-        == set(steps.PREPARE)
+        == set(steps.STEPS)
         == {lesson.step_of(nbformat.read(p, as_version=4)) for p in NOTEBOOK_PATHS}
     )
 

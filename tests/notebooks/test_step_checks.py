@@ -362,10 +362,10 @@ def _require_templates(check: object) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("step", list(steps.CHECK))
+@pytest.mark.parametrize("step", list(steps.STEPS))
 def test_every_requirement_has_its_row(step: str) -> None:
     """Each ``require`` of a check has a row of ``TABLE``, and its docstring lists them."""
-    check = steps.CHECK[step]
+    check = steps.STEPS[step].check
     assert check.__module__ in (step_checks.__name__, beyond_guide_checks.__name__)
     templates = _require_templates(check)
     rows = {row.template for row in TABLE if row.step == step}
