@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import docker
@@ -43,13 +44,8 @@ STOP_TIMEOUT = 20.0
 
 def supported() -> bool:
     """Tell whether this machine lets the kit run engines of its own (Linux, root, dockerd)."""
-    return (
-        sys.platform.startswith("linux")
-        and os.geteuid() == 0
-        and shutil.which("dockerd") is not None
-        and shutil.which("ip") is not None
-        and shutil.which("unshare") is not None
-    )
+    tools = ("dockerd", "ip", "unshare")
+    return sys.platform.startswith("linux") and os.geteuid() == 0 and all(map(shutil.which, tools))
 
 
 def available(environment: Environment) -> bool:
@@ -63,7 +59,9 @@ class PrivateEngine:
     """The folders, socket and bridge of one private engine, named after a kit session.
 
     ``store`` is its image store (``image_store.CLASSIC`` or ``CONTAINERD``), set explicitly
-    in its ``daemon.json``; ``binaries`` an unpacked newer docker.io, else the system's dockerd.
+    in its ``daemon.json``; ``binaries`` an unpacked newer docker.io, else the system's dockerd;
+    ``settings`` more of ``daemon.json`` and ``service_environment`` more of dockerd's
+    environment, as a learner's ``/etc/docker/daemon.json`` and systemd drop-in would add.
     """
 
     def __init__(
@@ -71,6 +69,8 @@ class PrivateEngine:
         name: str,
         store: str = image_store.CLASSIC,
         binaries: UnpackedEngine | None = None,
+        settings: Mapping[str, object] | None = None,
+        service_environment: Mapping[str, str] | None = None,
     ) -> None:
         if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", name) or name in (".", ".."):
             raise ValueError(f"not a usable engine name: {name!r}")
@@ -79,6 +79,8 @@ class PrivateEngine:
         self.name = name
         self.store = store
         self.binaries = binaries
+        self.settings = dict(settings or {})
+        self.service_environment = dict(service_environment or {})
 
     @property
     def exec_root(self) -> Path:
@@ -118,8 +120,8 @@ class PrivateEngine:
             bridges.make(self.bridge)
             (self.exec_root / "owner").write_text(str(os.getpid()))
             config = self.exec_root / "daemon.json"  # not /etc/docker/daemon.json: the user's
-            snapshotter = self.store == image_store.CONTAINERD
-            config.write_text(json.dumps({"features": {"containerd-snapshotter": snapshotter}}))
+            snapshotter = {"containerd-snapshotter": self.store == image_store.CONTAINERD}
+            config.write_text(json.dumps({"features": snapshotter, **self.settings}))
             with self.log.open("wb") as out:
                 process = subprocess.Popen(
                     [
@@ -161,7 +163,7 @@ class PrivateEngine:
     def _environment(self) -> dict[str, str]:
         """Return dockerd's environment: this process's, with the unpacked engine's binaries
         first on PATH."""
-        here = environment.current()
+        here = environment.current().with_values(**self.service_environment)
         return here.child() if self.binaries is None else here.child(PATH=self.binaries.path())
 
     def _wait_until_it_answers(self, process: subprocess.Popen[bytes]) -> docker.DockerClient:
