@@ -412,6 +412,41 @@ def test_both_image_stores_tabs_open(push_page: tuple[Page, Watch]) -> None:
     assert not watch.seen, "\n".join(watch.seen)
 
 
+def _shown_stores(page: Page) -> list[str]:
+    """Return, for each content-tab set of a page, the image store whose tab is shown."""
+    return page.locator(".tabbed-set").evaluate_all(
+        "sets => sets.map(set => set.querySelector("
+        "'.tabbed-content > .tabbed-block:nth-child(' + "
+        "([...set.querySelectorAll(':scope > input')].findIndex(i => i.checked) + 1) + ')'"
+        ").dataset.profile)"
+    )
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"], ids=["en", "zh"])
+def test_a_readers_choice_of_store_holds_on_every_block_and_page(
+    browser: Browser, base_url: str, edition: str
+) -> None:
+    """The first tab is the containerd store's. A reader of the classic store who chooses its
+    tab once sees the classic store's output in every block of the page, and of the next page
+    they open (``content.tabs.link``: Material links tabs by label and keeps the choice)."""
+    fresh = browser.new_context(viewport=VIEWPORT)  # the choice is kept: not the shared one's
+    words = WORDS["zh" if edition else "en"]
+    try:
+        page, watch = open_page(fresh, base_url + edition + PUSH_PAGE)
+        shown = _shown_stores(page)
+        assert len(shown) > 1 and set(shown) == {CONTAINERD}, shown
+        page.locator(".tabbed-set").last.locator("label", has_text=words.who_sees[CLASSIC]).click()
+        expect(page.locator(".tabbed-set").first.locator("input").nth(1)).to_be_checked()
+        assert set(_shown_stores(page)) == {CLASSIC}
+        watch.go(base_url + edition + notebook_url("05-pull"))
+        shown = _shown_stores(watch.page)
+        assert shown and set(shown) == {CLASSIC}, shown
+        problems = watch.close()
+    finally:
+        fresh.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_copy_button_copies_a_notebook_command(push_page: tuple[Page, Watch]) -> None:
     """The copy button of a step's command gives the command alone, ready for bash or zsh:
     no ``!``, and not the ``$`` prompt drawn in front of it."""
