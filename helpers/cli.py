@@ -22,6 +22,7 @@ from helpers.engine import private as private_engine
 from helpers.errors import KitError
 from helpers.hub import account as hub_account
 from helpers.kit import Kit, kernels_folder
+from helpers.lesson import messages
 from helpers.registry import image as registry_image
 from helpers.registry import sessions as session_registries
 from helpers.steps import credential_helper, local_state
@@ -30,8 +31,9 @@ from helpers.terminal import own_terminal
 
 
 def progress(line: str) -> None:
-    """Tell the person waiting what a long step is doing (on stderr, one line each)."""
-    print(f"docker-share-kit: {line}...", file=sys.stderr, flush=True)
+    """Tell the person waiting what a long step is doing (on stderr, one line each, in the
+    language ``$KIT_LANGUAGE`` names)."""
+    print(f"docker-share-kit: {messages.in_language(line)}...", file=sys.stderr, flush=True)
 
 
 def engine_up(kit: Kit) -> str:
@@ -81,7 +83,12 @@ def terminal(kit: Kit) -> str:
     context_host = host if from_context else None
     copy = credential_helper.kit_copy()  # one the user installed is on their PATH already
     return own_terminal.instructions(
-        found.address, found.name, str(kit.home), context_host, str(copy) if copy else None
+        found.address,
+        found.name,
+        str(kit.home),
+        context_host,
+        str(copy) if copy else None,
+        kit.environment.language,
     )
 
 
@@ -163,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         kit = Kit.from_environment()
         print(down(kit, args.all) if verb == "down" else VERBS[verb](kit))
     except KitError as error:
-        print(f"docker-share-kit {verb}{_session_label(kit)}: {error}", file=sys.stderr)
+        said = messages.in_language(str(error))
+        print(f"docker-share-kit {verb}{_session_label(kit)}: {said}", file=sys.stderr)
         return 1
     except (docker.errors.DockerException, requests.RequestException, OSError) as error:
         said = " ".join(str(error).split()) or type(error).__name__

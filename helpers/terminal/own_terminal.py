@@ -19,8 +19,10 @@ def instructions(
     home: str,
     context_host: str | None = None,
     helper_dir: str | None = None,
+    language: str = "en",
 ) -> str:
-    """Return what to paste into bash or zsh to follow the steps, and how to go back.
+    """Return what to paste into bash or zsh to follow the steps, and how to go back, said in
+    ``language`` (``en`` or ``zh``: the lines to paste are the same in both).
 
     ``GNUPGHOME`` is set to the kit's GnuPG home: with none, GnuPG would take the tutorial's
     ``~/.gnupg`` for the reader's default one and talk to the reader's own agent.
@@ -34,48 +36,70 @@ def instructions(
     context, so an engine found through one (``context_host``: Docker Desktop's socket, say)
     is named in ``DOCKER_HOST`` for that terminal, and unset again on the way back.
     """
+    said = PROSE[language]
     engine_line = back_line = ""
     if context_host is not None:
         engine_line = f"    export DOCKER_HOST={shlex.quote(context_host)}\n"
         back_line = "    unset DOCKER_HOST\n"
-    port = ""
-    if address != settings.GUIDE_ADDRESS:
-        port = (
-            f"\nPort {settings.PREFERRED_PORT} was taken, so the registry listens at {address}: "
-            f"wherever a page says {settings.GUIDE_ADDRESS}, type {address}.\n"
-        )
+    guide, port = settings.GUIDE_ADDRESS, settings.PREFERRED_PORT
+    notes = ""
+    if address != guide:
+        notes = "\n" + said["port"].format(port=port, address=address, guide=guide) + "\n"
     if container != settings.GUIDE_CONTAINER:
-        port += (
-            f"\nThis session's registry container is {container}: wherever a page says "
-            f"{settings.GUIDE_CONTAINER}, type {container}.\n"
-        )
+        named = said["container"].format(container=container, guide=settings.GUIDE_CONTAINER)
+        notes += f"\n{named}\n"
+    helper = ""
+    if helper_dir is not None:
+        helper = f'\n{said["helper"]}\n\n    export PATH={shlex.quote(helper_dir)}:"$PATH"\n'
+    ready = said["ready"].format(
+        address=address, user=settings.DEMO_USER, password=settings.DEMO_PASSWORD
+    )
     return (
-        f"The kit's registry is ready at {address} (user {settings.DEMO_USER}, password "
-        f"{settings.DEMO_PASSWORD}), empty; the demo images are removed, for step 1 loads them.\n"
-        f"{port}\n"
-        "To follow the steps in your own terminal (bash or zsh), paste these lines into it:\n\n"
+        f"{ready}\n{notes}\n{said['paste']}\n\n"
         f'    export KIT_OWN_HOME="${{KIT_OWN_HOME:-$HOME}}" HOME={shlex.quote(home)}\n'
         + "".join(
             f'    export KIT_OWN_{name}="${{KIT_OWN_{name}-${{{name}-}}}}"\n'
             for name in OWN_SETTINGS
         )
         + f"    unset {' '.join(OWN_SETTINGS)}; export GNUPGHOME=~/{settings.GNUPG_FOLDER}; cd ~\n"
-        f"{engine_line}\n"
-        "In that terminal ~ is now the kit's folder, so ~/.docker/config.json is the kit's: your\n"
-        "own ~/.docker and the logins in it stay untouched (a credential store Docker finds by\n"
-        "itself, as with Docker Desktop, is another matter: see the site's page). To go back:\n\n"
-        f"    {GO_BACK}\n{back_line}" + _helper_lines(helper_dir)
+        f"{engine_line}\n{said['after']}\n\n    {GO_BACK}\n{back_line}{helper}"
     )
 
 
-def _helper_lines(helper_dir: str | None) -> str:
-    if helper_dir is None:
-        return ""
-    return (
-        "\nStep 9 (a credential helper) needs docker-credential-pass on the PATH. Install it, or,\n"
-        "when you reach that step and not before, use the kit's copy in that terminal:\n\n"
-        f'    export PATH={shlex.quote(helper_dir)}:"$PATH"\n'
-    )
+PROSE = {
+    "en": {
+        "ready": "The kit's registry is ready at {address} (user {user}, password {password}), "
+        "empty; the demo images are removed, for step 1 loads them.",
+        "port": "Port {port} was taken, so the registry listens at {address}: wherever a page "
+        "says {guide}, type {address}.",
+        "container": "This session's registry container is {container}: wherever a page says "
+        "{guide}, type {container}.",
+        "paste": "To follow the steps in your own terminal (bash or zsh), paste these lines "
+        "into it:",
+        "after": "In that terminal ~ is now the kit's folder, so ~/.docker/config.json is the "
+        "kit's: your\nown ~/.docker and the logins in it stay untouched (a credential store "
+        "Docker finds by\nitself, as with Docker Desktop, is another matter: see the site's "
+        "page). To go back:",
+        "helper": "Step 9 (a credential helper) needs docker-credential-pass on the PATH. "
+        "Install it, or,\nwhen you reach that step and not before, use the kit's copy in that "
+        "terminal:",
+    },
+    "zh": {
+        "ready": "教程的注册表已在 {address} 就绪（用户名 {user}，密码 {password}），里面是空的；"
+        "演示镜像已删除，因为第 1 步会让你自己加载它们。",
+        "port": "{port} 端口已被占用，所以注册表改为监听 {address}：页面上写着 {guide} 的地方，"
+        "请输入 {address}。",
+        "container": "这个会话的注册表容器名为 {container}：页面上写着 {guide} 的地方，"
+        "请输入 {container}。",
+        "paste": "要在你自己的终端（bash 或 zsh）中跟着步骤操作，请把下面几行粘贴进去：",
+        "after": "在那个终端里，~ 现在是教程的目录，所以 ~/.docker/config.json 是教程的文件：\n"
+        "你自己的 ~/.docker 和其中的登录信息都不受影响（Docker 自己找到的凭据存储，\n"
+        "例如 Docker Desktop 的，则是另一回事，见网站上的说明）。要恢复原状，请粘贴：",
+        "helper": "第 9 步（凭据助手）需要 PATH 中有 docker-credential-pass。你可以自己安装它；\n"
+        "也可以等到了那一步（不要提前），在那个终端中使用教程自带的这一份：",
+    },
+}
+"""What ``instructions`` says around the lines to paste, in each language it speaks."""
 
 
 OWN_SETTINGS = ("DOCKER_CONFIG", "GNUPGHOME", "PASSWORD_STORE_DIR")

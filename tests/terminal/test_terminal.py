@@ -234,3 +234,32 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
         shutil.rmtree(home.parent, ignore_errors=True)  # .kit/sessions/<session>
     assert not differences, f"in {shell_name}:\n" + "\n".join(differences)
     assert _digest(mine) == before, "the reader's own home changed"
+
+
+CJK = re.compile("[\u4e00-\u9fff]")
+
+
+@pytest.mark.one_store(image_store.CONTAINERD)  # the Chinese edition's store
+def test_the_kit_says_what_to_paste_in_the_readers_language(run_config: RunConfig) -> None:
+    """With ``KIT_LANGUAGE=zh``, as the Chinese pages have the reader type it, ``helpers
+    terminal`` says everything in Chinese around the very lines the English one gives to
+    paste."""
+    session = f"{run_config.session}-zh"
+    kit = [sys.executable, "-m", "helpers"]
+    printed = {}
+    try:
+        for language in ("en", "zh"):
+            env = run_config.child(KIT_SESSION=session, KIT_LANGUAGE=language)
+            done = subprocess.run(
+                [*kit, "terminal"], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True
+            )
+            assert done.returncode == 0, done.stderr
+            printed[language] = done.stdout
+    finally:
+        down = run_config.child(KIT_SESSION=session)
+        subprocess.run([*kit, "down"], env=down, cwd=PROJECT_ROOT, capture_output=True)
+        shutil.rmtree(Kit.from_environment(session, environment=run_config.environment).folder)
+    assert indented_blocks(printed["zh"]) == indented_blocks(printed["en"])
+    said = [line for line in printed["zh"].splitlines() if line and not line.startswith("    ")]
+    assert said and all(CJK.search(line) for line in said), said
+    assert not any(CJK.search(line) for line in printed["en"].splitlines())
