@@ -17,14 +17,16 @@ import sys
 
 import docker
 
-from helpers import environment
+from helpers import environment, settings
 from helpers.engine import debian as debian_engine
 from helpers.engine import image_store, pairs
 from helpers.engine import private as private_engine
+from helpers.environment import Environment
 from helpers.errors import KitError
-from helpers.lesson import expected, notebook_run, recorded
+from helpers.kit import Kit
+from helpers.lesson import expected, notebook_run, ran_as, recorded
 from helpers.lesson import notebooks as lesson
-from helpers.lesson.engine_values import Values
+from helpers.lesson.engine_values import ADDRESS, Values
 from helpers.paths import NOTEBOOKS
 
 SESSION = "canary"
@@ -46,11 +48,15 @@ def diff_store(host: str, newest: pairs.Pair) -> tuple[int, str]:
     paths = sorted(NOTEBOOKS.glob("*.ipynb"))
     ran = notebook_run.run(paths, env, compare=True, values=True)
     values = Values(None, ran.values)
+    canary = Kit.from_environment(environment=Environment(env))
+    address = values.known.get(ADDRESS, settings.GUIDE_ADDRESS)
     differing = 0
     for notebook in paths:
         code = [cell for cell in lesson.read(notebook).cells if cell.cell_type == "code"]
         printed_by_cell = ran.cells(notebook, len(code))
-        for number, (cell, printed) in enumerate(zip(code, printed_by_cell, strict=True)):
+        for number, (cell, shown) in enumerate(zip(code, printed_by_cell, strict=True)):
+            added = ran_as.added_lines(canary, cell, address, chinese=False)
+            printed = ran_as.without_what_the_kit_added(shown, added)
             stored = expected.with_values(
                 expected.printed_text(expected.cell_outputs(cell, pair)),
                 recorded.reference_values(store),

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 
+from helpers import settings
 from helpers.environment import Environment
 from helpers.errors import StepIncomplete
 from helpers.hub import steps as hub_steps
 from helpers.kit import Kit
+from helpers.lesson import messages, ran_as
 from helpers.lesson import notebooks as lesson
 from helpers.registry.sessions import kit_registry, running_registry
 from helpers.steps import credential_helper
@@ -53,6 +55,8 @@ def start(step: str, environment: Environment | None = None) -> Kit:
         return kit
     registry = kit_registry(kit)
     bang.install(kit, failing=failing, address=registry.address)
+    if registry.address != settings.GUIDE_ADDRESS:
+        print(messages.in_language(ran_as.port_taken(registry.address)))
     step_setups.materials(kit)
     step_called(step).prepare(LocalTarget(registry))
     return kit

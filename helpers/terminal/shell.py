@@ -111,11 +111,12 @@ def run(
     timeout: float = COMMAND_TIMEOUT,
 ) -> Result:
     """Run one shell command in the kit's session and engine, with the guide's registry address
-    mapped to ``address`` (or to the reader's account, in Docker Hub mode: ``echo`` then
-    shows the command as it ran first); raise unless its outcome is the one ``expect`` names
-    (a step check's commands may go ``EITHER`` way: it judges them itself), or if it outlasts
-    ``timeout`` seconds."""
+    mapped to ``address`` (or to the reader's account, in Docker Hub mode; where either changed
+    the command, ``echo`` shows first how it ran); raise unless its outcome is the one
+    ``expect`` names (a step check's commands may go ``EITHER`` way: it judges them itself), or
+    if it outlasts ``timeout`` seconds."""
     journal.note(command, expect)
+    changed = kit.remote is not None or mapped(command, address) != command
     command = as_run(kit, command, address)
     home = kit.home
     home.mkdir(parents=True, exist_ok=True)
@@ -132,8 +133,8 @@ def run(
     if kit.remote is not None:
         output = kit.remote.masked(output)
         kit.remote.remember_push(output, kit.state_dir)
-        if echo:
-            sys.stdout.write(f"$ {command}\n")
+    if echo and changed:  # what ran is not what the notebook typed: show it (``ran_as``)
+        sys.stdout.write(f"$ {command}\n")
     result = Result(command, output, returncode)
     if echo:
         sys.stdout.write(result.output)

@@ -22,9 +22,9 @@ from nbval.plugin import IPyNbCell
 
 from helpers import steps
 from helpers.errors import KitError
-from helpers.lesson import expected, recorded
+from helpers.lesson import expected, ran_as, recorded
 from helpers.lesson import notebooks as lesson
-from helpers.lesson.engine_values import ValueChanged, Values
+from helpers.lesson.engine_values import ADDRESS, ValueChanged, Values
 from helpers.steps import credential_helper
 from tests.plugins import mutations, run_config
 
@@ -89,6 +89,7 @@ def _compare_with_values(item: IPyNbCell, compare: Compare) -> Compare:
 
     def compare_outputs(test: list[Any], ref: list[Any], skip_compare: Any = None) -> bool:
         try:
+            test = _without_what_the_kit_added(item, values, test)
             matches = compare(test, with_values(ref), skip_compare)
         except KitError as error:
             item.comparison_traceback = [str(error)]
@@ -103,6 +104,18 @@ def _compare_with_values(item: IPyNbCell, compare: Compare) -> Compare:
         return matches
 
     return compare_outputs
+
+
+def _without_what_the_kit_added(item: IPyNbCell, values: Values, test: list[Any]) -> list[Any]:
+    """Return what a cell printed without the lines the kit adds when port 5000 was taken (the
+    registry's address, once, and each changed command as it ran: ``helpers.lesson.ran_as``),
+    each of which must be there; the stored outputs, recorded at port 5000, have none."""
+    address = values.get(ADDRESS)
+    if address is None:
+        return test
+    chinese = item.path.parent.name == "zh"
+    added = ran_as.added_lines(run_config.of(item.config).kit, item.cell, address, chinese)
+    return ran_as.without_what_the_kit_added(test, added)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
