@@ -42,7 +42,7 @@ WORDS = {
     ),
     "zh": Words(
         "预期会失败",
-        "检查查看的内容",
+        "本步检查项",
         {
             CLASSIC: f"经典镜像存储（Linux 上 28 及更早版本的引擎，以及升级安装的引擎）；"
             f"已在 Docker {_verified(CLASSIC)} 上验证",
