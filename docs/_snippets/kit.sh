@@ -15,3 +15,7 @@
 scripts/setup
 .venv/bin/python -m helpers terminal
 # --8<-- [end:terminal]
+# --8<-- [start:terminal-zh]
+scripts/setup
+KIT_LANGUAGE=zh .venv/bin/python -m helpers terminal
+# --8<-- [end:terminal-zh]
