@@ -104,7 +104,7 @@ def floor(image: str, htpasswd: Path) -> float:
     kit = Kit.from_environment()
     step_setups.fresh_start(kit)
     home = kit.home
-    port = ports.free()
+    port = ports.free(kit.environment.registry_port)
     script = home.parent / "floor.sh"  # its registry's address mapped, as the shell runner maps
     script.write_text(FLOOR.read_text().replace(settings.GUIDE_ADDRESS, f"localhost:{port}"))
     helper_path = ":".join(credential_helper.command_path(kit.environment.search_path))
@@ -123,7 +123,7 @@ def kit_ready(image: str) -> float:
 
 def bare_ready(image: str, htpasswd: Path) -> float:
     """Time ``docker run`` of the registry plus polling ``/v2/`` until it answers 401."""
-    port = ports.free()
+    port = ports.free(environment.current().registry_port)
     start = time.perf_counter()
     command = ["docker", "run", "-d", "-p", f"127.0.0.1:{port}:5000"]
     command += [f"--label={key}={value}" for key, value in BENCHMARK_LABELS.items()]

@@ -43,13 +43,13 @@ def preferred(setting: str = "") -> int:
     return int(value)
 
 
-def free(preferred_port: int = settings.PREFERRED_PORT) -> int:
-    """Return a free port on 127.0.0.1 above the preferred one, four digits long like 5000
-    when one is free.
+def free(setting: str) -> int:
+    """Return a free port on 127.0.0.1 above the preferred one (``preferred(setting)``: a
+    worker's own, in a test run), four digits long like 5000 when one is free.
 
     Same-width addresses keep docker's table columns aligned as in the stored outputs.
     """
-    for port in range(preferred_port + 1, 10000):
+    for port in range(preferred(setting) + 1, 10000):
         if is_free(port):
             return port
     with socket.socket() as probe:
@@ -63,7 +63,7 @@ def pick(setting: str = "", had: int | None = None) -> int:
     if had is not None and is_free(had):
         return had
     port = preferred(setting)
-    return port if is_free(port) else free(port)
+    return port if is_free(port) else free(setting)
 
 
 def wait_until_released(ports: Iterable[int], interval: float) -> None:

@@ -67,7 +67,10 @@ def stand_in(
     """Start a registry with an account of its own, beside the tests' sessions."""
     token = f"stand-in-token-{secrets.token_hex(8)}"
     started = Registry(
-        other_kit, port=ports.free(), login=(STAND_IN_USER, token), role="stand-in"
+        other_kit,
+        port=ports.free(other_kit.environment.registry_port),
+        login=(STAND_IN_USER, token),
+        role="stand-in",
     ).start()
     try:
         yield StandIn(started, remote.Remote(f"127.0.0.1:{started.port}", STAND_IN_USER, token))

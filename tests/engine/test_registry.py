@@ -74,7 +74,7 @@ def test_the_preferred_port_is_5000_unless_set():
 
 def test_an_explicit_free_port_is_used_as_given(kit, empty_sessions):
     """Registry(port=N) publishes the registry on exactly 127.0.0.1:N."""
-    port = ports.free()
+    port = ports.free(kit.environment.registry_port)
     with Registry(kit, port=port) as registry:
         assert registry.address == f"localhost:{port}"
         assert registry.answers()

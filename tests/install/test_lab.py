@@ -28,7 +28,7 @@ the Chinese one holds the translations)."""
 def test_the_lab_script_serves_the_notebooks_for_this_user(
     tmp_path: Path, folder: tuple[str, ...], notebook: str, run_config: RunConfig
 ) -> None:
-    port = ports.free()
+    port = ports.free(run_config.environment.registry_port)
     lab = subprocess.Popen(
         [PROJECT_ROOT / "scripts" / "lab", *folder, "--no-browser", f"--port={port}",
          f"--IdentityProvider.token={TOKEN}"],
