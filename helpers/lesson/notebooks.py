@@ -16,6 +16,8 @@ tests that type the commands into a real terminal. They all ask here.
   commands that only the kit's own registry answers: Docker Hub mode skips them and says why.
 - A cell tagged ``setup`` prepares the step; ``steps.check(...)`` cells print the commands they
   ran (lines starting with ``$ ``), what those printed, and a last line ``ok: ...``.
+- The Markdown cell just before the set-up, tagged ``jupyter-only``, tells a reader in Jupyter
+  to run it first; the site, which hides the set-up, leaves that cell out too.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from helpers.paths import NOTEBOOKS
 KEY = "docker-share-kit"
 FAILS_ON_PURPOSE = "fails-on-purpose"
 SETUP = "setup"
+JUPYTER_ONLY = "jupyter-only"
 CHECK_PREFIX = "steps.check("
 PROMPT = "$ "
 """How a check's output marks the commands it ran, as a terminal shows them."""
@@ -80,6 +83,12 @@ def notebook_for(step: str) -> Path:
 def tags(cell: Any) -> list[str]:
     """Return a cell's tags."""
     return list(cell.get("metadata", {}).get("tags", []))
+
+
+def is_jupyter_only(cell: Any) -> bool:
+    """Tell whether a Markdown cell speaks to a reader in Jupyter alone (how to run the hidden
+    set-up cell that follows it): the site leaves it out."""
+    return JUPYTER_ONLY in tags(cell)
 
 
 def is_setup(cell: Any) -> bool:

@@ -115,6 +115,8 @@ def page_markdown(path: Path, edition: Edition = EDITIONS["en"]) -> str:
     parts = [f"---\nnotebook: {path.name}\n---\n"]
     tabs = blocks.TabNumbers()
     for cell in notebook.cells:
+        if cell.cell_type == "markdown" and lesson.is_jupyter_only(cell):
+            continue  # like the set-up cell it is about
         if cell.cell_type == "markdown":
             if cell.id not in english:
                 raise KitError(f"{path}: cell {cell.id} is not in {source.name}: {REMAKE}")

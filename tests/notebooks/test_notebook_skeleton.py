@@ -3,9 +3,11 @@
 The page maker, the terminal test and the floor read a notebook's commands from its ``!``
 lines only and hide its set-up cell. Python in a command cell, or a second set-up cell further
 down, would change the world out of every reader's sight, and a check could then confirm a
-state no shown command made. So: the first code cell is the set-up and no other is; the last
-code cell is the check and no other is; every other code cell holds ``!`` commands and Python
-comments only. Read from the notebooks' JSON, not with ``helpers.lesson.notebooks``.
+state no shown command made. So: the first code cell is the set-up and no other is, and just
+before it a Markdown cell tagged ``jupyter-only`` tells a reader in Jupyter to run it first (the
+site hides both); the last code cell is the check and no other is; every other code cell holds
+``!`` commands and Python comments only. Read from the notebooks' JSON, not with
+``helpers.lesson.notebooks``.
 """
 
 from __future__ import annotations
@@ -56,7 +58,17 @@ def skeleton_problems(path: Path) -> list[str]:
         other = [line for line in lines if not line.startswith(("!", "#"))]
         if other or not any(line.startswith("!") for line in lines):
             problems.append(f"code cell {index} is not commands only: {source!r}")
-    return problems
+    return problems + _jupyter_note_problems(path)
+
+
+def _jupyter_note_problems(path: Path) -> list[str]:
+    """Return what is wrong with the Jupyter-only note: one, right before the set-up cell."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    tagged = [i for i, c in enumerate(cells) if "jupyter-only" in c["metadata"].get("tags", [])]
+    setup = next(i for i, c in enumerate(cells) if "setup" in c["metadata"].get("tags", []))
+    if tagged != [setup - 1] or cells[setup - 1]["cell_type"] != "markdown":
+        return [f"the Jupyter-only note is at cells {tagged}, not only right before the set-up"]
+    return []
 
 
 @pytest.mark.parametrize("path", STEP_NOTEBOOKS, ids=lambda path: str(path.relative_to(NOTEBOOKS)))
@@ -73,10 +85,13 @@ def test_the_shape_test_sees_python_a_second_set_up_and_a_misplaced_check(tmp_pa
     code[3]["metadata"]["tags"] = ["setup"]
     code[4]["source"] = ['steps.check("push")']
     code[-1]["source"] = ['steps.check("push")\n', "print(1)"]
+    note = next(c for c in notebook["cells"] if "jupyter-only" in c["metadata"].get("tags", []))
+    note["metadata"]["tags"] = []
     broken = tmp_path / source.name
     broken.write_text(json.dumps(notebook), encoding="utf-8")
     found = skeleton_problems(broken)
     assert found[0] == "the set-up cells are code cells [0, 3], not only the first"
     assert found[1] == "the check is in code cells [4, 9], not only the last"
     assert found[2].startswith("code cell 2 is not commands only: 'import os")
-    assert len(found) == 4  # code cell 4, the check, is not commands either
+    assert found[4] == "the Jupyter-only note is at cells [], not only right before the set-up"
+    assert len(found) == 5  # code cell 4, the check, is not commands either

@@ -249,6 +249,25 @@ def test_setup_cells_are_hidden(site: Path, notebook: Path) -> None:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_the_jupyter_only_note_and_the_kits_tools_stay_off_the_step_pages(
+    site: Path, notebook: Path
+) -> None:
+    """The note that tells a reader in Jupyter to run the hidden first cell is not on the site,
+    which hides that cell, and a step page names none of the kit's own tools: how the pages
+    are made is said once, on the home page, to which each page's footer links."""
+    cells = load_notebook(notebook)["cells"]
+    notes = [c for c in cells if "jupyter-only" in c["metadata"].get("tags", [])]
+    assert len(notes) == 1, f"{notebook.name}: {len(notes)} Jupyter-only notes"
+    page = notebook_page(site, notebook)
+    text = visible_text(page)
+    first_line = normalize(cell_source(notes[0])).splitlines()[0].replace("*", "")
+    assert first_line[:60] not in text, f"{notebook.name}: the Jupyter-only note is shown"
+    for tool in ("nbval", "scripts/setup", "helpers terminal", "GNUPGHOME"):
+        assert tool not in text, f"{notebook.name}: names {tool}"
+    assert 'href="../index.html#how-these-pages-work"' in read(page)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_admonitions_render_as_boxes(site: Path, notebook: Path) -> None:
     markup = read(notebook_page(site, notebook))
     text = visible_text(notebook_page(site, notebook))
