@@ -33,7 +33,7 @@ from markdown.extensions.toc import slugify
 
 from helpers.errors import KitError
 from helpers.lesson import notebooks as lesson
-from helpers.lesson import translations
+from helpers.lesson import notes, translations
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
 from helpers.site import blocks
 from helpers.site.words import WORDS, Words
@@ -120,7 +120,7 @@ def page_markdown(path: Path, edition: Edition = EDITIONS["en"]) -> str:
         if cell.cell_type == "markdown":
             if cell.id not in english:
                 raise KitError(f"{path}: cell {cell.id} is not in {source.name}: {REMAKE}")
-            text = _SIBLING_LINK.sub(r"](\1.md\2)", cell.source)
+            text = notes.as_admonitions(_SIBLING_LINK.sub(r"](\1.md\2)", cell.source))
             text = edition.docs_link.sub(r"](../\1\2)", text)
             parts.append(_with_english_anchors(text, english[cell.id].source))
         elif lesson.is_setup(cell):

@@ -13,10 +13,12 @@ site hides both); the last code cell is the check and no other is; every other c
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from helpers.lesson import notes
 from helpers.paths import NOTEBOOKS
 
 STEP_NOTEBOOKS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")) + sorted(
@@ -95,3 +97,38 @@ def test_the_shape_test_sees_python_a_second_set_up_and_a_misplaced_check(tmp_pa
     assert found[2].startswith("code cell 2 is not commands only: 'import os")
     assert found[4] == "the Jupyter-only note is at cells [], not only right before the set-up"
     assert len(found) == 5  # code cell 4, the check, is not commands either
+
+
+def note_problems(path: Path) -> list[str]:
+    """Return the notes of a step notebook that Jupyter or the site would not show as notes:
+    Material's ``!!!`` form (raw text in Jupyter), or a bold label that is not one of the
+    notebook's language (``helpers.lesson.notes.LABELS``)."""
+    language = "zh" if path.parent.name == "zh" else "en"
+    problems = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "markdown":
+            continue
+        if re.search(r"^\s*!!! ", source, re.MULTILINE):
+            problems.append(f"cell {cell['id']} has a !!! box, which Jupyter shows as raw text")
+        for found in re.finditer(r"^> \*\*([^*\n]+?) — ", source, re.MULTILINE):
+            if found[1] not in notes.LABELS[language].values():
+                problems.append(f"cell {cell['id']}: {found[1]!r} is no label of a note")
+    return problems
+
+
+@pytest.mark.parametrize("path", STEP_NOTEBOOKS, ids=lambda path: str(path.relative_to(NOTEBOOKS)))
+def test_every_note_shows_as_a_note_in_jupyter_and_on_the_site(path: Path) -> None:
+    assert note_problems(path) == []
+
+
+def test_the_note_test_sees_a_material_box_and_an_unknown_label(tmp_path: Path) -> None:
+    notebook = json.loads((NOTEBOOKS / "02-login.ipynb").read_text(encoding="utf-8"))
+    cell = next(c for c in notebook["cells"] if "> **Warning — " in "".join(c["source"]))
+    cell["source"] = ['!!! warning "Title"\n', "    text\n\n", "> **Caution — Title**\n"]
+    broken = tmp_path / "02-login.ipynb"
+    broken.write_text(json.dumps(notebook), encoding="utf-8")
+    assert [p.split(" ", 2)[2] for p in note_problems(broken)] == [
+        "has a !!! box, which Jupyter shows as raw text",
+        "'Caution' is no label of a note",
+    ]

@@ -462,6 +462,22 @@ def test_copy_button_copies_a_notebook_command(push_page: tuple[Page, Watch]) ->
     assert not watch.seen, "\n".join(watch.seen)
 
 
+def test_a_note_on_a_chinese_page_is_as_large_as_the_text_around_it(
+    context: BrowserContext, base_url: str
+) -> None:
+    """Chinese characters at Material's note size (a fifth smaller than the text) were too
+    small to read: on the Chinese pages a note is drawn at the body's size."""
+    tab, watch = open_page(context, base_url + "zh/" + notebook_url("02-login"))
+    try:
+        size = "e => getComputedStyle(e).fontSize"
+        note = tab.locator("article .admonition").first.evaluate(size)
+        body = tab.locator("article > p").first.evaluate(size)
+        assert note == body, (note, body)
+    finally:
+        problems = watch.close()
+    assert not problems, "\n".join(problems)
+
+
 COPY_BUTTON = "button.md-code__button[data-md-type='copy']"
 """The copy button Material adds to each code block it is not told to leave alone."""
 

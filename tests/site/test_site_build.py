@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import re
 import shlex
 import shutil
@@ -45,6 +46,7 @@ from site_support import (
 
 from helpers.engine.image_store import CLASSIC, PROFILES
 from helpers.lesson import notebooks as lesson
+from helpers.lesson import notes
 from helpers.site.words import WORDS
 from tests.plugins.run_config import RunConfig
 
@@ -273,8 +275,21 @@ def test_admonitions_render_as_boxes(site: Path, notebook: Path) -> None:
     text = visible_text(notebook_page(site, notebook))
     assert "!!!" not in text, f"{notebook.name}: an admonition shows as text"
     sources = [cell_source(c) for c in load_notebook(notebook)["cells"]]
-    if any(re.search(r"^!!! \w+", source, re.MULTILINE) for source in sources):
-        assert 'class="admonition' in markup
+    assert not any(re.search(r"^\s*!!! ", source, re.MULTILINE) for source in sources), (
+        f"{notebook.name}: Material's admonition form shows as raw text in Jupyter: write a "
+        "note as helpers/lesson/notes.py says"
+    )
+    boxes = {
+        (kind, html.unescape(re.sub(r"<[^>]+>", "", title)))
+        for kind, title in re.findall(
+            r'<div class="admonition (\w+)">\s*<p class="admonition-title">(.*?)</p>', markup
+        )
+    }
+    for source in sources:
+        for found in notes.NOTE.finditer(source):
+            box = (notes.KIND_OF[found["label"]], found["title"].replace("`", ""))
+            assert box in boxes, f"{notebook.name}: no box {box} among {boxes}"
+            assert f"{found['label']} —" not in text
 
 
 def test_no_terminal_codes(site: Path) -> None:
