@@ -478,6 +478,50 @@ def test_a_note_on_a_chinese_page_is_as_large_as_the_text_around_it(
     assert not problems, "\n".join(problems)
 
 
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"], ids=["en", "zh"])
+def test_on_a_phone_each_tab_shows_its_whole_name(
+    browser: Browser, base_url: str, edition: str
+) -> None:
+    """On a phone's width the two image stores' tab names were cut (Docke and an arrow): each shows
+    whole, within the page."""
+    phone = browser.new_context(viewport=PHONE)
+    try:
+        page, watch = open_page(phone, base_url + edition + PUSH_PAGE)
+        cut = page.locator(".kit-profiles > .tabbed-labels > label").evaluate_all(
+            "labels => labels.filter(l => l.scrollWidth > l.clientWidth + 1"
+            " || l.getBoundingClientRect().right > window.innerWidth"
+            " || l.getBoundingClientRect().left < 0).map(l => l.textContent)"
+        )
+        assert cut == [], cut
+        problems = watch.close()
+    finally:
+        phone.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"], ids=["en", "zh"])
+def test_a_long_output_line_shows_whole_without_scrolling(
+    context: BrowserContext, base_url: str, edition: str
+) -> None:
+    """The push's ``digest: sha256:... size: ...`` line is longer than the page is wide: it
+    wraps, as a terminal wraps a long line, so its size shows without scrolling sideways."""
+    page, watch = open_page(context, base_url + edition + PUSH_PAGE)
+    try:
+        blocks = page.locator(".kit-outputs pre", has_text="digest: sha256:")
+        expect(blocks.first).to_be_attached()
+        hidden = blocks.evaluate_all(
+            "blocks => blocks.map(b => b.querySelector('code'))"
+            ".filter(c => c.scrollWidth > c.clientWidth + 1).length"
+        )
+        assert hidden == 0, f"{hidden} digest blocks scroll sideways"
+    finally:
+        problems = watch.close()
+    assert not problems, "\n".join(problems)
+
+
 COPY_BUTTON = "button.md-code__button[data-md-type='copy']"
 """The copy button Material adds to each code block it is not told to leave alone."""
 
