@@ -67,3 +67,16 @@ def in_language(sentence: str) -> str:
     """Return a sentence of the kit's in the language of this process (``$KIT_LANGUAGE``,
     which the Chinese notebooks' kernel sets; English otherwise)."""
     return in_chinese(sentence) if environment.current().language == "zh" else sentence
+
+
+VERDICT_IN_CHINESE = "检查结论：{}"
+"""How the Chinese edition gives a check's verdict, under the ``ok: ...`` line that both
+editions store in English: in a Chinese kernel's output, and on the Chinese step pages."""
+
+
+def verdict_in_language(verdict: str) -> str | None:
+    """Return the line that gives a check's verdict in this process's language, where that is
+    not English (the verdict line itself stays English: it is a stored output)."""
+    if environment.current().language != "zh":
+        return None
+    return VERDICT_IN_CHINESE.format(in_chinese(verdict))

@@ -47,6 +47,18 @@ def added_lines(kit: Kit, cell: Any, address: str, chinese: bool) -> list[str]:
     return added
 
 
+def verdicts_in_chinese(outputs: list[Any]) -> list[str]:
+    """Return the line a Chinese kernel adds under each check verdict (``ok: ...``) printed
+    in ``outputs`` (``messages.verdict_in_language``)."""
+    return [
+        messages.VERDICT_IN_CHINESE.format(messages.in_chinese(line.removeprefix("ok: ")))
+        for output in outputs
+        if output.get("output_type") == "stream" and isinstance(output.get("text"), str)
+        for line in output["text"].splitlines()
+        if line.startswith("ok: ")
+    ]
+
+
 def without_what_the_kit_added(outputs: list[Any], added: list[str]) -> list[Any]:
     """Return a cell's outputs without the ``added`` lines, each found in order at the start
     of a line of the printed text; say in a sentence which one is missing."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from helpers.engine.image_store import CLASSIC, CONTAINERD, PROFILES
+from helpers.lesson import messages
 from helpers.lesson.recorded import verified_engines
 
 
@@ -49,6 +50,6 @@ WORDS = {
             CONTAINERD: f"containerd 镜像存储（Docker Desktop；新安装的 Engine 29+）；"
             f"已在 Docker {_verified(CONTAINERD)} 上验证",
         },
-        "检查结论：{}",
+        messages.VERDICT_IN_CHINESE,
     ),
 }

@@ -70,9 +70,17 @@ def check(step: str, environment: Environment | None = None) -> None:
     that it also answers after a restarted kernel."""
     kit = kit_for(step, environment)
     if kit.remote is not None:
-        print(f"ok: {hub_steps.check(kit, step_called(step))}")
+        _say(hub_steps.check(kit, step_called(step)))
         return
     registry = running_registry(kit)
     if registry is None:
         raise StepIncomplete("The kit's registry is not running: run this notebook's first cell.")
-    print(f"ok: {step_called(step).check(registry)}")
+    _say(step_called(step).check(registry))
+
+
+def _say(verdict: str) -> None:
+    """Print a check's verdict line, and under it the verdict in the notebook's language."""
+    print(f"ok: {verdict}")
+    in_language = messages.verdict_in_language(verdict)
+    if in_language is not None:
+        print(in_language)

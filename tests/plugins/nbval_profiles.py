@@ -108,13 +108,15 @@ def _compare_with_values(item: IPyNbCell, compare: Compare) -> Compare:
 
 def _without_what_the_kit_added(item: IPyNbCell, values: Values, test: list[Any]) -> list[Any]:
     """Return what a cell printed without the lines the kit adds when port 5000 was taken (the
-    registry's address, once, and each changed command as it ran: ``helpers.lesson.ran_as``),
-    each of which must be there; the stored outputs, recorded at port 5000, have none."""
-    address = values.get(ADDRESS)
-    if address is None:
-        return test
+    registry's address, once, and each changed command as it ran: ``helpers.lesson.ran_as``)
+    and, in a Chinese notebook, under a check's verdict, each of which must be there; the
+    stored outputs, recorded at port 5000 and shared by both editions, have none."""
     chinese = item.path.parent.name == "zh"
-    added = ran_as.added_lines(run_config.of(item.config).kit, item.cell, address, chinese)
+    added = ran_as.verdicts_in_chinese(test) if chinese and lesson.is_check(item.cell) else []
+    address = values.get(ADDRESS)
+    if address is not None:
+        kit = run_config.of(item.config).kit
+        added = ran_as.added_lines(kit, item.cell, address, chinese) + added
     return ran_as.without_what_the_kit_added(test, added)
 
 
