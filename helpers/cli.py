@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     kit = None
     try:
         kit = Kit.from_environment()
-        print(down(kit, args.all) if verb == "down" else VERBS[verb](kit))
+        said = down(kit, args.all) if verb == "down" else VERBS[verb](kit)
+        print(messages.in_language(said))
     except KitError as error:
         said = messages.in_language(str(error))
         print(f"docker-share-kit {verb}{_session_label(kit)}: {said}", file=sys.stderr)

@@ -25,7 +25,10 @@ STATE_DIR = "KIT_STATE_DIR"
 REGISTRY_PORT = "KIT_REGISTRY_PORT"
 """The port a session's registry tries first (5000 unless set)."""
 LANGUAGE = "KIT_LANGUAGE"
-"""The language of the kit's sentences: ``zh`` in the Chinese notebooks' kernel."""
+"""The language of the kit's sentences: ``zh`` in the Chinese notebooks' kernel, ``en`` in the
+English one's; unset, the reader's locale decides."""
+LOCALE = ("LC_ALL", "LC_MESSAGES", "LANG")
+"""Where the reader's locale is named, the first set first, as ``setlocale`` reads them."""
 DOCKER_HOST = "DOCKER_HOST"
 """The engine the user chose, as the docker CLI reads it."""
 DOCKER_TLS = ("DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")
@@ -80,8 +83,12 @@ class Environment:
 
     @property
     def language(self) -> str:
-        """Return the language of the kit's sentences: ``zh`` or ``en``."""
-        return "zh" if self.get(LANGUAGE) == "zh" else "en"
+        """Return the language of the kit's sentences: ``zh`` or ``en``, as ``$KIT_LANGUAGE``
+        says, else as the reader's locale does (``LANG=zh_CN.UTF-8`` gives ``zh``)."""
+        chosen = self.get(LANGUAGE)
+        if not chosen:
+            chosen = next((self.get(name) for name in LOCALE if self.has(name)), "")
+        return "zh" if chosen.startswith("zh") else "en"
 
     @property
     def search_path(self) -> str:

@@ -111,7 +111,12 @@ class _Signals:
 
 
 def _run_notebook(kit: Kit, step: str, copies: os.PathLike[str], signals: _Signals) -> None:
+    """Run one step's notebook, in the reader's language (the Chinese edition's, with its
+    kernel, for ``zh``), and keep a copy of it with what each cell printed."""
+    language = kit.environment.language
     path = lesson.notebook_for(step)
+    if language != "en":
+        path = NOTEBOOKS / language / path.name
     notebook = lesson.read(path)
     for cell in notebook.cells:  # the stored outputs are the local registry's, not this run's
         if cell.cell_type == "code":
@@ -119,9 +124,9 @@ def _run_notebook(kit: Kit, step: str, copies: os.PathLike[str], signals: _Signa
             cell.metadata.get(lesson.KEY, {}).pop("outputs", None)
     client = nbclient.NotebookClient(
         notebook,
-        kernel_name=jupyter_kernel.NAME,
+        kernel_name=jupyter_kernel.NAMES[language],
         timeout=CELL_TIMEOUT,
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        resources={"metadata": {"path": str(path.parent)}},
         # The kernel talks over loopback TCP, and ipykernel warns about that on every start.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )

@@ -18,6 +18,7 @@ from helpers.hub import account as hub_account
 from helpers.hub.account import remote_of
 from helpers.hub.target import HubTarget
 from helpers.kit import Kit
+from helpers.lesson import messages
 from helpers.steps.catalogue import STEPS as ALL_STEPS
 from helpers.steps.catalogue import Step
 
@@ -52,7 +53,7 @@ def prepare(kit: Kit, step: Step) -> None:
     refuse, in one sentence, a step that needs the kit's own registry, a token the registry
     does not take, or names that hold something of the reader's."""
     _require_a_step_of_the_mode(step)
-    print(announcement(kit))
+    print(messages.in_language(announcement(kit)))
     hub_account.require_login(kit)
     if step.name in NAMING_STEPS:
         hub_account.refuse_foreign(kit)

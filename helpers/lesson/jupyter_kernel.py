@@ -25,7 +25,9 @@ from helpers.paths import PROJECT_ROOT
 NAME = "docker-share-kit"
 DISPLAY_NAME = "Python (docker-share-kit)"
 NAMES = {"en": NAME, "zh": f"{NAME}-zh"}
-"""Each language's kernel: the Chinese one's sets ``KIT_LANGUAGE`` (``helpers.lesson.messages``)."""
+"""Each language's kernel, which sets ``KIT_LANGUAGE`` to its language
+(``helpers.lesson.messages``): the English one too, so that a reader's Chinese locale does not
+put its sentences in Chinese."""
 DISPLAY_NAMES = {"en": DISPLAY_NAME, "zh": "Python (docker-share-kit, 中文)"}
 
 
@@ -45,10 +47,7 @@ def spec_file(prefix: Path, language: str = "en") -> Path:
 
 def environment(language: str) -> dict[str, str]:
     """Return what a language's kernel adds to its environment."""
-    env = {"PYTHONPATH": str(PROJECT_ROOT)}
-    if language != "en":
-        env[messages.LANGUAGE_VARIABLE] = language
-    return env
+    return {"PYTHONPATH": str(PROJECT_ROOT), messages.LANGUAGE_VARIABLE: language}
 
 
 GUARD = "--IPKernelApp.exec_lines=__import__('helpers.terminal.bang', fromlist=['guard']).guard()"

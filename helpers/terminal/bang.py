@@ -112,7 +112,7 @@ def install(
 
     def system(command: str) -> None:
         if watch.skip_reason:
-            print(f"Docker Hub mode skips this command: {watch.skip_reason}")
+            print(messages.in_language(f"Docker Hub mode skips this command: {watch.skip_reason}"))
             return
         run(kit, command, address=address, expect=watch.expect, echo=True)
 

@@ -175,3 +175,14 @@ def test_without_docker_host_the_engine_of_the_docker_context_is_used(cli, tmp_p
         assert re.search(r"; registry at localhost:\d+;", done.stdout), done.stdout + done.stderr
     finally:
         cli("down", KIT_SESSION="ctx")
+
+
+def test_a_verb_answers_in_the_readers_language(cli) -> None:
+    """With a Chinese locale, ``status`` and ``down`` answer in Chinese; the values in their
+    sentences (versions, addresses) stay as they are."""
+    for verb in ("status", "down"):
+        done = cli(verb, KIT_LANGUAGE="", LANG="zh_CN.UTF-8")
+        assert done.returncode == 0, done.stderr
+        assert re.search("[\u4e00-\u9fff]", done.stdout), done.stdout
+        english = cli(verb)
+        assert not re.search("[\u4e00-\u9fff]", english.stdout), english.stdout

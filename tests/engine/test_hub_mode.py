@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -397,3 +398,24 @@ def test_a_hang_up_during_a_finalizer_still_interrupts_the_run_without_a_traceba
         _SignalsAtCollection()  # dropped at once: its finalizer runs, and the signal lands
         signals.raise_if_received()
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_mode_runs_the_chinese_notebooks_for_a_chinese_reader(
+    stand_in: StandIn, hub_kit: Kit, cli
+):
+    """With a Chinese locale, the mode runs the Chinese edition's notebooks in its kernel: what
+    the mode and each check say comes out in Chinese, and the flow holds as in English."""
+    done = cli(
+        "hub", KIT_SESSION=hub_kit.session, KIT_LANGUAGE="", LANG="zh_CN.UTF-8",
+        **stand_in.environment(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert re.search("[\u4e00-\u9fff]", done.stdout), done.stdout
+    copies = hub_kit.folder / "notebooks"
+    login = json.loads((copies / "02-login.ipynb").read_text())
+    assert login["metadata"]["kernelspec"]["name"].endswith("-zh")
+    printed = _printed(copies / "02-login.ipynb")
+    assert printed.startswith("Docker Hub 模式：下面的命令以"), printed[:200]
+    assert "\n检查结论：" in printed
+    assert "Docker Hub 模式跳过这条命令：" in _printed(copies / "04-push.ipynb")
+    assert not _leaks(stand_in.account, hub_kit, done), "the token was written or printed"

@@ -110,7 +110,9 @@ class RunConfig:
             private_engines=private,
             side_by_side=private and environment.get(WORKER_COUNT) == str(len(ROLES)),
             environment=environment.without(*remote.VARIABLES).with_values(
-                KIT_SESSION=base + suffix
+                KIT_SESSION=base + suffix,
+                # English, as the tests expect, unless the run was told otherwise: not the locale
+                KIT_LANGUAGE=environment.get(process_environment.LANGUAGE, "en"),
             ),
             hub_account=account,
         )
