@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.plugins.run_config import RunConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -37,9 +39,22 @@ def _script(path: Path, text: str) -> None:
     path.chmod(0o755)
 
 
+@pytest.mark.parametrize(
+    ("locale", "said_first"),
+    [
+        ({}, "making .venv again: it was made by Python 3.9.18"),
+        (
+            {"KIT_LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"},
+            "重新创建 .venv：它是由 Python 3.9.18 创建的",
+        ),
+    ],
+    ids=["en", "zh"],
+)
 def test_a_venv_made_by_a_too_old_python_is_made_again(
-    tmp_path: Path, run_config: RunConfig
+    tmp_path: Path, run_config: RunConfig, locale: dict[str, str], said_first: str
 ) -> None:
+    """A .venv made by a Python too old is made again, and set-up says so in the reader's
+    language (``KIT_LANGUAGE``, else the locale)."""
     project = tmp_path / "kit"
     (project / "scripts").mkdir(parents=True)
     shutil.copy2(PROJECT_ROOT / "scripts" / "setup", project / "scripts" / "setup")
@@ -49,11 +64,11 @@ def test_a_venv_made_by_a_too_old_python_is_made_again(
     done = subprocess.run(
         [str(project / "scripts" / "setup")],
         env=run_config.child(PATH=f"{tmp_path / 'bin'}:{run_config.environment.search_path}",
-                             PYTHON=str(tmp_path / "bin" / "python3")),
+                             PYTHON=str(tmp_path / "bin" / "python3"), **locale),
         capture_output=True,
         text=True,
         timeout=60,
     )  # fmt: skip
     said = done.stdout + done.stderr
-    assert "making .venv again: it was made by Python 3.9.18" in said, said
+    assert said_first in said, said
     assert not (project / ".venv").exists(), said
