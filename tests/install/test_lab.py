@@ -19,20 +19,29 @@ from tests.plugins.run_config import RunConfig
 TOKEN = "kit-lab-test"
 
 
-SERVED = [((), "01-registries-and-names.ipynb"), (("notebooks/zh/",), "translations/03-tag.yml")]
-"""What each call serves: the English notebooks by default, the folder given otherwise (only
-the Chinese one holds the translations)."""
+CHINESE_LOCALE = {"KIT_LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}
+SERVED = [
+    ((), {}, "01-registries-and-names.ipynb"),
+    (("notebooks/zh/",), {}, "translations/03-tag.yml"),
+    ((), CHINESE_LOCALE, "translations/03-tag.yml"),
+]
+"""What each call serves: the English notebooks by default, the Chinese ones for a Chinese
+locale, the folder given otherwise (only the Chinese one holds the translations)."""
 
 
-@pytest.mark.parametrize(("folder", "notebook"), SERVED)
+@pytest.mark.parametrize(("folder", "locale", "notebook"), SERVED)
 def test_the_lab_script_serves_the_notebooks_for_this_user(
-    tmp_path: Path, folder: tuple[str, ...], notebook: str, run_config: RunConfig
+    tmp_path: Path,
+    folder: tuple[str, ...],
+    locale: dict[str, str],
+    notebook: str,
+    run_config: RunConfig,
 ) -> None:
     port = ports.free(run_config.environment.registry_port)
     lab = subprocess.Popen(
         [PROJECT_ROOT / "scripts" / "lab", *folder, "--no-browser", f"--port={port}",
          f"--IdentityProvider.token={TOKEN}"],
-        env=run_config.child(HOME=str(tmp_path)),  # Jupyter's runtime files: not the user's
+        env=run_config.child(HOME=str(tmp_path), **locale),  # Jupyter runtime files: not yours
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
