@@ -9,6 +9,10 @@ The build is the real one: ``scripts/site -d <temp dir>``, the command the READM
 
 The site is built with ``use_directory_urls: false``: a page is ``docker-hub.html``, a step
 ``notebooks/04-push.html``, so the site also works opened straight from disk (``file://``).
+
+:func:`zensical_build_once` builds both editions with Zensical too, once per run the same way,
+and the browser helpers at the end (:class:`Watch`, :func:`open_page`, :func:`copied_by`) serve
+the browser tests of either build.
 """
 
 from __future__ import annotations
@@ -18,22 +22,30 @@ import functools
 import http.server
 import json
 import re
+import shutil
 import subprocess
+import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import nbformat
 import pytest
 from filelock import FileLock
+from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Playwright, Request
 
+from helpers.lesson import notebooks as lesson
 from tests.plugins.run_config import RunConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DOCS_DIR = PROJECT_ROOT / "docs"
+ZENSICAL = Path(sys.executable).parent / "zensical"
 SETUP_TAG = "setup"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\]?")
 
@@ -104,10 +116,56 @@ def build_once(tmp_path_factory: pytest.TempPathFactory, run_config: RunConfig) 
     return _builds["site"]
 
 
-def require_clean(build: Build) -> Build:
-    """Fail with mkdocs' own words if the build failed; return the build otherwise."""
+ZENSICAL_CONFIGS = ("mkdocs.yml", "mkdocs.zh.yml")
+"""The two editions' configurations, in the order scripts/site builds them."""
+
+
+def zensical_build_once(tmp_path_factory: pytest.TempPathFactory, run_config: RunConfig) -> Build:
+    """Build both editions with Zensical (``zensical build --strict``, the one in this Python's
+    folder) the first time; return that build afterwards.
+
+    It builds from a copy of ``docs/`` (with the step pages the MkDocs build wrote first) and
+    of both configurations, unchanged, in a folder of the run's own: English at the site's
+    root, Chinese in ``zh/`` (``site_dir`` of ``mkdocs.zh.yml``), and then, as ``scripts/site``
+    does, without the Chinese ``404.html``. The log says what each build printed.
+    """
+    if "zensical" not in _builds:
+
+        def build() -> dict:
+            build_once(tmp_path_factory, run_config)  # writes the step pages, under its lock
+            project = Path(tempfile.mkdtemp(prefix="zensical-", dir=run_folder(tmp_path_factory)))
+            shutil.copytree(DOCS_DIR, project / "docs")
+            for config in ZENSICAL_CONFIGS:
+                shutil.copy(PROJECT_ROOT / config, project / config)
+            log, returncode = [], 0
+            for config in ZENSICAL_CONFIGS:
+                done = subprocess.run(
+                    [str(ZENSICAL), "build", "--strict", "-f", config],
+                    cwd=project,
+                    env=run_config.child(),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    timeout=300,
+                )
+                log.append(f"zensical build --strict -f {config}: exit {done.returncode}\n")
+                log.append(done.stdout)
+                returncode = done.returncode
+                if returncode:
+                    break
+            site = project / "site"
+            (site / "zh" / "404.html").unlink(missing_ok=True)
+            return {"site": str(site), "returncode": returncode, "log": "".join(log)}
+
+        built = once_per_run(tmp_path_factory, "zensical-build", build)
+        _builds["zensical"] = Build(Path(built["site"]), built["returncode"], built["log"])
+    return _builds["zensical"]
+
+
+def require_clean(build: Build, builder: str = "scripts/site") -> Build:
+    """Fail with the builder's own words if the build failed; return the build otherwise."""
     if build.returncode != 0:
-        pytest.fail(f"scripts/site failed (exit {build.returncode}):\n{build.log}")
+        pytest.fail(f"{builder} failed (exit {build.returncode}):\n{build.log}")
     return build
 
 
@@ -354,3 +412,157 @@ def page_blocks(markup: str) -> list[Block]:
     parser.feed(markup)
     parser.close()
     return parser.blocks
+
+
+# The browser: the tests drive Chromium through Playwright (the fixtures are in conftest.py).
+
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+SEARCH_INDEX = "search/search_index.json"
+"""Material's search asks for this on every page, after the page itself has loaded."""
+COPY_BUTTON = "button.md-code__button[data-md-type='copy']"
+"""The copy button Material adds to each code block it is not told to leave alone."""
+
+
+def chromium_executable(playwright: Playwright) -> str | None:
+    """Return the Chromium to launch: Debian's, else Playwright's own if scripts/setup got it."""
+    if DEBIAN_CHROMIUM.exists():
+        return str(DEBIAN_CHROMIUM)
+    if Path(playwright.chromium.executable_path).exists():
+        return None
+    pytest.fail(
+        f"No Chromium for the browser tests: {DEBIAN_CHROMIUM} is missing. Run scripts/setup "
+        "(as root on Debian/Ubuntu it installs Debian's chromium; elsewhere it fetches "
+        "Playwright's build), then run these tests again."
+    )
+
+
+class Watch:
+    """What goes wrong on a page (console errors, page errors, failed requests, HTTP errors,
+    any request that leaves the site), and which of its requests are still open. ``loaded``
+    names (by their URLs' ends) the requests every page makes after its load event, which
+    must have ended too before the page counts as loaded."""
+
+    def __init__(self, page: Page, loaded: tuple[str, ...] = (SEARCH_INDEX,)) -> None:
+        self.page = page
+        self.loaded = loaded
+        self.seen: list[str] = []
+        self.open: set[Request] = set()
+        self.ended: list[str] = []
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._failed)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.seen.append(f"page error: {error}"))
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and self.seen.append(f"HTTP {r.status}: {r.url}"),
+        )
+
+    def _started(self, request: Request) -> None:
+        self.open.add(request)
+        parts = urlsplit(request.url)
+        local = parts.scheme in ("file", "data", "blob") or parts.hostname == "127.0.0.1"
+        if not local:  # offline here it would also fail; at a reader's home it would not
+            self.seen.append(f"request outside the site: {request.url}")
+
+    def _ended(self, request: Request) -> None:
+        self.open.discard(request)
+        self.ended.append(request.url)
+
+    def _failed(self, request: Request) -> None:
+        self._ended(request)
+        self.seen.append(f"request failed: {request.url} {request.failure}")
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.seen.append(f"console: {message.text} ({message.location.get('url', '')})")
+
+    def settle(self, *wanted: str, timeout: float = 15.0) -> None:
+        """Wait until the requests for URLs ending in ``wanted`` have ended, and every other
+        request the page started has too: a condition, checked every few milliseconds, rather
+        than a fixed wait such as Playwright's ``networkidle`` (half a second of silence)."""
+        deadline = time.monotonic() + timeout
+        while self.open or any(not self._has_ended(suffix) for suffix in wanted):
+            if time.monotonic() > deadline:
+                still = sorted(r.url for r in self.open) + [
+                    f"{w} (never requested)" for w in wanted if not self._has_ended(w)
+                ]
+                pytest.fail(f"{self.page.url}: still loading after {timeout} s: {still}")
+            self.page.wait_for_timeout(10)  # lets Playwright deliver the page's events
+
+    def _has_ended(self, suffix: str) -> bool:
+        return any(url.endswith(suffix) for url in self.ended)
+
+    def go(self, url: str) -> None:
+        """Load ``url`` in the page, with nothing recorded yet, and wait until it is loaded."""
+        self.seen.clear()
+        self.ended.clear()
+        self.page.goto(url)  # returns on the load event
+        self.settle(*self.loaded)
+
+    def finish(self) -> list[str]:
+        """Wait for the page's open requests, and return what went wrong on it."""
+        self.settle()
+        return list(self.seen)
+
+    def close(self) -> list[str]:
+        """Wait for the page's open requests, close it, and return what went wrong on it."""
+        try:
+            return self.finish()
+        finally:
+            self.page.close()
+
+
+def open_page(
+    context: BrowserContext, url: str, loaded: tuple[str, ...] = (SEARCH_INDEX,)
+) -> tuple[Page, Watch]:
+    """Open a URL of the served site in a new tab; return the page, loaded (the requests named
+    by ``loaded`` too: :class:`Watch`), with its watch."""
+    watch = Watch(context.new_page(), loaded)
+    watch.go(url)
+    return watch.page, watch
+
+
+# Empties the clipboard, then (after the click) waits until something is written to it: copy
+# buttons write asynchronously, so reading right after the click may still see older text.
+CLEAR_CLIPBOARD = "navigator.clipboard.writeText('')"
+NEXT_CLIPBOARD = """async () => {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+        const text = await navigator.clipboard.readText();
+        if (text !== "" || Date.now() > deadline) return text;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+}"""
+
+
+def copied_by(page: Page, button: Locator) -> str:
+    """Click a copy button and return what it put on the clipboard."""
+    page.evaluate(CLEAR_CLIPBOARD)
+    button.click()
+    return page.evaluate(NEXT_CLIPBOARD)
+
+
+def push_command() -> str:
+    """Return the push step's first ``docker push`` command, as a terminal takes it."""
+    cells = nbformat.read(NOTEBOOKS_DIR / "04-push.ipynb", as_version=4).cells
+    commands = [command for cell in cells for command in lesson.commands(cell)]
+    return next(command for command in commands if command.startswith("docker push"))
+
+
+def shown_stores(page: Page) -> list[str]:
+    """Return, for each content-tab set of a page, the image store whose tab is shown."""
+    return page.locator(".tabbed-set").evaluate_all(
+        "sets => sets.map(set => set.querySelector("
+        "'.tabbed-content > .tabbed-block:nth-child(' + "
+        "([...set.querySelectorAll(':scope > input')].findIndex(i => i.checked) + 1) + ')'"
+        ").dataset.profile)"
+    )

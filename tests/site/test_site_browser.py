@@ -24,55 +24,36 @@ emptied once, before any worker saves to it.
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import nbformat
 import pytest
-from playwright.sync_api import (
-    Browser,
-    BrowserContext,
-    ConsoleMessage,
-    Locator,
-    Page,
-    Playwright,
-    Request,
-    expect,
-    sync_playwright,
-)
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from site_support import (
-    NOTEBOOKS_DIR,
+    COPY_BUTTON,
     PROJECT_ROOT,
+    VIEWPORT,
+    Watch,
+    copied_by,
     notebook_url,
     once_per_run,
+    open_page,
     page_name,
     page_urls,
+    push_command,
     serve,
+    shown_stores,
 )
 
 from helpers.engine.image_store import CLASSIC, CONTAINERD
-from helpers.lesson import notebooks as lesson
 from helpers.site.words import WORDS
 
-DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-VIEWPORT = {"width": 1280, "height": 900}
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 PAGES = [*page_urls(), *page_urls("zh")]
 PUSH_PAGE = notebook_url("04-push")
 DARK_SCREENSHOTS = {"index.html", "docker-hub.html", PUSH_PAGE}
 """Pages also photographed in the dark palette: a Markdown page with boxes and code, one with
 tables, and a step with its outputs."""
-SEARCH_INDEX = "search/search_index.json"
-"""Material's search asks for this on every page, after the page itself has loaded."""
 
 
 @pytest.fixture(scope="session")
@@ -80,48 +61,6 @@ def base_url(site: Path) -> Iterator[str]:
     """Serve the site on a free port of 127.0.0.1."""
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    """Start Playwright's driver for the session."""
-    with sync_playwright() as driver:
-        yield driver
-
-
-def chromium_executable(playwright: Playwright) -> str | None:
-    """Return the Chromium to launch: Debian's, else Playwright's own if scripts/setup got it."""
-    if DEBIAN_CHROMIUM.exists():
-        return str(DEBIAN_CHROMIUM)
-    if Path(playwright.chromium.executable_path).exists():
-        return None
-    pytest.fail(
-        f"No Chromium for the browser tests: {DEBIAN_CHROMIUM} is missing. Run scripts/setup "
-        "(as root on Debian/Ubuntu it installs Debian's chromium; elsewhere it fetches "
-        "Playwright's build), then run these tests again."
-    )
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    """Launch one headless Chromium for the session."""
-    launched = playwright.chromium.launch(
-        executable_path=chromium_executable(playwright), headless=True, args=CHROMIUM_ARGS
-    )
-    yield launched
-    launched.close()
-
-
-@pytest.fixture(scope="session")
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    """Return the light-palette context shared by the tests, allowed to use the clipboard."""
-    shared = browser.new_context(
-        viewport=VIEWPORT,
-        color_scheme="light",
-        permissions=["clipboard-read", "clipboard-write"],
-    )
-    yield shared
-    shared.close()
 
 
 @pytest.fixture(scope="session")
@@ -142,113 +81,12 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return SCREENSHOTS
 
 
-class Watch:
-    """What goes wrong on a page (console errors, page errors, failed requests, HTTP errors,
-    any request that leaves the site), and which of its requests are still open."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.seen: list[str] = []
-        self.open: set[Request] = set()
-        self.ended: list[str] = []
-        page.on("request", self._started)
-        page.on("requestfinished", self._ended)
-        page.on("requestfailed", self._failed)
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.seen.append(f"page error: {error}"))
-        page.on(
-            "response",
-            lambda r: r.status >= 400 and self.seen.append(f"HTTP {r.status}: {r.url}"),
-        )
-
-    def _started(self, request: Request) -> None:
-        self.open.add(request)
-        parts = urlsplit(request.url)
-        local = parts.scheme in ("file", "data", "blob") or parts.hostname == "127.0.0.1"
-        if not local:  # offline here it would also fail; at a reader's home it would not
-            self.seen.append(f"request outside the site: {request.url}")
-
-    def _ended(self, request: Request) -> None:
-        self.open.discard(request)
-        self.ended.append(request.url)
-
-    def _failed(self, request: Request) -> None:
-        self._ended(request)
-        self.seen.append(f"request failed: {request.url} {request.failure}")
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.seen.append(f"console: {message.text} ({message.location.get('url', '')})")
-
-    def settle(self, *wanted: str, timeout: float = 15.0) -> None:
-        """Wait until the requests for URLs ending in ``wanted`` have ended, and every other
-        request the page started has too: a condition, checked every few milliseconds, rather
-        than a fixed wait such as Playwright's ``networkidle`` (half a second of silence)."""
-        deadline = time.monotonic() + timeout
-        while self.open or any(not self._has_ended(suffix) for suffix in wanted):
-            if time.monotonic() > deadline:
-                still = sorted(r.url for r in self.open) + [
-                    f"{w} (never requested)" for w in wanted if not self._has_ended(w)
-                ]
-                pytest.fail(f"{self.page.url}: still loading after {timeout} s: {still}")
-            self.page.wait_for_timeout(10)  # lets Playwright deliver the page's events
-
-    def _has_ended(self, suffix: str) -> bool:
-        return any(url.endswith(suffix) for url in self.ended)
-
-    def go(self, url: str) -> None:
-        """Load ``url`` in the page, with nothing recorded yet, and wait until it is loaded."""
-        self.seen.clear()
-        self.ended.clear()
-        self.page.goto(url)  # returns on the load event
-        self.settle(SEARCH_INDEX)
-
-    def finish(self) -> list[str]:
-        """Wait for the page's open requests, and return what went wrong on it."""
-        self.settle()
-        return list(self.seen)
-
-    def close(self) -> list[str]:
-        """Wait for the page's open requests, close it, and return what went wrong on it."""
-        try:
-            return self.finish()
-        finally:
-            self.page.close()
-
-
-def open_page(context: BrowserContext, url: str) -> tuple[Page, Watch]:
-    """Open a URL of the served site in a new tab; return the page, loaded, with its watch."""
-    watch = Watch(context.new_page())
-    watch.go(url)
-    return watch.page, watch
-
-
 @pytest.fixture(scope="session")
 def tab(context: BrowserContext) -> Iterator[Watch]:
     """Return one tab (with its watch) that the page-by-page test loads each page into."""
     watch = Watch(context.new_page())
     yield watch
     watch.page.close()
-
-
-# Empties the clipboard, then (after the click) waits until something is written to it: copy
-# buttons write asynchronously, so reading right after the click may still see older text.
-CLEAR_CLIPBOARD = "navigator.clipboard.writeText('')"
-NEXT_CLIPBOARD = """async () => {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-        const text = await navigator.clipboard.readText();
-        if (text !== "" || Date.now() > deadline) return text;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-}"""
-
-
-def copied_by(page: Page, button: Locator) -> str:
-    """Click a copy button and return what it put on the clipboard."""
-    page.evaluate(CLEAR_CLIPBOARD)
-    button.click()
-    return page.evaluate(NEXT_CLIPBOARD)
 
 
 def body(page: Page) -> Locator:
@@ -374,13 +212,6 @@ def test_copy_button_copies_a_docs_command(context: BrowserContext, base_url: st
     assert not problems, "\n".join(problems)
 
 
-def push_command() -> str:
-    """Return the push step's first ``docker push`` command, as a terminal takes it."""
-    cells = nbformat.read(NOTEBOOKS_DIR / "04-push.ipynb", as_version=4).cells
-    commands = [command for cell in cells for command in lesson.commands(cell)]
-    return next(command for command in commands if command.startswith("docker push"))
-
-
 @pytest.fixture(scope="module")
 def push_page(context: BrowserContext, base_url: str) -> Iterator[tuple[Page, Watch]]:
     """Open the push step once for the tests about its content."""
@@ -412,16 +243,6 @@ def test_both_image_stores_tabs_open(push_page: tuple[Page, Watch]) -> None:
     assert not watch.seen, "\n".join(watch.seen)
 
 
-def _shown_stores(page: Page) -> list[str]:
-    """Return, for each content-tab set of a page, the image store whose tab is shown."""
-    return page.locator(".tabbed-set").evaluate_all(
-        "sets => sets.map(set => set.querySelector("
-        "'.tabbed-content > .tabbed-block:nth-child(' + "
-        "([...set.querySelectorAll(':scope > input')].findIndex(i => i.checked) + 1) + ')'"
-        ").dataset.profile)"
-    )
-
-
 @pytest.mark.parametrize("edition", ["", "zh/"], ids=["en", "zh"])
 def test_a_readers_choice_of_store_holds_on_every_block_and_page(
     browser: Browser, base_url: str, edition: str
@@ -433,13 +254,13 @@ def test_a_readers_choice_of_store_holds_on_every_block_and_page(
     words = WORDS["zh" if edition else "en"]
     try:
         page, watch = open_page(fresh, base_url + edition + PUSH_PAGE)
-        shown = _shown_stores(page)
+        shown = shown_stores(page)
         assert len(shown) > 1 and set(shown) == {CONTAINERD}, shown
         page.locator(".tabbed-set").last.locator("label", has_text=words.who_sees[CLASSIC]).click()
         expect(page.locator(".tabbed-set").first.locator("input").nth(1)).to_be_checked()
-        assert set(_shown_stores(page)) == {CLASSIC}
+        assert set(shown_stores(page)) == {CLASSIC}
         watch.go(base_url + edition + notebook_url("05-pull"))
-        shown = _shown_stores(watch.page)
+        shown = shown_stores(watch.page)
         assert shown and set(shown) == {CLASSIC}, shown
         problems = watch.close()
     finally:
@@ -520,10 +341,6 @@ def test_a_long_output_line_shows_whole_without_scrolling(
     finally:
         problems = watch.close()
     assert not problems, "\n".join(problems)
-
-
-COPY_BUTTON = "button.md-code__button[data-md-type='copy']"
-"""The copy button Material adds to each code block it is not told to leave alone."""
 
 
 @pytest.mark.parametrize("edition", ["", "zh/"], ids=["en", "zh"])
