@@ -85,18 +85,23 @@ def _engine(
     )
 
 
+def _printed(engine: private_engine.PrivateEngine, pair: pairs.Pair, command: str) -> str:
+    """Start the engine, run one of the page's ``docker info`` commands on it with the pair's
+    CLI, stop it, and return what the command printed."""
+    try:
+        engine.start(copy_registry_image=False)
+        return _docker_info(pair, engine, command)
+    finally:
+        engine.stop()
+
+
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda pair: pair.name)
 def test_a_mirror_in_daemon_json_shows_in_docker_info_as_the_page_shows(
     pair: pairs.Pair, kit: Kit
 ) -> None:
     settings = json.loads(_block("json", "registry-mirrors"))
-    engine = _engine(kit, pair, settings=settings)
-    try:
-        engine.start(copy_registry_image=False)
-        command = "docker info | grep -A 1 'Registry Mirrors'"
-        assert _docker_info(pair, engine, command) == _shown_after(command)
-    finally:
-        engine.stop()
+    command = "docker info | grep -A 1 'Registry Mirrors'"
+    assert _printed(_engine(kit, pair, settings=settings), pair, command) == _shown_after(command)
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda pair: pair.name)
@@ -107,12 +112,8 @@ def test_a_proxy_in_the_service_environment_shows_in_docker_info_as_the_page_sho
     found = re.fullmatch(r'Environment="(\w+)=(\S+)"', line)
     assert found, line
     engine = _engine(kit, pair, service_environment={found[1]: found[2]})
-    try:
-        engine.start(copy_registry_image=False)
-        command = "docker info | grep Proxy"
-        assert _docker_info(pair, engine, command) == _shown_after(command)
-    finally:
-        engine.stop()
+    command = "docker info | grep Proxy"
+    assert _printed(engine, pair, command) == _shown_after(command)
 
 
 def test_a_proxy_in_daemon_json_works_from_docker_23_and_debian_12s_engine_refuses_it(
@@ -120,12 +121,8 @@ def test_a_proxy_in_daemon_json_works_from_docker_23_and_debian_12s_engine_refus
 ) -> None:
     settings = json.loads(_block("json", "proxies"))
     engine = _engine(kit, pairs.DEBIAN_13_CLASSIC, settings=settings)
-    try:
-        engine.start(copy_registry_image=False)
-        command = "docker info | grep Proxy"
-        assert _docker_info(pairs.DEBIAN_13_CLASSIC, engine, command) == _shown_after(command)
-    finally:
-        engine.stop()
+    command = "docker info | grep Proxy"
+    assert _printed(engine, pairs.DEBIAN_13_CLASSIC, command) == _shown_after(command)
     assert f"`{REFUSAL}`" in PAGE.read_text(encoding="utf-8")
     refusing = _engine(kit, pairs.DEBIAN_12, settings=settings)
     try:

@@ -37,9 +37,20 @@ from urllib.parse import urlsplit
 import nbformat
 import pytest
 from filelock import FileLock
-from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Playwright, Request
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Playwright,
+    Request,
+    expect,
+)
 
+from helpers.engine.image_store import CLASSIC, CONTAINERD
 from helpers.lesson import notebooks as lesson
+from helpers.site.words import WORDS
 from tests.plugins.run_config import RunConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -566,3 +577,31 @@ def shown_stores(page: Page) -> list[str]:
         "([...set.querySelectorAll(':scope > input')].findIndex(i => i.checked) + 1) + ')'"
         ").dataset.profile)"
     )
+
+
+PUSH_PAGE = notebook_url("04-push")
+"""The push step's page: its outputs differ by image store, so it has content tabs."""
+
+
+def store_choice_problems(
+    browser: Browser, base_url: str, edition: str, loaded: tuple[str, ...] = (SEARCH_INDEX,)
+) -> list[str]:
+    """Check that a reader's choice of image store holds (``content.tabs.link``): the first
+    tab is the containerd store's; once the classic store's is chosen on the push page, every
+    block there and on the pull page opened next shows the classic store's output. A fresh
+    browser context, since the choice is kept. Return what went wrong on the pages."""
+    fresh = browser.new_context(viewport=VIEWPORT)
+    words = WORDS["zh" if edition else "en"]
+    try:
+        page, watch = open_page(fresh, base_url + edition + PUSH_PAGE, loaded)
+        shown = shown_stores(page)
+        assert len(shown) > 1 and set(shown) == {CONTAINERD}, shown
+        page.locator(".tabbed-set").last.locator("label", has_text=words.who_sees[CLASSIC]).click()
+        expect(page.locator(".tabbed-set").first.locator("input").nth(1)).to_be_checked()
+        assert set(shown_stores(page)) == {CLASSIC}
+        watch.go(base_url + edition + notebook_url("05-pull"))
+        shown = shown_stores(watch.page)
+        assert shown and set(shown) == {CLASSIC}, shown
+        return watch.close()
+    finally:
+        fresh.close()

@@ -32,6 +32,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from site_support import (
     COPY_BUTTON,
     PROJECT_ROOT,
+    PUSH_PAGE,
     VIEWPORT,
     Watch,
     copied_by,
@@ -42,7 +43,7 @@ from site_support import (
     page_urls,
     push_command,
     serve,
-    shown_stores,
+    store_choice_problems,
 )
 
 from helpers.engine.image_store import CLASSIC, CONTAINERD
@@ -50,7 +51,6 @@ from helpers.site.words import WORDS
 
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 PAGES = [*page_urls(), *page_urls("zh")]
-PUSH_PAGE = notebook_url("04-push")
 DARK_SCREENSHOTS = {"index.html", "docker-hub.html", PUSH_PAGE}
 """Pages also photographed in the dark palette: a Markdown page with boxes and code, one with
 tables, and a step with its outputs."""
@@ -250,21 +250,7 @@ def test_a_readers_choice_of_store_holds_on_every_block_and_page(
     """The first tab is the containerd store's. A reader of the classic store who chooses its
     tab once sees the classic store's output in every block of the page, and of the next page
     they open (``content.tabs.link``: Material links tabs by label and keeps the choice)."""
-    fresh = browser.new_context(viewport=VIEWPORT)  # the choice is kept: not the shared one's
-    words = WORDS["zh" if edition else "en"]
-    try:
-        page, watch = open_page(fresh, base_url + edition + PUSH_PAGE)
-        shown = shown_stores(page)
-        assert len(shown) > 1 and set(shown) == {CONTAINERD}, shown
-        page.locator(".tabbed-set").last.locator("label", has_text=words.who_sees[CLASSIC]).click()
-        expect(page.locator(".tabbed-set").first.locator("input").nth(1)).to_be_checked()
-        assert set(shown_stores(page)) == {CLASSIC}
-        watch.go(base_url + edition + notebook_url("05-pull"))
-        shown = shown_stores(watch.page)
-        assert shown and set(shown) == {CLASSIC}, shown
-        problems = watch.close()
-    finally:
-        fresh.close()
+    problems = store_choice_problems(browser, base_url, edition)
     assert not problems, "\n".join(problems)
 
 

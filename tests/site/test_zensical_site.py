@@ -28,20 +28,16 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from site_support import (
     COPY_BUTTON,
     PROJECT_ROOT,
-    VIEWPORT,
+    PUSH_PAGE,
     Build,
     Watch,
     copied_by,
-    notebook_url,
     open_page,
     push_command,
     require_clean,
     serve,
-    shown_stores,
+    store_choice_problems,
 )
-
-from helpers.engine.image_store import CLASSIC, CONTAINERD
-from helpers.site.words import WORDS
 
 LOADED = ("search.json", "favicon.png")
 """What a page of Zensical's asks for after its load event: the search index, then the icon (a
@@ -53,7 +49,6 @@ SEARCH_RESULTS = f"body > div:has({SEARCH_FIELD}) ol > li > a"
 """The links of the search results shown, in the same dialog."""
 STYLESHEET = "stylesheets/notebooks.css"
 """The kit's stylesheet (``extra_css``), from ``docs/_overrides``, the theme's ``custom_dir``."""
-PUSH_PAGE = notebook_url("04-push")
 EDITIONS = pytest.mark.parametrize("edition", ["", "zh/"], ids=["en", "zh"])
 
 
@@ -229,21 +224,7 @@ def test_a_readers_choice_of_store_holds_on_every_block_and_page(
     """The first tab is the containerd store's. A reader of the classic store who chooses its
     tab once sees the classic store's output in every block of the page, and of the next page
     they open (``content.tabs.link``, which Zensical keeps as Material does)."""
-    fresh = browser.new_context(viewport=VIEWPORT)  # the choice is kept: not the shared one's
-    words = WORDS["zh" if edition else "en"]
-    try:
-        page, watch = open_zensical(fresh, zensical_url + edition + PUSH_PAGE)
-        shown = shown_stores(page)
-        assert len(shown) > 1 and set(shown) == {CONTAINERD}, shown
-        page.locator(".tabbed-set").last.locator("label", has_text=words.who_sees[CLASSIC]).click()
-        expect(page.locator(".tabbed-set").first.locator("input").nth(1)).to_be_checked()
-        assert set(shown_stores(page)) == {CLASSIC}
-        watch.go(zensical_url + edition + notebook_url("05-pull"))
-        shown = shown_stores(watch.page)
-        assert shown and set(shown) == {CLASSIC}, shown
-        problems = watch.close()
-    finally:
-        fresh.close()
+    problems = store_choice_problems(browser, zensical_url, edition, LOADED)
     assert not unexpected(problems, zensical_url), "\n".join(problems)
 
 
