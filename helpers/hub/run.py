@@ -61,6 +61,16 @@ def run(kit: Kit, progress: Callable[[str], None]) -> str:
     )
 
 
+KERNEL_STOPPED = "its kernel stopped before the step ended."
+
+
+def why_a_cell_stopped(error: CellExecutionError) -> str:
+    """Say why a cell of a step stopped: the kit's sentence it raised, or, when it raised none
+    (an interrupt as nbclient stopped the kernel on SIGTERM: seen once in CI, where it said
+    "step login stopped: " and no more), that the kernel stopped."""
+    return " ".join(str(error.evalue).split()) or KERNEL_STOPPED
+
+
 class _Signals:
     """Make ``kill`` and a closed terminal (SIGTERM, SIGHUP) interrupt the run as Ctrl-C does,
     so that it cleans up. While a notebook runs, nbclient catches SIGINT and SIGTERM itself (it
@@ -135,10 +145,9 @@ def _run_notebook(kit: Kit, step: str, copies: os.PathLike[str], signals: _Signa
         with log.open("ab") as kernel_log:
             client.execute(env=kit.environment.child(KIT_SESSION=kit.session), stderr=kernel_log)
     except CellExecutionError as error:
-        said = " ".join(str(error.evalue).split())
-        raise KitError(f"step {step} stopped: {said}") from None
+        raise KitError(f"step {step} stopped: {why_a_cell_stopped(error)}") from None
     except Exception:  # nbclient's own, as the kernel went (a signal, or it died)
-        raise KitError(f"step {step} stopped: its kernel stopped before the step ended.") from None
+        raise KitError(f"step {step} stopped: {KERNEL_STOPPED}") from None
     finally:
         signals.install()
         nbformat.write(notebook, os.path.join(copies, path.name))  # type: ignore[no-untyped-call]

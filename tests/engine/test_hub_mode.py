@@ -26,6 +26,7 @@ from pathlib import Path
 import docker
 import psutil
 import pytest
+from nbclient.exceptions import CellExecutionError
 
 from helpers import settings, waiting
 from helpers.errors import KitError, StepIncomplete
@@ -419,3 +420,12 @@ def test_the_mode_runs_the_chinese_notebooks_for_a_chinese_reader(
     assert "\n检查结论：" in printed
     assert "Docker Hub 模式跳过这条命令：" in _printed(copies / "04-push.ipynb")
     assert not _leaks(stand_in.account, hub_kit, done), "the token was written or printed"
+
+
+def test_a_cell_stopped_with_no_sentence_says_its_kernel_stopped():
+    """When nbclient stops the kernel on SIGTERM, the cell may end with an interrupt that
+    carries no sentence: the run says the kernel stopped, not 'step login stopped: ' alone."""
+    interrupted = CellExecutionError("", "KeyboardInterrupt", "")
+    assert hub_run.why_a_cell_stopped(interrupted) == hub_run.KERNEL_STOPPED
+    refused = CellExecutionError("", "StepIncomplete", "No credentials are\nstored.")
+    assert hub_run.why_a_cell_stopped(refused) == "No credentials are stored."
