@@ -12,7 +12,7 @@ one reference pair (``helpers.engine.pairs``), with that pair's own CLI first on
 Debian 12's engine and CLI on the classic store, for the engine tests and the notebooks, ``gw1``
 Debian 13's engine and CLI (unpacked by ``scripts/setup``) on the containerd store, for the
 notebooks, the site, the Python packages and the whole runs. The other pairs of the matrix run in
-``tests/notebooks/test_pairs.py``. So both stores are verified side by side; a test that no store
+``tests/lesson/test_pairs.py``. So both stores are verified side by side; a test that no store
 changes, and the Chinese notebooks, run on one worker only (``one_store``). A private engine starts
 bare and runs the notebooks before any other test, so each store's verification is a learner's first
 run. Elsewhere (Docker Desktop, ``$DOCKER_HOST``, no root) ``gw0`` verifies the engine at hand and
@@ -34,20 +34,19 @@ from helpers.engine import private as private_engine
 from helpers.kit import Kit
 from tests.plugins import run_lock
 from tests.plugins.run_config import (
-    ENGINE,
+    AREAS,
     ENGINE_WAS_BARE,
-    INSTALL,
     NOTEBOOKS,
     RUN,
-    RUNS,
     SITE,
-    TERMINAL,
+    Role,
     RunConfig,
     wants_the_engine,
 )
 from tests.plugins.run_config import of as the_run
 
 pytest_plugins = [
+    "tests.plugins.engine_fixtures",
     "tests.plugins.kernel_pool",
     "tests.plugins.nbval_profiles",
     "tests.plugins.skips",
@@ -55,7 +54,7 @@ pytest_plugins = [
 
 CHINESE_EDITION_STORE = image_store.CONTAINERD
 """The store whose worker runs the Chinese notebooks. Their code cells and outputs are the
-English ones (``tests/notebooks/test_translations.py``), which both workers verify; the Chinese
+English ones (``tests/lesson/test_translations.py``), which both workers verify; the Chinese
 edition adds only its kernel and prose, so one store suffices: the one a reader of Docker
 Desktop or Docker 29+ meets."""
 
@@ -79,12 +78,23 @@ def is_chinese_cell(item: pytest.Item) -> bool:
 
 
 def area(item: pytest.Item) -> str:
-    """Return the area a test belongs to: its folder under ``tests/`` (the engine, the Python
-    packages, whole runs, the site, the terminal), else the notebooks."""
-    parts = item.path.relative_to(item.config.rootpath).parts
-    if parts[0] == "tests" and parts[1] in (ENGINE, INSTALL, RUNS, SITE, TERMINAL):
-        return parts[1]
-    return NOTEBOOKS
+    """Return the area a test belongs to: its folder's under ``tests/`` (``AREAS``); a
+    notebook's cell is ``NOTEBOOKS``."""
+    if is_notebook_cell(item):
+        return NOTEBOOKS
+    folder = item.path.relative_to(item.config.rootpath).parts[1]
+    if folder not in AREAS:
+        raise pytest.UsageError(
+            f"tests/{folder} has no area: add it to AREAS in tests/plugins/run_config.py."
+        )
+    return AREAS[folder]
+
+
+def is_kept(item: pytest.Item, role: Role, side_by_side: bool) -> bool:
+    """Tell whether a worker of this role runs a test: side by side, the worker of the store
+    a test's ``one_store`` names, else each worker whose role has the test's area."""
+    store = one_store(item) if side_by_side else None
+    return role.store == store if store is not None else area(item) in role.areas
 
 
 _run_lock: list[object] = []
@@ -197,7 +207,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
             "gw0: the classic image store and the engine tests, on a private Debian 12 "
             "engine with its own CLI; gw1: the containerd image store, the site, the Python "
             "packages and the whole runs, on a private Debian 13 engine with its own CLI; "
-            "each engine starts bare; tests/notebooks/test_pairs.py runs the other pairs."
+            "each engine starts bare; tests/lesson/test_pairs.py runs the other pairs."
         )
     from helpers.errors import KitError
     from helpers.lesson import recorded
@@ -249,11 +259,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
     if role is None:
         return
-    kept = [
-        item
-        for item in items
-        if area(item) in role.areas and (not side_by_side or one_store(item) in (None, role.store))
-    ]
+    kept = [item for item in items if is_kept(item, role, side_by_side)]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     # The notebooks first, in order: on a private engine, they are a learner's first run.
     items[:] = sorted(kept, key=lambda item: not is_notebook_cell(item))

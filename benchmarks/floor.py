@@ -5,7 +5,7 @@ nbval's kernels run them one after the other (each step's set-up, the notebook's
 its check), with the journal on (``helpers.journal``), and writes what it noted to
 ``benchmarks/floor.sh``. It starts where ``python -m helpers terminal`` leaves a learner: the
 registry empty, the demo images removed, a fresh home with the steps' materials. So the floor
-does the same work in the same order, and a test (``tests/engine/test_floor.py``) makes it
+does the same work in the same order, and a test (``tests/steps/test_floor.py``) makes it
 again and compares, so it cannot drift from the notebooks.
 
 What the floor leaves out is the kit's own cost: Jupyter, the pseudo-terminal and its

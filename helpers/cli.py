@@ -12,7 +12,7 @@ import sys
 import docker.errors
 import requests
 
-from helpers import settings
+from helpers import messages, settings
 from helpers.demo import images
 from helpers.engine import bootstrap, image_store, pairs
 from helpers.engine import debian as debian_engine
@@ -22,7 +22,6 @@ from helpers.engine import private as private_engine
 from helpers.errors import KitError
 from helpers.hub import account as hub_account
 from helpers.kit import Kit, kernels_folder
-from helpers.lesson import messages
 from helpers.registry import image as registry_image
 from helpers.registry import sessions as session_registries
 from helpers.steps import credential_helper, local_state

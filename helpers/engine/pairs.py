@@ -20,7 +20,7 @@ from helpers.engine import debian as debian_engine
 from helpers.engine import image_store
 from helpers.engine.debian import UnpackedEngine
 from helpers.environment import state_dir
-from helpers.terminal.tools import link_to
+from helpers.paths import link_to
 
 SYSTEM_CLI = Path("/usr/bin/docker")
 """Debian 12's own CLI, from its ``docker.io`` (``/usr/local/bin`` may hold another)."""

@@ -13,12 +13,12 @@ stays there (a second push says ``Layer already exists``).
 
 from __future__ import annotations
 
+from helpers import messages
 from helpers.errors import KitError
 from helpers.hub import account as hub_account
 from helpers.hub.account import remote_of
 from helpers.hub.target import HubTarget
 from helpers.kit import Kit
-from helpers.lesson import messages
 from helpers.steps.catalogue import STEPS as ALL_STEPS
 from helpers.steps.catalogue import Step
 

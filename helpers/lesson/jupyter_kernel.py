@@ -8,7 +8,7 @@ the virtual environment (``python -m helpers.lesson.jupyter_kernel``).
 
 There are two, one per language: the Chinese notebooks (``notebooks/zh``) name
 ``docker-share-kit-zh``, whose environment also says ``KIT_LANGUAGE=zh``, so that the kit's own
-sentences, shown when something goes wrong, are in Chinese there (``helpers.lesson.messages``).
+sentences, shown when something goes wrong, are in Chinese there (``helpers.messages``).
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from helpers.lesson import messages
+from helpers import messages
 from helpers.paths import PROJECT_ROOT
 
 NAME = "docker-share-kit"
 DISPLAY_NAME = "Python (docker-share-kit)"
 NAMES = {"en": NAME, "zh": f"{NAME}-zh"}
 """Each language's kernel, which sets ``KIT_LANGUAGE`` to its language
-(``helpers.lesson.messages``): the English one too, so that a reader's Chinese locale does not
+(``helpers.messages``): the English one too, so that a reader's Chinese locale does not
 put its sentences in Chinese."""
 DISPLAY_NAMES = {"en": DISPLAY_NAME, "zh": "Python (docker-share-kit, 中文)"}
 

@@ -14,10 +14,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from helpers import settings
+from helpers import messages, settings
 from helpers.errors import KitError
 from helpers.kit import Kit
-from helpers.lesson import messages
 from helpers.lesson import notebooks as lesson
 from helpers.terminal import shell
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from helpers import messages
 from helpers.engine import image_store
 from helpers.errors import KitError
-from helpers.lesson import expected, messages
+from helpers.lesson import expected
 from helpers.lesson import notebooks as lesson
 from helpers.site.words import Words
 

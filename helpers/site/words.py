@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from helpers import messages
 from helpers.engine.image_store import CLASSIC, CONTAINERD, PROFILES
-from helpers.lesson import messages
 from helpers.lesson.recorded import verified_engines
 
 

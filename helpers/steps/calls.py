@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from helpers import settings
+from helpers import messages, settings
 from helpers.environment import Environment
 from helpers.errors import StepIncomplete
 from helpers.hub import steps as hub_steps
 from helpers.kit import Kit
-from helpers.lesson import messages, ran_as
 from helpers.lesson import notebooks as lesson
+from helpers.lesson import ran_as
 from helpers.registry.sessions import kit_registry, running_registry
 from helpers.steps import credential_helper
 from helpers.steps import setups as step_setups

@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from helpers import settings
+from helpers import messages, settings
 from helpers.errors import KitError
 from helpers.kit import Kit
-from helpers.lesson import messages
 from helpers.terminal.shell import EITHER, FAILS, SUCCEEDS, run
 
 
@@ -54,7 +53,7 @@ say) finds neither."""
 
 def _explain(shell: Any, kind: type, error: BaseException, tb: Any, tb_offset: Any = None) -> None:
     """Show a kit error as its one sentence, without a traceback, in the notebook's language
-    (``helpers.lesson.messages``); so too a name only the first cell defines, used before it."""
+    (``helpers.messages``); so too a name only the first cell defines, used before it."""
     if isinstance(error, NameError):
         name = getattr(error, "name", None)
         if name not in FIRST_CELL_NAMES:

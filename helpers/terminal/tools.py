@@ -17,8 +17,9 @@ import hashlib
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
+
+from helpers.paths import link_to
 
 TOOLS = (
     "base64", "cat", "curl", "docker", "grep", "ls", "mkdir", "python3", "rm", "sed", "sh",
@@ -47,14 +48,3 @@ def tools_dir(search: str, state: Path) -> Path:
         if found is not None:
             link_to(folder / tool, found)
     return folder
-
-
-def link_to(link: Path, target: str) -> None:
-    """Make ``link`` a symbolic link to ``target``, replacing another in one step (another
-    process may be reading it); leave one that already points there."""
-    if link.is_symlink() and os.readlink(link) == target:
-        return
-    with tempfile.TemporaryDirectory(dir=link.parent) as scratch:
-        fresh = Path(scratch) / link.name
-        fresh.symlink_to(target)
-        fresh.replace(link)

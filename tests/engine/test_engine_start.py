@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from helpers.paths import PROJECT_ROOT
-from tests.host_network import host_interfaces
+from tests.engine.host_network import host_interfaces
 from tests.plugins.run_config import RunConfig
 
 SYSTEMCTL = """#!/bin/sh

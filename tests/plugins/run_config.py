@@ -37,6 +37,22 @@ ENGINE, INSTALL, NOTEBOOKS, RUNS, SITE, TERMINAL = (
     "site",
     "terminal",
 )
+"""The areas the workers share the tests by: what a test needs of the run."""
+
+AREAS = {
+    **dict.fromkeys(("engine", "demo", "registry", "hub", "kit"), ENGINE),
+    **dict.fromkeys(("lesson", "steps", "maintain"), NOTEBOOKS),
+    "terminal": TERMINAL,
+    "install": INSTALL,
+    "site": SITE,
+    "runs": RUNS,
+}
+"""The area of each folder of ``tests/``, which mirror the packages of ``helpers/``:
+``ENGINE``, tests that use an engine the way no notebook does (starting and stopping
+registries, ``down --all``), run on one worker only; ``NOTEBOOKS`` and ``TERMINAL``, each
+store's worker (a test marked ``one_store`` on that store's only); ``INSTALL``, ``SITE`` and
+``RUNS``, the worker that needs no engine of its own for them. The notebooks' cells are
+``NOTEBOOKS``."""
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,19 @@ from pathlib import Path
 
 import nbformat
 import pexpect
+import pytest
 
 from helpers import settings
 from helpers.engine import pairs
+from helpers.engine.image_store import CLASSIC
 from helpers.kit import Kit
 from helpers.lesson import notebooks as lesson
 from helpers.paths import NOTEBOOKS
 from helpers.registry.container import Registry
 from helpers.terminal import screen
+
+# Docker 20.10's prompts, with Debian 12's CLI: the classic store's pair.
+pytestmark = pytest.mark.one_store(CLASSIC)
 
 BLOCK = re.compile(r"```text\n(\$ docker login [^\n]+\n.*?)```", re.DOTALL)
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from helpers import messages
 from helpers.engine import image_store
 from helpers.errors import KitError
-from helpers.lesson import messages, translations
 from helpers.lesson import notebooks as lesson
+from helpers.lesson import translations
 
 pytestmark = pytest.mark.one_store(image_store.CONTAINERD)  # no store changes what it shows
 

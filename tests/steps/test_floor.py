@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import docker
+import pytest
 
 from benchmarks import floor
+from helpers.engine.image_store import CLASSIC
 from helpers.kit import Kit
+
+# One store suffices: the floor's journal is the same on both.
+pytestmark = pytest.mark.one_store(CLASSIC)
 
 
 def test_the_floor_is_the_commands_a_verification_runs(

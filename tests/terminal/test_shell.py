@@ -14,10 +14,14 @@ from traitlets.config import Config
 from helpers import CommandFailed, final_screen, settings, waiting
 from helpers.demo import archive
 from helpers.demo.specs import hello_spec
+from helpers.engine.image_store import CLASSIC
 from helpers.steps import setups as step_setups
 from helpers.steps.target import LocalTarget
 from helpers.terminal import bang, screen, shell
 from helpers.terminal.shell import run
+
+# The runner works alike on both stores: the classic store's worker runs it.
+pytestmark = pytest.mark.one_store(CLASSIC)
 
 REMOTE = f"{settings.GUIDE_ADDRESS}/{settings.DEMO_REPOSITORY}:0.1.0"
 

@@ -8,11 +8,16 @@ import hashlib
 import json
 import subprocess
 
+import pytest
 import requests
 
+from helpers.engine.image_store import CLASSIC
 from helpers.registry import api as registry_api
 from helpers.registry.container import Registry
 from helpers.steps.check_support import ACCEPT_OPTIONS, digest_command
+
+# It builds its own OCI index; the store does not change it.
+pytestmark = pytest.mark.one_store(CLASSIC)
 
 REPOSITORY = "learner/built"
 SINGLE_MANIFEST_OPTIONS = (

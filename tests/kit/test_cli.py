@@ -125,7 +125,9 @@ def test_on_a_shared_engine_no_test_removes_a_learners_registry(
     ``main`` registry on that engine keeps running through them."""
     assert cli("up", KIT_SESSION="main").returncode == 0
     try:
-        done = _nested_run(run_config, "nested", tmp_path, "-m", "every_session", "tests/engine")
+        done = _nested_run(
+            run_config, "nested", tmp_path, "-m", "every_session", "tests/kit", "tests/engine"
+        )
         assert done.returncode == 0, done.stdout[-2000:]
         assert re.search(r"\b[1-9]\d* skipped\b", done.stdout), done.stdout[-2000:]
         assert not re.search(r"\b(passed|failed)\b", done.stdout), done.stdout[-2000:]
@@ -140,7 +142,7 @@ def test_a_second_test_run_of_the_same_session_refuses_in_one_sentence(tmp_path,
     that run would), another run of it stops at once, naming the first run's pid, and starts
     no engine."""
     with run_lock.take("concurrent"):
-        done = _nested_run(run_config, "concurrent", tmp_path, "tests/engine/test_api.py")
+        done = _nested_run(run_config, "concurrent", tmp_path, "tests/registry/test_api.py")
     assert done.returncode == 3, done.stdout[-2000:]
     assert f"Another test run (pid {os.getpid()}) uses the test session 'concurrent'" in (
         done.stdout + done.stderr

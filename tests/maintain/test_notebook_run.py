@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from helpers.engine import image_store
 from helpers.environment import Environment
 from helpers.kit import Kit
 from helpers.lesson import expected, notebook_run, ran_as, recorded
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import ADDRESS, Values
+
+# One store suffices for how runs keep their outputs.
+pytestmark = pytest.mark.one_store(image_store.CLASSIC)
 
 
 def test_a_run_keeps_what_each_cell_printed_as_nbval_compared_it(kit, docker_client) -> None:

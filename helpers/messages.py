@@ -7,7 +7,7 @@ environment says ``KIT_LANGUAGE=zh``; there ``bang`` shows each such sentence th
 ``in_language``: the template it matches in ``messages_zh.yml`` (the English template, with ``{}``
 for each value, to the Chinese, with ``{0}``, ``{1}``...), filled with the values it carried. A
 sentence that matches no template stays English.
-``tests/notebooks/test_messages.py`` reads the modules a notebook runs and fails, naming it, for
+``tests/lesson/test_messages.py`` reads the modules a notebook runs and fails, naming it, for
 any sentence they raise that has no template.
 
 The verdict line of a step check (``ok: ...``) is a stored output, the same in both editions,

@@ -1,4 +1,5 @@
-"""Shared fixtures: one engine client, throwaway registries removed in teardown, demo images.
+"""The fixtures of the tests that use the engine, loaded by the root ``conftest.py``: one
+engine client, throwaway registries removed in teardown, demo images.
 
 The tests run against the real engine and real registries, in the run's own kit (the root
 ``conftest.py``'s ``kit``: session ``test``, or ``test-gwN``) and a second session beside it,

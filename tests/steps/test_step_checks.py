@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from helpers import steps
+from helpers import messages, steps
 from helpers.errors import StepIncomplete
-from helpers.lesson import messages
 from helpers.lesson import notebooks as lesson
 from helpers.registry import sessions as session_registries
 from helpers.steps import beyond_guide_checks
@@ -343,7 +342,7 @@ def test_a_requirement_fails_when_its_command_was_left_out(
 
 def _require_templates(check: object) -> list[str]:
     """Return the sentence of each ``require(...)`` in a check's source, with ``{}`` for
-    each value, as ``helpers/lesson/messages_zh.yml`` writes templates."""
+    each value, as ``helpers/messages_zh.yml`` writes templates."""
     tree = ast.parse(inspect.getsource(check))  # type: ignore[arg-type]
     found = []
     for node in ast.walk(tree):

@@ -1,4 +1,4 @@
-"""The kit's own sentences in Chinese, for the Chinese notebooks (``helpers.lesson.messages``).
+"""The kit's own sentences in Chinese, for the Chinese notebooks (``helpers.messages``).
 
 Every sentence that a module a notebook runs raises as a kit error, or a step check gives to
 ``require``, must have a Chinese template. The modules are those loaded once a notebook's first
@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from jupyter_client.manager import KernelManager
 
+from helpers import messages
 from helpers.engine.image_store import CONTAINERD, PROFILES
-from helpers.lesson import jupyter_kernel, messages, translations
+from helpers.lesson import jupyter_kernel, translations
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.expected import cell_outputs
 from helpers.paths import PROJECT_ROOT

@@ -19,7 +19,7 @@ from helpers.engine import image_store, system_containerd
 from helpers.engine import private as private_engine
 from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
-from tests.host_network import host_interfaces
+from tests.engine.host_network import host_interfaces
 from tests.plugins.run_config import RunConfig
 
 SCENE = Path(__file__).with_name("system_containerd.py")
