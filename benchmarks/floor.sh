@@ -141,6 +141,10 @@ docker tag localhost:5000/learner/hello-world:0.1.0 localhost:5000/learner/hello
 docker push localhost:5000/learner/hello-world:0.2.0
 docker pull localhost:5000/learner/hello-world:0.2.0
 docker logout localhost:5000
+! docker tag localhost:5000/learner/hello-world:0.1.0 localhost:5000/learner/Hello-World:0.1.0 || exit 1
+! docker tag localhost:5000/learner/hello-world:0.1.0 "localhost:5000/learner/hello-world:$(printf '%0129d' 0)" || exit 1
+! docker tag localhost:5000/learner/hello-world:0.1.0 localhost:5000/learner/hello-world:-beta || exit 1
+! docker push localhost:5000 || exit 1
 
 # 07-common-mistakes.ipynb: the check's commands
 curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/learner/hello-world/manifests/0.2.0 | grep Docker-Content-Digest || true
