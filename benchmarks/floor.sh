@@ -115,6 +115,7 @@ echo learner-pass | docker login localhost:5000 -u learner --password-stdin
 # 06-logout.ipynb: the notebook's commands
 docker logout localhost:5000
 cat ~/.docker/config.json
+curl -s -o /dev/null -w '%{http_code}\n' -u learner:learner-pass http://localhost:5000/v2/
 ! docker pull localhost:5000/learner/hello-world:0.1.0 || exit 1
 
 # 06-logout.ipynb: the check's commands
