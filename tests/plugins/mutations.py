@@ -103,7 +103,7 @@ MUTATIONS = (
     Mutation(
         "an error text",
         "06-logout.ipynb",
-        3,
+        4,
         STORED,
         _replace("no basic auth credentials", "no basic auth credential"),
     ),
