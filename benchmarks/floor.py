@@ -18,12 +18,14 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+import textwrap
 from pathlib import Path
 
 from helpers import cli, journal, settings, steps
 from helpers.journal import Entry
 from helpers.kit import Kit
 from helpers.lesson import notebooks as lesson
+from helpers.registry import run_command
 from helpers.registry.sessions import kit_registry
 from helpers.steps import setups as step_setups
 from helpers.terminal import shell
@@ -31,6 +33,18 @@ from helpers.terminal import shell
 FLOOR = Path(__file__).resolve().parent / "floor.sh"
 HELPER_PATH = "$helper_path"
 """Where the floor finds the credential helper, ``pass`` and GnuPG: its fourth argument."""
+
+REGISTRY_RUN = textwrap.indent(
+    run_command.docker_run(
+        '"$registry"',
+        "$port",
+        '"$htpasswd"',
+        '"$image"',
+        {settings.LABEL: "benchmark", settings.SESSION_LABEL: "benchmark"},
+    ),
+    "    ",
+)
+"""The registry's ``docker run``, as the terminal page gives it, with the floor's labels."""
 
 HEADER = f"""\
 #!/usr/bin/env bash
@@ -46,12 +60,7 @@ set -euo pipefail
 image=$1 htpasswd=$2 port=$3 helper_path=$4
 registry=floor-registry-$$
 start_registry() {{
-    docker run -d --name "$registry" -p "127.0.0.1:$port:5000" \\
-        --label {settings.LABEL}=benchmark --label {settings.SESSION_LABEL}=benchmark \\
-        -e REGISTRY_AUTH=htpasswd -e REGISTRY_AUTH_HTPASSWD_REALM=floor \\
-        -e REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd -e REGISTRY_STORAGE_DELETE_ENABLED=true \\
-        -e REGISTRY_STORAGE_CACHE_BLOBDESCRIPTOR= \\
-        -v "$htpasswd:/auth/htpasswd:ro" "$image" >/dev/null
+{REGISTRY_RUN} >/dev/null
     until [ "$(curl -s -o /dev/null -w '%{{http_code}}' "http://127.0.0.1:$port/v2/")" = 401 ]; do
         sleep 0.02
     done

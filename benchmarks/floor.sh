@@ -11,12 +11,14 @@ set -euo pipefail
 image=$1 htpasswd=$2 port=$3 helper_path=$4
 registry=floor-registry-$$
 start_registry() {
-    docker run -d --name "$registry" -p "127.0.0.1:$port:5000" \
-        --label io.docker-share-kit=benchmark --label io.docker-share-kit.session=benchmark \
-        -e REGISTRY_AUTH=htpasswd -e REGISTRY_AUTH_HTPASSWD_REALM=floor \
-        -e REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd -e REGISTRY_STORAGE_DELETE_ENABLED=true \
-        -e REGISTRY_STORAGE_CACHE_BLOBDESCRIPTOR= \
-        -v "$htpasswd:/auth/htpasswd:ro" "$image" >/dev/null
+    docker run --detach --name "$registry" --publish 127.0.0.1:$port:5000 \
+      --label io.docker-share-kit=benchmark \
+      --label io.docker-share-kit.session=benchmark \
+      --volume "$htpasswd":/auth/htpasswd:ro \
+      --env REGISTRY_AUTH=htpasswd --env REGISTRY_AUTH_HTPASSWD_REALM=docker-share-kit \
+      --env REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd --env REGISTRY_STORAGE_DELETE_ENABLED=true \
+      --env REGISTRY_STORAGE_CACHE_BLOBDESCRIPTOR= \
+      "$image" >/dev/null
     until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/")" = 401 ]; do
         sleep 0.02
     done

@@ -7,7 +7,6 @@ load``, so their IDs, and the digests a push prints, are the same on every run.
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 
 import docker
 import docker.errors
@@ -89,17 +88,6 @@ def load_demo_images(client: docker.DockerClient) -> dict[str, str]:
         spec = spec_of(architecture)
         loaded[spec.repo_tags[0]] = _load(client, spec, archive_name)
     return loaded
-
-
-def write_archives(client: docker.DockerClient, folder: Path) -> None:
-    """Put the demo images' ``docker load`` archives into a folder (the learner's home)."""
-    architecture = engine_architecture(client)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, spec in ARCHIVES.items():
-        data = archive.docker_archive(spec(architecture))[0]
-        path = folder / name
-        if not path.exists() or path.read_bytes() != data:
-            path.write_bytes(data)
 
 
 def reload_demo_image(client: docker.DockerClient) -> None:

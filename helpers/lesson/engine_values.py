@@ -16,6 +16,7 @@ two digests for one image, which fails.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import docker
@@ -26,6 +27,7 @@ from helpers.demo.specs import base_spec, hello_spec
 from helpers.errors import KitError
 from helpers.kit import Kit
 from helpers.registry.api import RegistryAPI
+from helpers.registry.container import Registry
 from helpers.registry.sessions import running_registry
 
 ADDRESS = "address"
@@ -101,11 +103,16 @@ def _from_registry(api: RegistryAPI) -> dict[str, str]:
     return found
 
 
-def read(kit: Kit) -> dict[str, str]:
-    """Return every value the engine and the session's registry report now."""
+RegistryOf = Callable[[Kit], "Registry | None"]
+"""How a run finds the registry its commands talk to: the session's (``running_registry``),
+or one a reader started by hand (the terminal test's path with only Docker)."""
+
+
+def read(kit: Kit, registry_of: RegistryOf = running_registry) -> dict[str, str]:
+    """Return every value the engine and the registry report now."""
     client = kit.client()
     found = _from_engine(client)
-    registry = running_registry(kit)
+    registry = registry_of(kit)
     if registry is not None:
         found[ADDRESS] = registry.address
         try:
@@ -126,6 +133,7 @@ class Values:
 
     kit: Kit | None
     known: dict[str, str] = field(default_factory=dict)
+    registry_of: RegistryOf = running_registry
 
     def refresh(self) -> None:
         """Read what can be read now (raise ``KitError`` if the registry does not answer), and
@@ -133,7 +141,7 @@ class Values:
         if self.kit is None:
             return
         changed = []
-        for name, value in read(self.kit).items():
+        for name, value in read(self.kit, self.registry_of).items():
             if name == ADDRESS:  # a restarted registry may take another port: never kept
                 self.known[name] = value
                 continue
@@ -148,7 +156,7 @@ class Values:
         then takes another port if its own was taken meanwhile)."""
         if self.kit is None:
             return
-        registry = running_registry(self.kit)
+        registry = self.registry_of(self.kit)
         if registry is None:
             self.known.pop(ADDRESS, None)
         else:

@@ -17,7 +17,7 @@ from helpers import journal, settings, waiting
 from helpers.errors import RegistryError
 from helpers.kit import Kit
 from helpers.registry import auth as registry_auth
-from helpers.registry import ports
+from helpers.registry import ports, run_command
 from helpers.registry.api import RegistryAPI
 from helpers.registry.image import registry_image
 
@@ -103,15 +103,7 @@ class Registry:
             detach=True,
             labels={settings.LABEL: self.role, settings.SESSION_LABEL: self.session},
             ports={"5000/tcp": ("127.0.0.1", self.port)},
-            environment={
-                "REGISTRY_AUTH": "htpasswd",
-                "REGISTRY_AUTH_HTPASSWD_REALM": "docker-share-kit",
-                "REGISTRY_AUTH_HTPASSWD_PATH": "/auth/htpasswd",
-                "REGISTRY_STORAGE_DELETE_ENABLED": "true",
-                # No in-memory blob cache: it would answer for blobs garbage collection
-                # removed until a restart (the clean-up step says so).
-                "REGISTRY_STORAGE_CACHE_BLOBDESCRIPTOR": "",
-            },
+            environment=run_command.ENVIRONMENT,
         )
         self.container.put_archive("/", registry_auth.auth_tar(*self.login))
         self.container.start()

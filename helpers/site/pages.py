@@ -35,7 +35,7 @@ from helpers.errors import KitError
 from helpers.lesson import notebooks as lesson
 from helpers.lesson import notes, translations
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
-from helpers.site import blocks
+from helpers.site import blocks, docker_only, downloads
 from helpers.site.words import WORDS, Words
 
 SECTION = "notebooks"
@@ -159,11 +159,14 @@ def _with_english_anchors(markdown: str, english: str) -> str:
 
 
 def main() -> int:
-    """Write the pages of both editions; say how many, or what is wrong in one sentence."""
+    """Write the pages and the downloads of both editions; say how many pages, or what is
+    wrong in one sentence."""
     try:
         for edition in EDITIONS.values():
             pages = write_pages(edition=edition)
             print(f"Wrote {len(pages)} step pages into {edition.docs / SECTION}/.")
+            downloads.write(PROJECT_ROOT / edition.docs)
+        docker_only.write_snippets(PROJECT_ROOT / "docs" / "_snippets")
     except KitError as error:
         print(f"site pages: {error}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ import shutil
 from helpers import journal, settings
 from helpers.demo import images
 from helpers.kit import Kit
+from helpers.lesson import materials as lesson_materials
 from helpers.registry.container import Registry
 from helpers.registry.sessions import kit_registry
 from helpers.settings import DEMO_TAGS as TAGS
@@ -68,14 +69,10 @@ def pushed(target: Target) -> None:
 
 
 def materials(kit: Kit) -> None:
-    """Give the learner's home what the steps start from: the demo images' archives (as if
-    pulled and built) and the demo password in a file only its owner may read."""
-    home = kit.home
-    images.write_archives(kit.client(), home)
+    """Give the learner's home what the steps start from (``helpers.lesson.materials``) and
+    the GnuPG home step 9 uses."""
+    lesson_materials.write(kit.home, images.engine_architecture(kit.client()))
     credential_helper.make_gnupg_home(kit)
-    password = home / settings.PASSWORD_FILE
-    password.write_text(f"{settings.DEMO_PASSWORD}\n")
-    password.chmod(0o600)
 
 
 def fresh_start(kit: Kit) -> Registry:

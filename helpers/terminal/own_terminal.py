@@ -54,16 +54,21 @@ def instructions(
     ready = said["ready"].format(
         address=address, user=settings.DEMO_USER, password=settings.DEMO_PASSWORD
     )
+    switch = "".join(f"    {line}\n" for line in switch_lines(shlex.quote(home)))
     return (
-        f"{ready}\n{notes}\n{said['paste']}\n\n"
-        f'    export KIT_OWN_HOME="${{KIT_OWN_HOME:-$HOME}}" HOME={shlex.quote(home)}\n'
-        + "".join(
-            f'    export KIT_OWN_{name}="${{KIT_OWN_{name}-${{{name}-}}}}"\n'
-            for name in OWN_SETTINGS
-        )
-        + f"    unset {' '.join(OWN_SETTINGS)}; export GNUPGHOME=~/{settings.GNUPG_FOLDER}; cd ~\n"
+        f"{ready}\n{notes}\n{said['paste']}\n\n{switch}"
         f"{engine_line}\n{said['after']}\n\n    {GO_BACK}\n{back_line}{helper}"
     )
+
+
+def switch_lines(home: str) -> list[str]:
+    """Return the lines that make ``home`` (a shell word: a quoted path, or ``"$PWD"``) the
+    terminal's ``HOME``, keeping the reader's own home and settings for ``GO_BACK``."""
+    return [
+        f'export KIT_OWN_HOME="${{KIT_OWN_HOME:-$HOME}}" HOME={home}',
+        *(f'export KIT_OWN_{name}="${{KIT_OWN_{name}-${{{name}-}}}}"' for name in OWN_SETTINGS),
+        f"unset {' '.join(OWN_SETTINGS)}; export GNUPGHOME=~/{settings.GNUPG_FOLDER}; cd ~",
+    ]
 
 
 PROSE = {

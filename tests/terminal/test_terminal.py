@@ -36,7 +36,6 @@ Finally it pastes the way back and checks that the reader's own home, with their
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
@@ -44,41 +43,27 @@ import sys
 from pathlib import Path
 
 import pytest
-from tmux_terminal import PROMPTS, WIDTH, Terminal, Typed, missing
+from tmux_terminal import PROMPTS, Terminal, missing
+from typed_steps import (
+    WITHOUT_LAST_NEWLINE,
+    Reader,
+    digest,
+    go_back_to,
+    readers_own_home,
+    shell_environment,
+    type_every_step,
+)
 
-from helpers import settings, steps
 from helpers.engine import image_store, pairs
 from helpers.kit import Kit
-from helpers.lesson import expected, recorded
-from helpers.lesson import notebooks as lesson
+from helpers.lesson import recorded
 from helpers.lesson.engine_values import ADDRESS, Values
 from helpers.paths import PROJECT_ROOT
-from helpers.terminal import own_terminal, screen
+from helpers.terminal import own_terminal
 from tests.plugins.run_config import RunConfig
-from tests.site.site_support import build_once, notebook_paths, notebook_url, page_blocks
+from tests.site.site_support import build_once
 
 TERMINAL_PAGE = PROJECT_ROOT / "docs" / "terminal.md"
-WITHOUT_LAST_NEWLINE = "cat ~/.docker/config.json"
-"""The one command whose output, the terminal page says, ends with no newline: Docker writes
-``config.json`` so, and the prompt follows its last ``}``."""
-USER_CONFIG = b'{"auths": {"registry.example.com": {"auth": "dXNlcjpzZWNyZXQ="}}}\n'
-"""The reader's own ``~/.docker/config.json``: it must be byte-identical afterwards."""
-
-
-def without_line_end_spaces(text: str) -> str:
-    """Return the text without the spaces that end its lines, which no terminal shows."""
-    return re.sub(r" +(?=\n|\Z)", "", text)
-
-
-def as_the_page_writes_it(
-    shown: Typed, address: str, container: str, home: Path, layer_order: list[str]
-) -> str:
-    """Return what a screen shows as the page writes it (see the module's docstring)."""
-    text = shown.output.replace(address, settings.GUIDE_ADDRESS).replace(
-        container, settings.GUIDE_CONTAINER
-    )
-    text = screen.without_home(without_line_end_spaces(text), home)
-    return screen.in_sorted_order(screen.in_layer_order(text, layer_order))
 
 
 def indented_blocks(printed: str) -> list[list[str]]:
@@ -90,14 +75,6 @@ def indented_blocks(printed: str) -> list[list[str]]:
         elif groups[-1]:
             groups.append([])
     return [group for group in groups if group]
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 SHELL_STORES = {"bash": image_store.CLASSIC, "zsh": image_store.CONTAINERD}
@@ -132,25 +109,9 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
     home = Kit.from_environment(session, environment=run_config.environment).home
     cli_env = run_config.child(KIT_SESSION=session)
     kit = [sys.executable, "-m", "helpers"]
-    mine = tmp_path / "me"
-    (mine / ".docker").mkdir(parents=True)
-    (mine / ".docker" / "config.json").write_bytes(USER_CONFIG)
-    for own in ("gnupg", "password-store"):  # the reader's keys and passwords, set by name
-        (mine / own).mkdir()
-        (mine / own / "mine").write_text("the reader's own\n")
-    before = _digest(mine)
-    environment = {
-        "HOME": str(mine),
-        "DOCKER_CONFIG": str(mine / ".docker"),  # the reader's own, set before they start
-        "GNUPGHOME": str(mine / "gnupg"),
-        "PASSWORD_STORE_DIR": str(mine / "password-store"),
-        "PATH": run_config.environment.search_path,
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "HISTFILE": str(tmp_path / "history"),
-    }
-    if run_config.environment.docker_host:
-        environment["DOCKER_HOST"] = run_config.environment.docker_host
+    mine = readers_own_home(tmp_path)
+    before = digest(mine)
+    environment = shell_environment(mine, run_config.environment.search_path, run_config)
     differences: list[str] = []
     terminal = None
     try:
@@ -165,75 +126,30 @@ def test_a_reader_follows_every_step_in_their_own_terminal(
         page_back = f"\n{own_terminal.GO_BACK}\n" in TERMINAL_PAGE.read_text()
         assert page_back, "the page's way back differs"
         assert f"`{WITHOUT_LAST_NEWLINE}`" in TERMINAL_PAGE.read_text(), "no missing newline said"
-        address = found[1]
         said = re.search(r"registry container is (\S+):", started.stdout)
         assert said, started.stdout  # the test's session is not main
-        container = said[1]
         terminal = Terminal(session, shell_name, environment, mine)
-        for line in paste_in:
-            assert terminal.type(line) == Typed("", 0, False), f"pasting {line!r} printed"
-        for notebook in notebook_paths():
-            if lesson.step_of(lesson.read(notebook)) == steps.HELPER_STEP:
-                if not helper:
-                    continue  # no helper here: nbval skips that step too, with its reason
-                # The reader puts the kit's credential helper on the PATH when its step
-                # asks, not before: with it there, step 2's login would already go to it.
-                for line in helper[0]:
-                    assert terminal.type(line) == Typed("", 0, False), f"pasting {line!r}"
-            page = notebook_url(notebook)
-            blocks = page_blocks((site / page).read_text(encoding="utf-8"))
-            assert any(block.kind == "command" for block in blocks), f"{page}: no command"
-            for index, block in enumerate(blocks):
-                if block.kind != "command":
-                    continue
-                following = blocks[index + 1] if index + 1 < len(blocks) else None
-                wanted = ""
-                if following is not None and following.kind == "output":
-                    texts = dict(following.texts)
-                    wanted = texts.get("*", texts.get(store, ""))
-                typed = block.text.replace(settings.GUIDE_ADDRESS, address)
-                typed = typed.replace(settings.GUIDE_CONTAINER, container)
-                assert len(typed) + 20 < WIDTH, f"{page}: {len(typed)} characters wrap: widen WIDTH"
-                shown = terminal.type(typed)
-                fails = index > 0 and blocks[index - 1].kind == "fails"
-                if (shown.status != 0) != fails:
-                    said = "fails on purpose" if fails else "succeeds"
-                    differences.append(
-                        f"{page}: `{block.text}` exited with status {shown.status}, where the "
-                        f"page says it {said}"
-                    )
-                said_without_newline = block.text == WITHOUT_LAST_NEWLINE and shown.status == 0
-                if shown.ended_without_newline != said_without_newline:
-                    how = "without" if shown.ended_without_newline else "with"
-                    differences.append(
-                        f"{page}: `{block.text}` ended its output {how} a newline; the terminal "
-                        f"page says only a successful `{WITHOUT_LAST_NEWLINE}` ends without one"
-                    )
-                # (once the command has run: what it made is what the values are read from)
-                wanted = expected.with_values(wanted, recorded_values, values)
-                order = screen.layer_order(run_config.kit.client(), typed)
-                got = as_the_page_writes_it(shown, address, container, home, order)
-                if said_without_newline:
-                    got += "\n"  # the page's output block ends its last line
-                drawn = without_line_end_spaces(wanted.expandtabs())
-                if expected.sanitized(got) != expected.sanitized(drawn):
-                    differences.append(
-                        f"{page}: `{block.text}` showed\n{got}\nwhere the page shows\n{wanted}"
-                    )
-        for line in go_back:
-            assert terminal.type(line).status == 0, f"going back: {line!r} failed"
-        restored = terminal.type(
-            'echo "$HOME|$DOCKER_CONFIG|$GNUPGHOME|$PASSWORD_STORE_DIR|${KIT_OWN_HOME-gone}"'
-        ).output
-        own = (mine, mine / ".docker", mine / "gnupg", mine / "password-store")
-        assert restored == "|".join(map(str, own)) + "|gone\n"
+        reader = Reader(
+            terminal,
+            site,
+            store,
+            found[1],
+            said[1],
+            home,
+            recorded_values,
+            values,
+            run_config.kit.client(),
+        )
+        reader.paste(paste_in)
+        differences = type_every_step(reader, helper[0] if helper else None)
+        go_back_to(mine, terminal, go_back)
     finally:
         if terminal is not None:
             terminal.close()
         subprocess.run([*kit, "down"], env=cli_env, cwd=PROJECT_ROOT, capture_output=True)
         shutil.rmtree(home.parent, ignore_errors=True)  # .kit/sessions/<session>
     assert not differences, f"in {shell_name}:\n" + "\n".join(differences)
-    assert _digest(mine) == before, "the reader's own home changed"
+    assert digest(mine) == before, "the reader's own home changed"
 
 
 CJK = re.compile("[\u4e00-\u9fff]")
