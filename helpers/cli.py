@@ -24,7 +24,7 @@ from helpers.hub import account as hub_account
 from helpers.kit import Kit, kernels_folder
 from helpers.registry import image as registry_image
 from helpers.registry import sessions as session_registries
-from helpers.steps import credential_helper, local_state
+from helpers.steps import buildx, credential_helper, local_state
 from helpers.steps import setups as step_setups
 from helpers.terminal import own_terminal
 
@@ -57,6 +57,8 @@ def engine_up(kit: Kit) -> str:
     if debian_engine.supported():
         helper = credential_helper.unpacked(kit.environment.search_path, progress)
         done += f"; {credential_helper.HELPER} is in {helper}"
+        plugin = buildx.plugin(kit.environment)
+        done += f"; {buildx.PLUGIN} is {plugin}"
     return done + "."
 
 

@@ -63,6 +63,12 @@ DEMO_REPOSITORY = "learner/hello-world"
 DEMO_TAGS = ("0.1.0", "latest")
 """The tags of the demo image the steps push."""
 
+PLATFORMS_REPOSITORY = "learner/hello-multi"
+"""Where the platforms step publishes the demo image built for each platform, and their index."""
+
+PLATFORMS = ("amd64", "arm64")
+"""The platforms the demo image is built for (their order in the index: amd64 first)."""
+
 
 def registry_name(tag: str, repository: str = DEMO_REPOSITORY) -> str:
     """Return the name the guide types for a repository in the kit's registry."""

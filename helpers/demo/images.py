@@ -7,6 +7,7 @@ load``, so their IDs, and the digests a push prints, are the same on every run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 
 import docker
 import docker.errors
@@ -70,6 +71,19 @@ def _refuse_foreign(client: docker.DockerClient, name: str) -> None:
 
 ARCHIVES = {"tinybase.tar": base_spec, "hello-world.tar": hello_spec}
 """The files the learner loads in the first step, as if they had pulled and built them."""
+
+PLATFORM_ARCHIVES = {
+    f"hello-world-{architecture}.tar": architecture for architecture in settings.PLATFORMS
+}
+"""The demo image built for each platform, which the platforms step loads (on any machine)."""
+
+
+def platform_spec(architecture: str) -> ImageSpec:
+    """Describe the demo image built for one platform, named by it
+    (``learner/hello-world:arm64``): with one name for both, the second load would take it
+    from the first."""
+    spec = hello_spec(architecture)
+    return dataclasses.replace(spec, repo_tags=[f"{settings.DEMO_REPOSITORY}:{architecture}"])
 
 
 def archive_holds(client: docker.DockerClient, name: str, archive_name: str) -> bool:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import docker
 import requests
 
+from helpers import settings
 from helpers.demo import images
 from helpers.demo.specs import base_spec, hello_spec
 from helpers.errors import KitError
@@ -103,6 +104,24 @@ def _from_registry(api: RegistryAPI) -> dict[str, str]:
     return found
 
 
+def _platforms_from_registry(api: RegistryAPI) -> dict[str, str]:
+    """Read the platforms step's index and each platform's manifest digest, where the registry
+    holds its tags (on the classic store they follow the engine's gzip, as the demo image's)."""
+    repository = settings.PLATFORMS_REPOSITORY
+    tags = api.tags(repository)
+    found: dict[str, str] = {}
+    for architecture in settings.PLATFORMS:
+        if f"0.1.0-{architecture}" in tags:
+            digest = api.digest(repository, f"0.1.0-{architecture}")
+            if digest:
+                found[f"platforms {architecture} manifest"] = digest
+    if "0.1.0" in tags:
+        index = api.digest(repository, "0.1.0")
+        if index:
+            found["platforms index"] = index
+    return found
+
+
 RegistryOf = Callable[[Kit], "Registry | None"]
 """How a run finds the registry its commands talk to: the session's (``running_registry``),
 or one a reader started by hand (the terminal test's path with only Docker)."""
@@ -117,6 +136,7 @@ def read(kit: Kit, registry_of: RegistryOf = running_registry) -> dict[str, str]
         found[ADDRESS] = registry.address
         try:
             found.update(_from_registry(registry.api))
+            found.update(_platforms_from_registry(registry.api))
         except requests.RequestException as error:
             raise KitError(f"The registry at {registry.address} did not answer: {error}") from None
     return found

@@ -12,20 +12,23 @@ from pathlib import Path
 
 from helpers import settings
 from helpers.demo import archive
-from helpers.demo.images import ARCHIVES
+from helpers.demo.images import ARCHIVES, PLATFORM_ARCHIVES, platform_spec
 from helpers.registry import auth
 
 HTPASSWD = "htpasswd"
 """The registry's list of accounts: the demo user and a bcrypt hash of its password."""
-NAMES = (*ARCHIVES, settings.PASSWORD_FILE, HTPASSWD)
+NAMES = (*ARCHIVES, *PLATFORM_ARCHIVES, settings.PASSWORD_FILE, HTPASSWD)
 
 
 def write(folder: Path, architecture: str) -> None:
     """Put what the steps start from into a folder, with the archives of one architecture
-    (``amd64`` or ``arm64``); the demo password is readable by its owner only."""
+    (``amd64`` or ``arm64``) and the platforms step's of both; the demo password is readable
+    by its owner only."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, spec in ARCHIVES.items():
-        data = archive.docker_archive(spec(architecture))[0]
+    specs = {name: spec(architecture) for name, spec in ARCHIVES.items()}
+    specs.update({name: platform_spec(arch) for name, arch in PLATFORM_ARCHIVES.items()})
+    for name, spec in specs.items():
+        data = archive.docker_archive(spec)[0]
         path = folder / name
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)

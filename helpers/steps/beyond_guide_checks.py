@@ -1,4 +1,5 @@
-"""Check what the steps beyond the guide did: cleaning up a repository, and a credential helper."""
+"""Check what the steps beyond the guide did: cleaning up a repository, a credential helper, and
+one image for every platform."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from helpers import settings
 from helpers.registry.container import Registry
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
 from helpers.steps import credential_helper, local_state, set_up_records
-from helpers.steps.check_support import require, show
+from helpers.steps.check_support import digest_command, require, show
 from helpers.steps.setups import CLEANUP_FILES
 
 SAVED_MANIFEST = CLEANUP_FILES[0]
@@ -97,4 +98,55 @@ def check_helper(registry: Registry) -> str:
     return (
         "Docker kept the login in pass, not in config.json, docker logout took it out of the "
         "store, and the key's agent is stopped"
+    )
+
+
+INDEX_TAG = "0.1.0"
+"""The tag of the platforms step's index; each platform's own tag adds ``-<architecture>``."""
+
+
+def check_platforms(registry: Registry) -> str:
+    """Requires, in order: the index's tag in the registry; it naming an index, not one
+    image; the index listing exactly linux/amd64 and linux/arm64, amd64 first; each entry
+    being the manifest its platform's own tag names; and nobody logged in."""
+    repository = settings.PLATFORMS_REPOSITORY
+    index = registry.api.digest(repository, INDEX_TAG)
+    show(registry, digest_command(repository, INDEX_TAG))
+    require(
+        index is not None,
+        f"The registry has no {repository}:{INDEX_TAG}: run the `docker buildx imagetools "
+        "create` cell.",
+    )
+    listed = registry.api.manifest(repository, INDEX_TAG).json().get("manifests")
+    require(
+        isinstance(listed, list),
+        f"{repository}:{INDEX_TAG} names one image, not an index: run the `docker buildx "
+        "imagetools create` cell.",
+    )
+    platforms = [
+        (f"{entry['platform']['os']}/{entry['platform']['architecture']}", entry["digest"])
+        for entry in listed
+    ]
+    wanted = [f"linux/{architecture}" for architecture in settings.PLATFORMS]
+    require(
+        [platform for platform, _ in platforms] == wanted,
+        f"{repository}:{INDEX_TAG} lists {', '.join(p for p, _ in platforms) or 'nothing'}, "
+        f"not {' and '.join(wanted)}: run the `docker buildx imagetools create` cell, naming "
+        "the amd64 tag first.",
+    )
+    for architecture, (_, digest) in zip(settings.PLATFORMS, platforms, strict=True):
+        tag = f"{INDEX_TAG}-{architecture}"
+        show(registry, digest_command(repository, tag))
+        require(
+            registry.api.digest(repository, tag) == digest,
+            f"The index's linux/{architecture} entry is not what {repository}:{tag} names: "
+            "push both tags, then run the `docker buildx imagetools create` cell again.",
+        )
+    require(
+        not local_state.logged_in(registry),
+        f"Credentials for {registry.address} are still stored: run the `docker logout` cell.",
+    )
+    return (
+        f"{repository}:{INDEX_TAG} names the index {index}, which lists linux/amd64 as "
+        f"{platforms[0][1]} and linux/arm64 as {platforms[1][1]}, each its own tag's manifest"
     )

@@ -7,8 +7,8 @@ from helpers import journal, settings
 from helpers.demo import images
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
 from helpers.settings import registry_name
-from helpers.steps import credential_helper, set_up_records
-from helpers.steps.setups import pushed, remove_cleanup_files
+from helpers.steps import buildx, credential_helper, local_state, set_up_records
+from helpers.steps.setups import base_published, pushed, remove_cleanup_files
 from helpers.steps.target import LocalTarget, logout, type_in
 
 
@@ -46,3 +46,30 @@ def prepare_helper(target: LocalTarget) -> None:
     logout(kit)
     kit.docker_config.mkdir(parents=True)
     journal.note("mkdir ~/.docker")
+
+
+def platforms_names() -> list[str]:
+    """Return every local name the platforms step gives the demo image's builds."""
+    repository = settings.PLATFORMS_REPOSITORY
+    tags = ["0.1.0", *(f"0.1.0-{architecture}" for architecture in settings.PLATFORMS)]
+    loaded = [f"{settings.DEMO_REPOSITORY}:{architecture}" for architecture in settings.PLATFORMS]
+    return [*loaded, *(registry_name(tag, repository) for tag in tags)]
+
+
+def prepare_platforms(target: LocalTarget) -> None:
+    """Logged out, as the helper step leaves the learner, with no name the step gives on this
+    machine and no index in the registry (the base still published there); then the buildx
+    plugin where the kit's docker finds it. Say in a sentence if buildx cannot be had here,
+    before anything changes."""
+    kit = target.kit
+    buildx.plugin(kit.environment)
+    client = kit.client()
+    for name in platforms_names():
+        mapped = name.replace(ADDRESS, target.address)
+        if local_state.local_image_id(client, mapped) is not None:
+            client.images.remove(mapped, noprune=True)
+            journal.note(f"docker image rm --no-prune {name}")
+    if settings.PLATFORMS_REPOSITORY in target.registry.api.repositories():
+        base_published(target)  # an earlier run's index and tags go
+    logout(kit)
+    buildx.link(kit)

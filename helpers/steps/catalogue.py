@@ -13,11 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from helpers.environment import Environment
 from helpers.errors import KitError
 from helpers.hub import checks as hub_checks
 from helpers.kit import Kit
 from helpers.registry.container import Registry
-from helpers.steps import beyond_guide_checks, beyond_guide_setups, checks, setups
+from helpers.steps import (
+    beyond_guide_checks,
+    beyond_guide_setups,
+    buildx,
+    checks,
+    credential_helper,
+    setups,
+)
 from helpers.steps.target import LocalTarget, Target
 
 
@@ -35,6 +43,10 @@ class Step:
     """Check what it did with the reader's account; None: the step needs the kit's registry."""
     needs_helper: bool = False
     """Whether its commands find a credential helper on their ``PATH``."""
+    needs: Callable[[Environment], object] | None = None
+    """Say in a sentence (``KitError``) what this machine lacks for the step, which no other
+    step needs (nbval then skips its notebook with that sentence); None: nothing beyond the
+    engine and the registry."""
 
 
 def local_only(prepare: Callable[[LocalTarget], None]) -> Callable[[Target], None]:
@@ -68,6 +80,13 @@ STEPS = {
             local_only(beyond_guide_setups.prepare_helper),
             beyond_guide_checks.check_helper,
             needs_helper=True,
+            needs=lambda environment: credential_helper.command_path(environment.search_path),
+        ),
+        Step(
+            "platforms",
+            local_only(beyond_guide_setups.prepare_platforms),
+            beyond_guide_checks.check_platforms,
+            needs=buildx.plugin,
         ),
     )
 }

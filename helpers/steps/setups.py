@@ -9,17 +9,19 @@ the journal as the commands a learner would type (``helpers.journal``).
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 
 from helpers import journal, settings
 from helpers.demo import images
+from helpers.errors import KitError
 from helpers.kit import Kit
 from helpers.lesson import materials as lesson_materials
 from helpers.registry.container import Registry
 from helpers.registry.sessions import kit_registry
 from helpers.settings import DEMO_TAGS as TAGS
 from helpers.settings import registry_name
-from helpers.steps import credential_helper, set_up_records
+from helpers.steps import buildx, credential_helper, set_up_records
 from helpers.steps.target import LocalTarget, Target, logout, type_in
 
 __all__ = ["logout", "type_in"]
@@ -77,13 +79,16 @@ def materials(kit: Kit) -> None:
 
 def fresh_start(kit: Kit) -> Registry:
     """Put the world where a learner starts step 1, and return the session's registry: a
-    fresh home with the materials, the registry empty, the demo images removed (``python -m
-    helpers terminal`` leaves it so, and the benchmark's floor starts from it)."""
+    fresh home with the materials (and the kit's buildx plugin, which step 10 uses, where it
+    has one), the registry empty, the demo images removed (``python -m helpers terminal``
+    leaves it so, and the benchmark's floor starts from it)."""
     shutil.rmtree(kit.home, ignore_errors=True)
     materials(kit)  # first: should the home not be writable, no registry is left running
     registry = kit_registry(kit)
     LocalTarget(registry).empty()
     images.remove_kit_images(kit.client())
+    with contextlib.suppress(KitError):  # step 10 says so where buildx cannot be had
+        buildx.link(kit, fetch=False)
     return registry
 
 

@@ -23,7 +23,7 @@ from helpers.paths import link_to
 
 TOOLS = (
     "base64", "cat", "curl", "docker", "grep", "ls", "mkdir", "python3", "rm", "sed", "sh",
-    "sha256sum", "sleep",
+    "sha256sum", "sleep", "sort",
 )  # fmt: skip
 """Every program a step's command calls, or the floor's record of a set-up (a new one must be
 added here, or it is not found)."""

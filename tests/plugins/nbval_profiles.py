@@ -25,7 +25,6 @@ from helpers.errors import KitError
 from helpers.lesson import expected, ran_as, recorded
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import ADDRESS, ValueChanged, Values
-from helpers.steps import credential_helper
 from tests.plugins import mutations, run_config
 
 VERSIONS = pytest.StashKey[recorded.Versions]()
@@ -122,8 +121,8 @@ def _without_what_the_kit_added(item: IPyNbCell, values: Values, test: list[Any]
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Give each notebook cell the outputs stored for the pair at hand and the comparison with
-    values; skip the credential-helper step, with its sentence, where the helper cannot be had
-    (no other step needs it)."""
+    values; skip a step that needs what this machine lacks (the credential helper, buildx), with
+    its sentence (no other step needs it)."""
     versions = config.stash.get(VERSIONS, None)
     if versions is None:
         return
@@ -132,16 +131,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.cell.outputs = expected.cell_outputs(item.cell, config.stash[PAIR])
         item.compare_outputs = _compare_with_values(item, item.compare_outputs)  # type: ignore[method-assign]
     # Both editions: the Chinese notebook has the English one's name (helpers.lesson.translations).
-    helper_notebook = lesson.notebook_for(steps.HELPER_STEP).name
-    if not any(item.path.name == helper_notebook for item in cells):
-        return
-    try:
-        credential_helper.command_path(run_config.of(config).environment.search_path)
-    except KitError as error:
-        skip = pytest.mark.skip(reason=str(error))
-        for item in cells:
-            if item.path.name == helper_notebook:
-                item.add_marker(skip)
+    for step in steps.STEPS.values():
+        if step.needs is None:
+            continue
+        notebook = lesson.notebook_for(step.name).name
+        if not any(item.path.name == notebook for item in cells):
+            continue
+        try:
+            step.needs(run_config.of(config).environment)
+        except KitError as error:
+            skip = pytest.mark.skip(reason=str(error))
+            for item in cells:
+                if item.path.name == notebook:
+                    item.add_marker(skip)
 
 
 @pytest.hookimpl(wrapper=True)
