@@ -3,11 +3,16 @@ for the guide's steps)."""
 
 from __future__ import annotations
 
+import contextlib
+
+import docker
+import docker.errors
+
 from helpers import journal, settings
 from helpers.demo import images
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
 from helpers.settings import registry_name
-from helpers.steps import buildx, credential_helper, local_state, set_up_records
+from helpers.steps import buildx, credential_helper, set_up_records
 from helpers.steps.setups import base_published, pushed, remove_cleanup_files
 from helpers.steps.target import LocalTarget, logout, type_in
 
@@ -48,12 +53,18 @@ def prepare_helper(target: LocalTarget) -> None:
     journal.note("mkdir ~/.docker")
 
 
-def platforms_names() -> list[str]:
-    """Return every local name the platforms step gives the demo image's builds."""
-    repository = settings.PLATFORMS_REPOSITORY
-    tags = ["0.1.0", *(f"0.1.0-{architecture}" for architecture in settings.PLATFORMS)]
+def platforms_names(client: docker.DockerClient, address: str) -> list[str]:
+    """Return every local name the platforms step gives the demo image's builds: the loaded
+    ones, and every tag and digest of its repository at ``address`` (a pull leaves the
+    index's digest on an image, and the next run's untagging would list it)."""
+    repository = f"{address}/{settings.PLATFORMS_REPOSITORY}"
     loaded = [f"{settings.DEMO_REPOSITORY}:{architecture}" for architecture in settings.PLATFORMS]
-    return [*loaded, *(registry_name(tag, repository) for tag in tags)]
+    found = []
+    for image in client.images.list():
+        for name in [*(image.attrs.get("RepoTags") or []), *(image.attrs.get("RepoDigests") or [])]:
+            if name in loaded or name.startswith((f"{repository}:", f"{repository}@")):
+                found.append(name)
+    return sorted(set(found), key=lambda name: "@" in name)  # tags first
 
 
 def prepare_platforms(target: LocalTarget) -> None:
@@ -64,12 +75,12 @@ def prepare_platforms(target: LocalTarget) -> None:
     kit = target.kit
     buildx.plugin(kit.environment)
     client = kit.client()
-    for name in platforms_names():
-        mapped = name.replace(ADDRESS, target.address)
-        if local_state.local_image_id(client, mapped) is not None:
-            client.images.remove(mapped, noprune=True)
-            journal.note(f"docker image rm --no-prune {name}")
+    for name in platforms_names(client, target.address):
+        with contextlib.suppress(docker.errors.ImageNotFound):
+            client.images.remove(name, noprune=True)
+            journal.note(f"docker image rm --no-prune {name.replace(target.address, ADDRESS)}")
     if settings.PLATFORMS_REPOSITORY in target.registry.api.repositories():
+        images.load_demo_images(client)  # the base, published again
         base_published(target)  # an earlier run's index and tags go
     logout(kit)
     buildx.link(kit)

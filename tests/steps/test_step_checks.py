@@ -67,6 +67,11 @@ PULL_RM = (
 )
 PULL_RUN = "docker run --rm localhost:5000/learner/hello-world:0.1.0"
 LOGOUT = "docker logout localhost:5000"
+MULTI = "localhost:5000/learner/hello-multi"
+CREATE_INDEX = (
+    f"docker buildx imagetools create --progress=quiet -t {MULTI}:0.1.0 {MULTI}:0.1.0-amd64 "
+    f"{MULTI}:0.1.0-arm64"
+)
 
 TABLE = [
     Row(
@@ -287,6 +292,43 @@ TABLE = [
         "helper",
         "The GnuPG agent of the key still runs: run the `gpgconf --kill gpg-agent` cell.",
         leave_out=("gpgconf --kill gpg-agent",),
+    ),
+    Row(
+        "platforms",
+        "The registry has no {}:{}: run the `docker buildx imagetools create` cell.",
+        leave_out=(CREATE_INDEX,),
+    ),
+    Row(
+        "platforms",
+        "{}:{} names one image, not an index: run the `docker buildx imagetools create` cell.",
+        leave_out=(CREATE_INDEX,),
+        add=(f"docker tag learner/hello-world:amd64 {MULTI}:0.1.0", f"docker push {MULTI}:0.1.0"),
+    ),
+    Row(
+        "platforms",
+        "{}:{} lists {}, not {}: run the `docker buildx imagetools create` cell, naming the "
+        "amd64 tag first.",
+        leave_out=(CREATE_INDEX,),
+        add=(
+            f"docker buildx imagetools create --progress=quiet -t {MULTI}:0.1.0 "
+            f"{MULTI}:0.1.0-arm64 {MULTI}:0.1.0-amd64",
+        ),
+    ),
+    Row(
+        "platforms",
+        "The index's linux/{} entry is not what {}:{} names: push both tags, then run the "
+        "`docker buildx imagetools create` cell again.",
+        add=(
+            f"docker tag learner/hello-world:amd64 {MULTI}:0.1.0-arm64",
+            f"docker push {MULTI}:0.1.0-arm64",
+        ),
+        before=LOGOUT,
+        naming="linux/arm64",
+    ),
+    Row(
+        "platforms",
+        "Credentials for {} are still stored: run the `docker logout` cell.",
+        leave_out=(LOGOUT,),
     ),
 ]
 
