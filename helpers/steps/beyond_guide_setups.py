@@ -3,17 +3,12 @@ for the guide's steps)."""
 
 from __future__ import annotations
 
-import contextlib
-
-import docker
-import docker.errors
-
 from helpers import journal, settings
 from helpers.demo import images
 from helpers.settings import GUIDE_ADDRESS as ADDRESS
 from helpers.settings import registry_name
 from helpers.steps import buildx, credential_helper, set_up_records
-from helpers.steps.setups import base_published, pushed, remove_cleanup_files
+from helpers.steps.setups import base_published, forget_platforms, pushed, remove_cleanup_files
 from helpers.steps.target import LocalTarget, logout, type_in
 
 
@@ -53,20 +48,6 @@ def prepare_helper(target: LocalTarget) -> None:
     journal.note("mkdir ~/.docker")
 
 
-def platforms_names(client: docker.DockerClient, address: str) -> list[str]:
-    """Return every local name the platforms step gives the demo image's builds: the loaded
-    ones, and every tag and digest of its repository at ``address`` (a pull leaves the
-    index's digest on an image, and the next run's untagging would list it)."""
-    repository = f"{address}/{settings.PLATFORMS_REPOSITORY}"
-    loaded = [f"{settings.DEMO_REPOSITORY}:{architecture}" for architecture in settings.PLATFORMS]
-    found = []
-    for image in client.images.list():
-        for name in [*(image.attrs.get("RepoTags") or []), *(image.attrs.get("RepoDigests") or [])]:
-            if name in loaded or name.startswith((f"{repository}:", f"{repository}@")):
-                found.append(name)
-    return sorted(set(found), key=lambda name: "@" in name)  # tags first
-
-
 def prepare_platforms(target: LocalTarget) -> None:
     """Logged out, as the helper step leaves the learner, with no name the step gives on this
     machine and no index in the registry (the base still published there); then the buildx
@@ -75,10 +56,7 @@ def prepare_platforms(target: LocalTarget) -> None:
     kit = target.kit
     buildx.plugin(kit.environment)
     client = kit.client()
-    for name in platforms_names(client, target.address):
-        with contextlib.suppress(docker.errors.ImageNotFound):
-            client.images.remove(name, noprune=True)
-            journal.note(f"docker image rm --no-prune {name.replace(target.address, ADDRESS)}")
+    forget_platforms(kit)  # (``materials`` did, for every step: this one's own start)
     if settings.PLATFORMS_REPOSITORY in target.registry.api.repositories():
         images.load_demo_images(client)  # the base, published again
         base_published(target)  # an earlier run's index and tags go

@@ -12,6 +12,9 @@ from __future__ import annotations
 import contextlib
 import shutil
 
+import docker
+import docker.errors
+
 from helpers import journal, settings
 from helpers.demo import images
 from helpers.errors import KitError
@@ -72,9 +75,37 @@ def pushed(target: Target) -> None:
 
 def materials(kit: Kit) -> None:
     """Give the learner's home what the steps start from (``helpers.lesson.materials``) and
-    the GnuPG home step 9 uses."""
-    lesson_materials.write(kit.home, images.engine_architecture(kit.client()))
+    the GnuPG home step 9 uses; take off the names step 10 gives (``forget_platforms``)."""
+    client = kit.client()
+    lesson_materials.write(kit.home, images.engine_architecture(client))
     credential_helper.make_gnupg_home(kit)
+    forget_platforms(kit)
+
+
+def platforms_names(client: docker.DockerClient) -> list[str]:
+    """Return every local name the platforms step gives the demo image's builds: the loaded
+    ones, and every tag and digest of its repository in any registry (a pull leaves the
+    index's digest on an image, which a later untagging would list), tags first."""
+    loaded = [f"{settings.DEMO_REPOSITORY}:{architecture}" for architecture in settings.PLATFORMS]
+    repository = settings.PLATFORMS_REPOSITORY
+    found = set()
+    for image in client.images.list():
+        for name in [*(image.attrs.get("RepoTags") or []), *(image.attrs.get("RepoDigests") or [])]:
+            path = name.split("/", 1)[-1]
+            if name in loaded or path.startswith((f"{repository}:", f"{repository}@")):
+                found.add(name)
+    return sorted(found, key=lambda name: ("@" in name, name))
+
+
+def forget_platforms(kit: Kit) -> None:
+    """Take off every name the platforms step gives the demo image's builds, keeping the
+    images: the other steps list and remove ``learner/hello-world`` by name, and an
+    ``:arm64`` beside ``:latest`` would change what they print."""
+    client = kit.client()
+    for name in platforms_names(client):
+        with contextlib.suppress(docker.errors.ImageNotFound):
+            client.images.remove(name, noprune=True)
+            journal.note(f"docker image rm --no-prune {name}")
 
 
 def fresh_start(kit: Kit) -> Registry:
