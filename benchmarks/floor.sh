@@ -207,3 +207,31 @@ gpgconf --kill gpg-agent
 # 09-credential-helper.ipynb: the check's commands
 cat ~/.docker/config.json || true
 docker-credential-pass list || true
+
+# 10-platforms.ipynb: the set-up
+rm -rf ~/.docker
+
+# 10-platforms.ipynb: the notebook's commands
+docker login localhost:5000 --username learner --password-stdin < ~/registry-password.txt 2>/dev/null
+docker load -q -i ~/hello-world-amd64.tar
+docker load -q -i ~/hello-world-arm64.tar
+docker image inspect --format '{{.Os}}/{{.Architecture}}' learner/hello-world:amd64 learner/hello-world:arm64
+docker tag learner/hello-world:amd64 localhost:5000/learner/hello-multi:0.1.0-amd64
+docker tag learner/hello-world:arm64 localhost:5000/learner/hello-multi:0.1.0-arm64
+docker push --quiet localhost:5000/learner/hello-multi:0.1.0-amd64
+docker push --quiet localhost:5000/learner/hello-multi:0.1.0-arm64
+docker image rm localhost:5000/learner/hello-multi:0.1.0-amd64 localhost:5000/learner/hello-multi:0.1.0-arm64
+docker buildx imagetools create --progress=quiet -t localhost:5000/learner/hello-multi:0.1.0 localhost:5000/learner/hello-multi:0.1.0-amd64 localhost:5000/learner/hello-multi:0.1.0-arm64
+docker buildx imagetools inspect localhost:5000/learner/hello-multi:0.1.0
+docker pull --platform linux/arm64 localhost:5000/learner/hello-multi:0.1.0
+! docker run --rm --platform linux/arm64 localhost:5000/learner/hello-multi:0.1.0 || exit 1
+docker pull --platform linux/amd64 localhost:5000/learner/hello-multi:0.1.0
+docker run --rm --platform linux/amd64 localhost:5000/learner/hello-multi:0.1.0
+docker image ls --digests --format '{{.Tag}} {{.Digest}} {{.ID}}' localhost:5000/learner/hello-multi | sort
+! docker pull --platform linux/arm/v7 localhost:5000/learner/hello-multi:0.1.0 || exit 1
+docker logout localhost:5000
+
+# 10-platforms.ipynb: the check's commands
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/learner/hello-multi/manifests/0.1.0 | grep Docker-Content-Digest || true
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/learner/hello-multi/manifests/0.1.0-amd64 | grep Docker-Content-Digest || true
+curl -s -I -u learner:learner-pass -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' http://localhost:5000/v2/learner/hello-multi/manifests/0.1.0-arm64 | grep Docker-Content-Digest || true
