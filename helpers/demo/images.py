@@ -131,7 +131,8 @@ def kit_images(client: docker.DockerClient) -> list[docker.models.images.Image]:
     learner builds on ``learner/hello-world`` carries it too, and is not the kit's.
     """
     architecture = engine_architecture(client)
-    specs = [base_spec(architecture), hello_spec(architecture)]
+    builds = [hello_spec(platform) for platform in settings.PLATFORMS]  # the platforms step's
+    specs = [base_spec(architecture), hello_spec(architecture), *builds]
     labelled: list[docker.models.images.Image] = client.images.list(
         filters={"label": settings.LABEL}
     )
@@ -160,7 +161,12 @@ def _is_made_from(image: docker.models.images.Image, spec: ImageSpec) -> bool:
     )
 
 
-KIT_REPOSITORIES = ("tinybase", "learner/hello-world", "library/tinybase")
+KIT_REPOSITORIES = (
+    "tinybase",
+    "learner/hello-world",
+    "library/tinybase",
+    settings.PLATFORMS_REPOSITORY,
+)
 """The repositories the kit and the steps name the demo images by (with or without a
 ``localhost:PORT/`` registry in front)."""
 
