@@ -88,6 +88,7 @@ def terminal(kit: Kit) -> str:
         context_host,
         str(copy) if copy else None,
         kit.environment.language,
+        asked=bool(kit.environment.registry_port),
     )
 
 
