@@ -13,7 +13,10 @@ sentences, shown when something goes wrong, are in Chinese there (``helpers.mess
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
 import shutil
 import sys
 import tempfile
@@ -94,3 +97,34 @@ def install(prefix: Path = Path(sys.prefix)) -> bool:
 
 if __name__ == "__main__":
     install()
+
+
+OWNED = re.compile(r"kernel-(\d+)-[\w-]+\.json")
+"""A connection file the test run's kernel pool names after the process that owns its kernel
+(``kernel-PID-UUID.json``)."""
+
+
+def forget_dead_kernels(folder: Path) -> int:
+    """Remove the connection files in ``folder`` whose owning process is gone (a killed run
+    left them), keeping those of a run still going: another run may be about to read them
+    (``down --all`` once took a running verification's). Return how many went."""
+    removed = 0
+    for path in folder.glob("kernel-*.json"):
+        owner = OWNED.fullmatch(path.name)
+        if owner is not None and _runs(int(owner[1])):
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty
+    return removed
+
+
+def _runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
