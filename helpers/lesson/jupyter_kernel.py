@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import shutil
 import sys
@@ -23,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from helpers import messages
+from helpers.engine import processes
 from helpers.paths import PROJECT_ROOT
 
 NAME = "docker-share-kit"
@@ -95,23 +95,20 @@ def install(prefix: Path = Path(sys.prefix)) -> bool:
     return installed
 
 
-if __name__ == "__main__":
-    install()
-
-
 OWNED = re.compile(r"kernel-(\d+)-[\w-]+\.json")
 """A connection file the test run's kernel pool names after the process that owns its kernel
 (``kernel-PID-UUID.json``)."""
 
 
 def forget_dead_kernels(folder: Path) -> int:
-    """Remove the connection files in ``folder`` whose owning process is gone (a killed run
-    left them), keeping those of a run still going: another run may be about to read them
-    (``down --all`` once took a running verification's). Return how many went."""
+    """Remove the connection files in ``folder`` whose owning process has ended (a killed run
+    left them; a zombie has ended too), keeping those of a run still going: another run may be
+    about to read them (``down --all`` once took a running verification's). Return how many
+    went."""
     removed = 0
     for path in folder.glob("kernel-*.json"):
         owner = OWNED.fullmatch(path.name)
-        if owner is not None and _runs(int(owner[1])):
+        if owner is not None and processes.alive(int(owner[1])):
             continue
         path.unlink(missing_ok=True)
         removed += 1
@@ -120,11 +117,5 @@ def forget_dead_kernels(folder: Path) -> int:
     return removed
 
 
-def _runs(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
+if __name__ == "__main__":
+    install()
