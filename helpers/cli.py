@@ -6,7 +6,6 @@ Each verb prints one line and exits non-zero on failure, with a sentence instead
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 
 import docker.errors
@@ -22,6 +21,7 @@ from helpers.engine import private as private_engine
 from helpers.errors import KitError
 from helpers.hub import account as hub_account
 from helpers.kit import Kit, kernels_folder
+from helpers.lesson import jupyter_kernel
 from helpers.registry import image as registry_image
 from helpers.registry import sessions as session_registries
 from helpers.steps import buildx, credential_helper, local_state
@@ -90,6 +90,7 @@ def terminal(kit: Kit) -> str:
         context_host,
         str(copy) if copy else None,
         kit.environment.language,
+        asked=bool(kit.environment.registry_port),
     )
 
 
@@ -109,7 +110,7 @@ def down(kit: Kit, every_session: bool = False) -> str:
     credential_helper.stop_agent(kit.home)  # the helper step's, should it have been left running
     sessions = [f.name for f in kit.folder.parent.glob("*")] if every_session else [kit.session]
     for session in sessions:  # kernels' connection files a killed verification run left
-        shutil.rmtree(kernels_folder(session, kit.state_dir), ignore_errors=True)
+        jupyter_kernel.forget_dead_kernels(kernels_folder(session, kit.state_dir))
     scope = "every session" if every_session else f"session {kit.session}"
     done = f"Removed {count} kit registry container(s) of {scope}, with their volumes"
     engines = orphan_engines.stop_orphans() if every_session else 0

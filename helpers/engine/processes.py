@@ -16,13 +16,16 @@ def terminate(pid: int, timeout: float) -> None:
     """Ask dockerd to shut down (it stops its containers and containerd), then insist."""
     os.kill(pid, signal.SIGTERM)
 
-    def gone() -> bool:
-        return not psutil.pid_exists(pid) or is_zombie(pid)
-
-    if waiting.until(gone, timeout=timeout, interval=0.05):
+    if waiting.until(lambda: not alive(pid), timeout=timeout, interval=0.05):
         return
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)  # it leads its own process group (start_new_session)
+
+
+def alive(pid: int) -> bool:
+    """Tell whether a process runs: a zombie has ended, though no one has reaped it yet (PID 1
+    may be slow to, or never do, in a container)."""
+    return psutil.pid_exists(pid) and not is_zombie(pid)
 
 
 def is_zombie(pid: int) -> bool:

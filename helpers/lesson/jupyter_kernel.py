@@ -13,13 +13,16 @@ sentences, shown when something goes wrong, are in Chinese there (``helpers.mess
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from helpers import messages
+from helpers.engine import processes
 from helpers.paths import PROJECT_ROOT
 
 NAME = "docker-share-kit"
@@ -90,6 +93,28 @@ def install(prefix: Path = Path(sys.prefix)) -> bool:
         path.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         installed = True
     return installed
+
+
+OWNED = re.compile(r"kernel-(\d+)-[\w-]+\.json")
+"""A connection file the test run's kernel pool names after the process that owns its kernel
+(``kernel-PID-UUID.json``)."""
+
+
+def forget_dead_kernels(folder: Path) -> int:
+    """Remove the connection files in ``folder`` whose owning process has ended (a killed run
+    left them; a zombie has ended too), keeping those of a run still going: another run may be
+    about to read them (``down --all`` once took a running verification's). Return how many
+    went."""
+    removed = 0
+    for path in folder.glob("kernel-*.json"):
+        owner = OWNED.fullmatch(path.name)
+        if owner is not None and processes.alive(int(owner[1])):
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty
+    return removed
 
 
 if __name__ == "__main__":

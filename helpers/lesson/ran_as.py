@@ -21,9 +21,16 @@ from helpers.lesson import notebooks as lesson
 from helpers.terminal import shell
 
 
-def port_taken(address: str) -> str:
-    """Say once, as a step starts, where the registry listens instead of ``localhost:5000``."""
+def port_taken(address: str, asked: bool) -> str:
+    """Say once, as a step starts, where the registry listens instead of ``localhost:5000``,
+    and why: ``KIT_REGISTRY_PORT`` asked for it (``asked``), or port 5000 was taken."""
     guide = settings.GUIDE_ADDRESS
+    if asked:
+        return (
+            f"The kit's registry listens at {address} here, not at {guide}, as "
+            f"KIT_REGISTRY_PORT asks: each command below that names {guide} shows first how it "
+            "ran."
+        )
     return (
         f"The kit's registry listens at {address} here, not at {guide} (port "
         f"{settings.PREFERRED_PORT} was taken): each command below that names {guide} shows "
@@ -38,7 +45,7 @@ def added_lines(kit: Kit, cell: Any, address: str, chinese: bool) -> list[str]:
         return []
     added = []
     if lesson.is_setup(cell):
-        sentence = port_taken(address)
+        sentence = port_taken(address, bool(kit.environment.registry_port))
         added.append(messages.in_chinese(sentence) if chinese else sentence)
     for command in lesson.commands(cell):
         if shell.mapped(command, address) != command:

@@ -34,8 +34,7 @@ def docker_run(
         f"docker run --detach --name {name} --publish 127.0.0.1:{port}:5000",
         *(f"--label {key}={value}" for key, value in (labels or {}).items()),
         f"--volume {htpasswd}:{AUTH_FILE}:ro",
-        *(" ".join(pair) for pair in zip(environment[::2], environment[1::2], strict=False)),
-        *environment[len(environment) // 2 * 2 :],
+        *(" ".join(environment[i : i + 2]) for i in range(0, len(environment), 2)),
         image,
     ]
     return " \\\n  ".join(lines)

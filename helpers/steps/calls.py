@@ -56,7 +56,8 @@ def start(step: str, environment: Environment | None = None) -> Kit:
     registry = kit_registry(kit)
     bang.install(kit, failing=failing, address=registry.address)
     if registry.address != settings.GUIDE_ADDRESS:
-        print(messages.in_language(ran_as.port_taken(registry.address)))
+        asked = bool(kit.environment.registry_port)
+        print(messages.in_language(ran_as.port_taken(registry.address, asked)))
     step_setups.materials(kit)
     step_called(step).prepare(LocalTarget(registry))
     return kit

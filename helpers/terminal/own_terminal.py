@@ -20,6 +20,7 @@ def instructions(
     context_host: str | None = None,
     helper_dir: str | None = None,
     language: str = "en",
+    asked: bool = False,
 ) -> str:
     """Return what to paste into bash or zsh to follow the steps, and how to go back, said in
     ``language`` (``en`` or ``zh``: the lines to paste are the same in both).
@@ -30,7 +31,8 @@ def instructions(
     put on the ``PATH`` only then: on it, every earlier login would go to the helper.
 
     The pages name the registry as ``main``'s, at ``localhost:5000``: where this session's
-    differs (another session, or a port that was taken), it says what to type instead.
+    differs (another session, a port that was taken, or one ``KIT_REGISTRY_PORT`` asked for:
+    ``asked``), it says what to type instead, and why.
 
     With ``HOME`` switched, the terminal's docker CLI no longer sees the user's docker
     context, so an engine found through one (``context_host``: Docker Desktop's socket, say)
@@ -44,7 +46,8 @@ def instructions(
     guide, port = settings.GUIDE_ADDRESS, settings.PREFERRED_PORT
     notes = ""
     if address != guide:
-        notes = "\n" + said["port"].format(port=port, address=address, guide=guide) + "\n"
+        why = "asked" if asked else "port"
+        notes = "\n" + said[why].format(port=port, address=address, guide=guide) + "\n"
     if container != settings.GUIDE_CONTAINER:
         named = said["container"].format(container=container, guide=settings.GUIDE_CONTAINER)
         notes += f"\n{named}\n"
@@ -77,6 +80,8 @@ PROSE = {
         "empty; the demo images are removed, for step 1 loads them.",
         "port": "Port {port} was taken, so the registry listens at {address}: wherever a page "
         "says {guide}, type {address}.",
+        "asked": "The registry listens at {address}, as KIT_REGISTRY_PORT asks: wherever a page "
+        "says {guide}, type {address}.",
         "container": "This session's registry container is {container}: wherever a page says "
         "{guide}, type {container}.",
         "paste": "To follow the steps in your own terminal (bash or zsh), paste these lines "
@@ -93,6 +98,8 @@ PROSE = {
         "ready": "教程的注册表已在 {address} 就绪（用户名 {user}，密码 {password}），里面是空的；"
         "演示镜像已删除，因为第 1 步会让你自己加载它们。",
         "port": "{port} 端口已被占用，所以注册表改为监听 {address}：页面上写着 {guide} 的地方，"
+        "请输入 {address}。",
+        "asked": "注册表按 KIT_REGISTRY_PORT 的指定监听 {address}：页面上写着 {guide} 的地方，"
         "请输入 {address}。",
         "container": "这个会话的注册表容器名为 {container}：页面上写着 {guide} 的地方，"
         "请输入 {container}。",

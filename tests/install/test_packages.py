@@ -76,8 +76,9 @@ def _upward_calls() -> set[tuple[str, str]]:
                 _layer(part) > _layer(mine)
                 or (_layer(part) == _layer(mine) and not same_layer_allowed)
             ):
-                shown = next((m for (_, m) in RUNS_BACK_UP if module.startswith(m)), module)
-                upward.add((str(path.relative_to(HELPERS)), shown))
+                where = str(path.relative_to(HELPERS))
+                named = (m for (p, m) in RUNS_BACK_UP if p == where and module.startswith(m))
+                upward.add((where, next(named, module)))
     return upward
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import json
+import os
 import subprocess
 import threading
 import uuid
@@ -105,14 +106,15 @@ def _start_kernel(launch: Launch, timeout: float) -> tuple[KernelManager, Blocki
     later CI run hung its containerd worker for an hour while waiting for a spare kernel).
     Its connection file goes in the kit session's folder, not the machine's temporary one (where
     jupyter_client puts it): a run killed before it stopped its kernels leaves the file where
-    ``python -m helpers down`` removes it. Raise ``RuntimeError`` if the kernel does not answer
+    ``python -m helpers down`` removes it (named after this process, so that `down --all` can
+    tell a killed run's from a live one's). Raise ``RuntimeError`` if the kernel does not answer
     within ``timeout`` seconds."""
     folder = kernels_folder(dict(launch.env).get("KIT_SESSION") or MAIN_SESSION)
     folder.mkdir(parents=True, exist_ok=True)
     manager = KernelManager(
         kernel_name=launch.kernel_name,
         kernel_spec_manager=NbvalKernelspecManager(),
-        connection_file=str(folder / f"kernel-{uuid.uuid4()}.json"),
+        connection_file=str(folder / f"kernel-{os.getpid()}-{uuid.uuid4()}.json"),
     )
     manager.start_kernel(
         stderr=subprocess.DEVNULL,

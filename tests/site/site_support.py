@@ -496,10 +496,13 @@ class Watch:
         if message.type == "error":
             self.seen.append(f"console: {message.text} ({message.location.get('url', '')})")
 
-    def settle(self, *wanted: str, timeout: float = 15.0) -> None:
+    def settle(self, *wanted: str, timeout: float = 60.0) -> None:
         """Wait until the requests for URLs ending in ``wanted`` have ended, and every other
         request the page started has too: a condition, checked every few milliseconds, rather
-        than a fixed wait such as Playwright's ``networkidle`` (half a second of silence)."""
+        than a fixed wait such as Playwright's ``networkidle`` (half a second of silence). The
+        timeout only tells a hang from a busy machine: a page settles in well under a second
+        here, and once, with both workers and a second run on the two cores, a Zensical page
+        had not asked for its search index after 15 s."""
         deadline = time.monotonic() + timeout
         while self.open or any(not self._has_ended(suffix) for suffix in wanted):
             if time.monotonic() > deadline:
