@@ -53,7 +53,7 @@ from helpers.registry import container as registry
 from helpers.registry import ports
 from helpers.registry.api import RegistryAPI
 from helpers.registry.image import registry_image
-from helpers.steps import credential_helper
+from helpers.steps import buildx, credential_helper
 from helpers.steps import setups as step_setups
 from helpers.terminal import shell
 
@@ -108,7 +108,8 @@ def floor(image: str, htpasswd: Path) -> float:
     script = home.parent / "floor.sh"  # its registry's address mapped, as the shell runner maps
     script.write_text(FLOOR.read_text().replace(settings.GUIDE_ADDRESS, f"localhost:{port}"))
     helper_path = ":".join(credential_helper.command_path(kit.environment.search_path))
-    command = [BASH, str(script), image, str(htpasswd), str(port), helper_path]
+    plugin = str(buildx.plugin(kit.environment))
+    command = [BASH, str(script), image, str(htpasswd), str(port), helper_path, plugin]
     return wall_time(lambda: run(command, env=shell.environment(kit), cwd=home))()
 
 

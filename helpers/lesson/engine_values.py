@@ -5,8 +5,8 @@ classic store), an IMAGE ID is the config's digest on the classic store and the 
 the containerd store, sizes follow the store, and the registry's port is whichever was free.
 The kit does not mask these in the stored outputs: it reads each from its own source (the
 registry's ``Docker-Content-Digest`` and manifest, ``docker image inspect``, the registry
-container's port binding), and ``expected.with_values`` writes them into the stored output in
-place of the values recorded, before every byte is compared.
+container's port binding), and ``values_in_outputs.with_values`` writes them into the stored
+output in place of the values recorded, before every byte is compared.
 
 ``read`` returns what can be read now (a value of an image not pushed yet is absent).
 ``Values`` keeps them for a run: a value read twice must read the same, or the engine printed

@@ -3,27 +3,28 @@
 A notebook holds its prose and commands once. A code cell's ``outputs`` are the classic
 store's reference pair's (Debian 12's engine and CLI, as the guide shows them); where the
 containerd store's reference pair prints something else, the cell's metadata holds that under
-``docker-share-kit.outputs.containerd``; where another pair of the matrix (``helpers.engine.pairs``)
-words something its own way, under ``docker-share-kit.outputs.<pair>``.
+``docker-share-kit.outputs.containerd``; where another pair of the matrix
+(``helpers.engine.pairs``) words something its own way, under ``docker-share-kit.outputs.<pair>``;
+where a cell runs a platform's program, what an engine that does the other prints, under
+``where-it-runs`` or ``where-it-cannot-run``.
 
 Every stored output of a store is written with its reference pair's values (which pair, and
 which values: ``helpers.lesson.recorded``); verification writes in the values read from the
-engine and registry at hand (``with_values``) and compares every byte.
+engine and registry at hand (``helpers.lesson.values_in_outputs``) and compares every byte.
 The one rule nbval still applies (``sanitize/common.cfg``) is listed, with why, in the
 maintainers' page.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
 from helpers.engine import image_store, pairs
 from helpers.errors import KitError
-from helpers.lesson.engine_values import ADDRESS, Values
+from helpers.lesson import notebooks as lesson
+from helpers.lesson import recorded
 from helpers.paths import NOTEBOOKS
-from helpers.terminal import screen
 
 SANITIZE = NOTEBOOKS / "sanitize" / "common.cfg"
 METADATA_KEY = "docker-share-kit"
@@ -38,11 +39,36 @@ def _variant_key(pair: str) -> str | None:
     return pair
 
 
-def cell_outputs(cell: Any, pair: str) -> list[Any]:
+WHERE_IT_RUNS = "where-it-runs"
+WHERE_IT_CANNOT_RUN = "where-it-cannot-run"
+"""Where a cell runs a platform's program (``helpers.lesson.notebooks.platform_run``), its
+outputs as its pair's engine printed them, and under one of these keys what an engine that
+does the other prints: every pair is recorded on an engine that runs its own platform's
+programs only (``helpers.maintain.regenerate`` refuses another)."""
+
+
+def recorded_runnable(pair: str) -> frozenset[str]:
+    """Return the platforms whose programs the engine a pair (or a store's reference pair)
+    was recorded on ran: its own."""
+    name = pair if pair in pairs.BY_NAME else pairs.REFERENCE[pair].name
+    return frozenset({f"linux/{recorded.recorded()[name]['architecture']}"})
+
+
+def cell_outputs(cell: Any, pair: str, runnable: frozenset[str] | None = None) -> list[Any]:
     """Return the outputs a code cell is expected to print on ``pair`` (a pair of the matrix,
     or an image store for its reference pair): its own if it words them its own way, else its
-    store's reference pair's."""
+    store's reference pair's. A cell that runs a platform's program, on an engine that runs
+    the ``runnable`` platforms' programs (None: as the pair's engine did), prints what it
+    stores for the case at hand."""
     variants = cell.get("metadata", {}).get(METADATA_KEY, {}).get("outputs", {})
+    platform = lesson.platform_run(cell)
+    if platform is not None and runnable is not None:
+        runs = platform in runnable
+        if runs != (platform in recorded_runnable(pair)):
+            case = WHERE_IT_RUNS if runs else WHERE_IT_CANNOT_RUN
+            if case not in variants:
+                raise KitError(f"The cell {cell['source']!r} stores no outputs {case}.")
+            return list(variants[case])
     key = _variant_key(pair)
     if key in variants:
         return list(variants[key])
@@ -105,86 +131,3 @@ def has_own_outputs(cell: Any, pair: str) -> bool:
     return key is not None and key in cell.get("metadata", {}).get(METADATA_KEY, {}).get(
         "outputs", {}
     )
-
-
-_HEX = "0-9a-f"
-
-
-def _forms(name: str, value: str) -> list[tuple[str, str]]:
-    """Return the regular expressions a value is printed as, each with how to print it."""
-    if value.startswith("sha256:"):
-        hexa = value.removeprefix("sha256:")
-        return [
-            (rf"(?<![{_HEX}]){hexa}(?![{_HEX}])", "full"),
-            (rf"(?<![{_HEX}]){hexa[:12]}(?![{_HEX}])", "short"),
-        ]
-    if name.endswith("manifest size"):
-        return [(rf"(?<=size: ){value}(?!\d)", "plain")]
-    if name == ADDRESS:
-        return [(rf"{re.escape(value)}(?!\d)", "plain")]
-    return [(rf"(?<![\w.]){re.escape(value)}(?![\w.])", "plain")]
-
-
-def _printed(value: str, form: str) -> str:
-    hexa = value.removeprefix("sha256:")
-    return {"full": hexa, "short": hexa[:12]}.get(form, value)
-
-
-def _new_value(names: list[tuple[str, str]], shown: str, values: Values) -> str:
-    """Return what ``shown`` reads as on the engine at hand: the value of the names recorded
-    with it that are known (one value, if several are); fail in a sentence if none is."""
-    printed = {_printed(new, form) for name, form in names if (new := values.known.get(name))}
-    if not printed:
-        which = " or ".join(name for name, _ in names)
-        raise KitError(
-            f"This output shows the {which} ({shown}), which neither the engine nor the "
-            "registry reports now, so it cannot be checked."
-        )
-    if len(printed) > 1:
-        raise KitError(
-            f"{shown} was recorded for values that now differ ({sorted(printed)}): record again."
-        )
-    return printed.pop()
-
-
-def with_values(text: str, recorded_values: dict[str, str], values: Values) -> str:
-    """Return a stored output with each recorded value it shows replaced by the value the
-    engine and registry report now, in the kit's order of the garbage-collection list; fail
-    in a sentence when a value it shows cannot be read. The engine and registry are asked
-    again (once) only when the output shows a value not read yet."""
-    by_pattern: dict[str, list[tuple[str, str]]] = {}
-    for name, old in recorded_values.items():
-        for pattern, form in _forms(name, old):
-            by_pattern.setdefault(pattern, []).append((name, form))
-    shown = {
-        pattern: [match.group(0) for match in re.finditer(pattern, text)] for pattern in by_pattern
-    }
-    shown = {pattern: found for pattern, found in shown.items() if found}
-    if not shown:
-        return text
-    if any(name == ADDRESS for pattern in shown for name, _ in by_pattern[pattern]):
-        values.refresh_address()  # never kept: a restarted registry may have another port
-    if any(not any(name in values.known for name, _ in by_pattern[pattern]) for pattern in shown):
-        values.refresh()
-    replacements: dict[str, str] = {}
-    for pattern, found in shown.items():
-        for old in found:
-            new = _new_value(by_pattern[pattern], old, values)
-            if replacements.setdefault(old, new) != new:
-                raise KitError(f"{old} was recorded for two values: record again.")
-    combined = "|".join(f"(?:{pattern})" for pattern in shown)
-    swapped = re.sub(combined, lambda match: replacements.get(match.group(0), match.group(0)), text)
-    return screen.in_sorted_order(swapped)
-
-
-def outputs_with_values(
-    outputs: list[Any], recorded_values: dict[str, str], values: Values
-) -> list[Any]:
-    """Return a cell's stored outputs with the values of the engine at hand written in."""
-    fresh = []
-    for output in outputs:
-        output = copy.copy(output)  # a NotebookNode stays one: nbval reads its attributes
-        if isinstance(output.get("text"), str):
-            output["text"] = with_values(output["text"], recorded_values, values)
-        fresh.append(output)
-    return fresh

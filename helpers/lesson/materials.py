@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import settings
-from helpers.demo import archive
-from helpers.demo.images import ARCHIVES, PLATFORM_ARCHIVES, platform_spec
+from helpers.demo import archive, platform_builds
+from helpers.demo.images import ARCHIVES
 from helpers.registry import auth
 
 HTPASSWD = "htpasswd"
 """The registry's list of accounts: the demo user and a bcrypt hash of its password."""
-NAMES = (*ARCHIVES, *PLATFORM_ARCHIVES, settings.PASSWORD_FILE, HTPASSWD)
+NAMES = (*ARCHIVES, *platform_builds.ARCHIVES, settings.PASSWORD_FILE, HTPASSWD)
 
 
 def write(folder: Path, architecture: str) -> None:
@@ -26,7 +26,12 @@ def write(folder: Path, architecture: str) -> None:
     by its owner only."""
     folder.mkdir(parents=True, exist_ok=True)
     specs = {name: spec(architecture) for name, spec in ARCHIVES.items()}
-    specs.update({name: platform_spec(arch) for name, arch in PLATFORM_ARCHIVES.items()})
+    specs.update(
+        {
+            name: platform_builds.platform_spec(arch)
+            for name, arch in platform_builds.ARCHIVES.items()
+        }
+    )
     for name, spec in specs.items():
         data = archive.docker_archive(spec)[0]
         path = folder / name

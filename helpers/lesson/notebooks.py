@@ -12,6 +12,11 @@ tests that type the commands into a real terminal. They all ask here.
   The runner knows the cell by its source (a kernel is not told which cell it runs), so no
   other cell of the notebook may have the same source; a Python comment line, which the site
   does not show, tells two such cells apart.
+- A cell whose metadata says ``{"docker-share-kit": {"runs-platform": "linux/arm64"}}`` runs
+  the demo program built for that platform: it prints the program's output where the engine
+  runs that platform's programs, and fails on purpose where it cannot (``exec format error``),
+  which the step's set-up asks the engine (``helpers.demo.platform_builds``). It stores the
+  outputs of both cases (``helpers.lesson.expected``).
 - A cell whose metadata says ``{"docker-share-kit": {"skipped-remotely": "why"}}`` holds
   commands that only the kit's own registry answers: Docker Hub mode skips them and says why.
 - A cell tagged ``setup`` prepares the step; ``steps.check(...)`` cells print the commands they
@@ -114,10 +119,34 @@ def commands(cell: Any) -> list[str]:
     return [line[1:].strip() for line in lines if line.startswith("!")]
 
 
-def failing_cells(notebook: Any) -> frozenset[str]:
-    """Return the sources (stripped) of a notebook's cells that fail on purpose."""
-    cells = notebook["cells"]
-    return frozenset(source_of(cell).strip() for cell in cells if fails_on_purpose(cell))
+RUNS_PLATFORM = "runs-platform"
+
+
+def platform_run(cell: Any) -> str | None:
+    """Return the platform whose demo program a cell runs (``linux/arm64``), if it runs one."""
+    found = cell.get("metadata", {}).get(KEY, {}).get(RUNS_PLATFORM)
+    return None if found is None else str(found)
+
+
+def runs_platforms(notebook: Any) -> bool:
+    """Tell whether a notebook has cells whose outcome depends on the platforms the engine
+    runs (whose set-up must ask the engine, then)."""
+    return any(platform_run(cell) for cell in notebook["cells"])
+
+
+def failing_cells(notebook: Any, runnable: frozenset[str]) -> frozenset[str]:
+    """Return the sources (stripped) of a notebook's cells that fail on purpose on an engine
+    that runs the programs of the ``runnable`` platforms."""
+    return frozenset(
+        source_of(cell).strip() for cell in notebook["cells"] if fails_on(cell, runnable)
+    )
+
+
+def fails_on(cell: Any, runnable: frozenset[str]) -> bool:
+    """Tell whether a cell fails on purpose on an engine that runs the programs of the
+    ``runnable`` platforms."""
+    platform = platform_run(cell)
+    return fails_on_purpose(cell) or (platform is not None and platform not in runnable)
 
 
 SKIPPED_REMOTELY = "skipped-remotely"

@@ -24,7 +24,7 @@ from helpers.engine import private as private_engine
 from helpers.environment import Environment
 from helpers.errors import KitError
 from helpers.kit import Kit
-from helpers.lesson import expected, notebook_run, ran_as, recorded
+from helpers.lesson import expected, notebook_run, ran_as, recorded, values_in_outputs
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import ADDRESS, Values
 from helpers.paths import NOTEBOOKS
@@ -57,7 +57,7 @@ def diff_store(host: str, newest: pairs.Pair) -> tuple[int, str]:
         for number, (cell, shown) in enumerate(zip(code, printed_by_cell, strict=True)):
             added = ran_as.added_lines(canary, cell, address, chinese=False)
             printed = ran_as.without_what_the_kit_added(shown, added)
-            stored = expected.with_values(
+            stored = values_in_outputs.with_values(
                 expected.printed_text(expected.cell_outputs(cell, pair)),
                 recorded.reference_values(store),
                 values,

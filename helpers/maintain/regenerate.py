@@ -23,11 +23,12 @@ import docker
 import nbformat
 
 from helpers import environment, settings
+from helpers.demo import images, platform_builds
 from helpers.engine import pairs
 from helpers.engine import private as private_engine
 from helpers.errors import KitError
 from helpers.kit import Kit
-from helpers.lesson import expected, jupyter_kernel, notebook_run, recorded
+from helpers.lesson import expected, jupyter_kernel, notebook_run, recorded, values_in_outputs
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import Values
 
@@ -83,7 +84,20 @@ def as_reference(outputs: list[list[Any]], store: str, printed: dict[str, str]) 
     """Return a pair's outputs with the values it printed written as its store's reference
     pair's, so that only its own wording is left to tell it apart."""
     reference = Values(None, recorded.reference_values(store))
-    return [expected.outputs_with_values(cell, printed, reference) for cell in outputs]
+    return [values_in_outputs.outputs_with_values(cell, printed, reference) for cell in outputs]
+
+
+def refuse_emulation(client: docker.DockerClient) -> None:
+    """Refuse to record on an engine that runs another platform's programs: the stored outputs
+    of a cell that runs one say what an engine that runs its own only prints
+    (``helpers.lesson.expected``)."""
+    own = f"linux/{images.engine_architecture(client)}"
+    foreign = sorted(platform_builds.runnable_platforms(client) - {own})
+    if foreign:
+        raise KitError(
+            f"This engine runs {', '.join(foreign)} programs as well as its own ({own}), so "
+            "nothing was recorded: record on an engine without emulation."
+        )
 
 
 def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
@@ -94,6 +108,8 @@ def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
     started = private_engine.PrivateEngine(f"{SESSION}-{pair.name}", pair.store, pair.binaries())
     try:
         host = started.start()
+        client = docker.DockerClient(base_url=host, timeout=30)
+        refuse_emulation(client)
         here = environment.current()
         path = pair.path(here.search_path)
         env = here.child(KIT_SESSION=SESSION, DOCKER_HOST=host, PATH=path)
@@ -102,7 +118,6 @@ def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
             raise KitError(
                 f"a notebook failed, so nothing was stored. nbval said:\n{ran.said[-3000:]}"
             )
-        client = docker.DockerClient(base_url=host, timeout=30)
         versions = recorded.current_versions(client, str(pair.cli()))
         reference = pairs.REFERENCE[pair.store] == pair
         if reference:

@@ -35,11 +35,16 @@ class TabNumbers:
 
 
 def command_cell(cell: Any, tabs: TabNumbers, words: Words) -> str:
-    """Show a cell of commands: its label if it fails on purpose, each command, and what the
-    last printed (per image store where the stores printed different things)."""
+    """Show a cell of commands: its label if it fails on purpose (where the recorded engines
+    could not run the platform it runs, say so), each command, and what the last printed (per
+    image store where the stores printed different things)."""
     blocks = []
+    platform = lesson.platform_run(cell)
     if lesson.fails_on_purpose(cell):
         blocks.append(f'<p class="kit-fails">{words.fails_on_purpose}</p>')
+    elif platform and lesson.fails_on(cell, expected.recorded_runnable(TAB_ORDER[0])):
+        said = words.fails_where_not_runnable.format(platform=platform)
+        blocks.append(f'<p class="kit-fails">{_escaped(said)}</p>')
     blocks += [_command_block(command) for command in lesson.commands(cell)]
     by_profile = {p: expected.printed_text(expected.cell_outputs(cell, p)) for p in TAB_ORDER}
     blocks.append(_output(by_profile, tabs, words))

@@ -19,6 +19,9 @@ class Words:
 
     fails_on_purpose: str
     """Above a command whose failure is the lesson."""
+    fails_where_not_runnable: str
+    """Above a command that runs a platform's program, which fails where it cannot run
+    (``{platform}``)."""
     check_title: str
     """Above the commands a step check ran."""
     who_sees: dict[str, str]
@@ -35,6 +38,7 @@ def _verified(store: str) -> str:
 WORDS = {
     "en": Words(
         "fails on purpose",
+        "fails on purpose where {platform} programs cannot run",
         "What the check looks at",
         {
             name: f"{profile.who_sees_it}; verified on Docker {_verified(name)}"
@@ -43,6 +47,7 @@ WORDS = {
     ),
     "zh": Words(
         "预期会失败",
+        "在不能运行 {platform} 程序的机器上预期会失败",
         "本步检查项",
         {
             CLASSIC: f"经典镜像存储（Linux 上 28 及更早版本的引擎，以及升级安装的引擎）；"

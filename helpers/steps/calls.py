@@ -10,8 +10,10 @@ Hub mode, both work on the reader's own account instead (``hub_steps``).
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from helpers import messages, settings
+from helpers.demo import platform_builds
 from helpers.environment import Environment
 from helpers.errors import StepIncomplete
 from helpers.hub import steps as hub_steps
@@ -48,7 +50,7 @@ def start(step: str, environment: Environment | None = None) -> Kit:
     bang.install(Kit.from_environment(environment=environment))  # first: `!` never waits
     kit = kit_for(step, environment)
     notebook = lesson.stored(lesson.notebook_for(step))  # read once, for both uses
-    failing = lesson.failing_cells(notebook)
+    failing = lesson.failing_cells(notebook, _runnable(kit, notebook))
     if kit.remote is not None:
         bang.install(kit, failing=failing, skipped_remotely=lesson.skipped_remotely(notebook))
         hub_steps.prepare(kit, step_called(step))
@@ -61,6 +63,14 @@ def start(step: str, environment: Environment | None = None) -> Kit:
     step_setups.materials(kit)
     step_called(step).prepare(LocalTarget(registry))
     return kit
+
+
+def _runnable(kit: Kit, notebook: dict[str, Any]) -> frozenset[str]:
+    """Return the platforms whose programs the engine runs, if the notebook's cells depend on
+    it (asking costs a container run)."""
+    if not lesson.runs_platforms(notebook):
+        return frozenset()
+    return platform_builds.runnable_platforms(kit.client())
 
 
 def check(step: str, environment: Environment | None = None) -> None:

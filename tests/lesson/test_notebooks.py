@@ -26,7 +26,7 @@ from helpers import steps
 from helpers.engine import image_store
 from helpers.errors import KitError, StepIncomplete
 from helpers.kit import Kit
-from helpers.lesson import expected, notebook_run
+from helpers.lesson import expected, notebook_run, recorded
 from helpers.lesson import notebooks as lesson
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
 from helpers.registry import sessions as session_registries
@@ -115,10 +115,31 @@ def test_a_cell_that_fails_on_purpose_is_told_apart(path: Path) -> None:
     notebook may have the same source, and such a cell holds commands."""
     cells = _code_cells(path)
     for cell in cells:
-        if lesson.fails_on_purpose(cell):
+        if lesson.fails_on_purpose(cell) or lesson.platform_run(cell):
             assert lesson.commands(cell), f"{path.name} cell {cell.id} has no command"
             same = [c.id for c in cells if c.source.strip() == cell.source.strip()]
             assert same == [cell.id], f"{path.name}: cells {same} have the same source"
+
+
+RUNNABLE = [{"linux/amd64"}, {"linux/arm64"}, {"linux/amd64", "linux/arm64"}]
+"""An amd64 or arm64 machine without emulation, and Docker Desktop (or Linux with binfmt)."""
+
+
+@pytest.mark.parametrize("runnable", RUNNABLE, ids=lambda r: "+".join(sorted(r)))
+@pytest.mark.parametrize("pair", sorted(recorded.recorded()))
+def test_a_run_cell_expects_what_the_engine_runs(pair: str, runnable: set[str]) -> None:
+    """On an engine that runs the ``runnable`` platforms' programs, each cell that runs a
+    platform's demo program is expected to succeed with ``Hello World`` where that platform
+    runs, and to fail on purpose with ``exec format error`` where it does not."""
+    notebook = lesson.read(lesson.notebook_for("platforms"))
+    failing = lesson.failing_cells(notebook, frozenset(runnable))
+    run_cells = [cell for cell in notebook.cells if lesson.platform_run(cell)]
+    assert {lesson.platform_run(cell) for cell in run_cells} == {"linux/amd64", "linux/arm64"}
+    for cell in run_cells:
+        runs = lesson.platform_run(cell) in runnable
+        printed = expected.printed_text(expected.cell_outputs(cell, pair, frozenset(runnable)))
+        assert printed == ("Hello World\n" if runs else "exec /hello: exec format error\n")
+        assert (cell.source.strip() in failing) == (not runs)
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.name)

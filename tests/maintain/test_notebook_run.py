@@ -7,7 +7,7 @@ import pytest
 from helpers.engine import image_store
 from helpers.environment import Environment
 from helpers.kit import Kit
-from helpers.lesson import expected, notebook_run, ran_as, recorded
+from helpers.lesson import expected, notebook_run, ran_as, recorded, values_in_outputs
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import ADDRESS, Values
 
@@ -35,7 +35,7 @@ def test_a_run_keeps_what_each_cell_printed_as_nbval_compared_it(kit, docker_cli
     for number, (cell, printed_by_kit) in enumerate(zip(code, printed, strict=True)):
         added = ran_as.added_lines(capturing, cell, address, chinese=False)
         outputs = ran_as.without_what_the_kit_added(printed_by_kit, added)
-        stored = expected.outputs_with_values(
+        stored = values_in_outputs.outputs_with_values(
             expected.cell_outputs(cell, profile), reference, values
         )
         assert expected.printed_text(outputs) == expected.printed_text(stored), f"Cell {number}"

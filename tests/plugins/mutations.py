@@ -169,6 +169,20 @@ MUTATIONS = (
         _replace("authorization failed:", f"{PULL_DENIED}authorization failed:"),
         (image_store.CONTAINERD,),
     ),
+    Mutation(
+        "an index's digest and a platform's swapped, each one the registry reports",
+        "10-platforms.ipynb",
+        10,
+        STORED,
+        _swap_two_digests,
+    ),
+    Mutation(
+        "a foreign build that ran, on an engine whose set-up found it cannot run it",
+        "10-platforms.ipynb",
+        12,
+        PRINTED,
+        _replace("exec /hello: exec format error", "Hello World"),
+    ),
 )
 
 

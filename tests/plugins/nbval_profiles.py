@@ -4,12 +4,13 @@ values that differ between engines read from the engine and the registry
 
 It reads the engine's image store and versions and the ``docker`` CLI on PATH, chooses the recorded
 pair they are held to, says so in the report's header, gives each notebook cell that pair's stored
-outputs, and has nbval compare each cell's output with them once the values this engine printed are
-written in. After each set-up cell it reads the values the set-up made. With ``--kit-mutations`` it
-also proves, for each mutation of ``tests/plugins/mutations.py``, that the same comparison fails on
-that cell (``tests.plugins.mutations``). Loaded by the root ``conftest.py``, and with ``-p
-tests.plugins.nbval_profiles`` by runs in a folder of their own; either way it reads the run's
-kit (``tests.plugins.run_config``).
+outputs (a cell that runs a platform's program, those of the case the engine is in), and has nbval
+compare each cell's output with them once the values this engine printed are written in. After each
+set-up cell it reads the values the set-up made. With ``--kit-mutations`` it also proves, for each
+mutation of ``tests/plugins/mutations.py``, that the same comparison fails on that cell
+(``tests.plugins.mutations``). Loaded by the root ``conftest.py``, and with ``-p
+tests.plugins.nbval_profiles`` by runs in a folder of their own; either way it reads the run's kit
+(``tests.plugins.run_config``).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import pytest
 from nbval.plugin import IPyNbCell
 
 from helpers import steps
+from helpers.demo import platform_builds
 from helpers.errors import KitError
-from helpers.lesson import expected, ran_as, recorded
+from helpers.lesson import expected, ran_as, recorded, values_in_outputs
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import ADDRESS, ValueChanged, Values
 from tests.plugins import mutations, run_config
@@ -84,7 +86,7 @@ def _compare_with_values(item: IPyNbCell, compare: Compare) -> Compare:
     values = item.config.stash[VALUES]
 
     def with_values(ref: list[Any]) -> list[Any]:
-        return expected.outputs_with_values(ref, recorded_values, values)
+        return values_in_outputs.outputs_with_values(ref, recorded_values, values)
 
     def compare_outputs(test: list[Any], ref: list[Any], skip_compare: Any = None) -> bool:
         try:
@@ -127,8 +129,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if versions is None:
         return
     cells = [item for item in items if isinstance(item, IPyNbCell)]
+    runnable = _runnable_platforms(config, cells)
     for item in cells:
-        item.cell.outputs = expected.cell_outputs(item.cell, config.stash[PAIR])
+        item.cell.outputs = expected.cell_outputs(item.cell, config.stash[PAIR], runnable)
         item.compare_outputs = _compare_with_values(item, item.compare_outputs)  # type: ignore[method-assign]
     # Both editions: the Chinese notebook has the English one's name (helpers.lesson.translations).
     for step in steps.STEPS.values():
@@ -144,6 +147,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             for item in cells:
                 if item.path.name == notebook:
                     item.add_marker(skip)
+
+
+def _runnable_platforms(config: pytest.Config, cells: list[IPyNbCell]) -> frozenset[str] | None:
+    """Return the platforms whose programs the engine at hand runs, asked of it as a step's
+    set-up asks, if a cell's outputs depend on it (None if none does)."""
+    if not any(lesson.platform_run(item.cell) for item in cells):
+        return None
+    try:
+        return platform_builds.runnable_platforms(run_config.of(config).kit.client())
+    except KitError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 @pytest.hookimpl(wrapper=True)
