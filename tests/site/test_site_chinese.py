@@ -34,6 +34,8 @@ GLOSSARY = {
     "layer": "层",
     "credentials": "凭据",
     "credential helper": "凭据助手",
+    "platform": "平台",
+    "image index / manifest list": "镜像索引 / 清单列表",
 }
 """The terms the edition uses, one word each (the issue that asked for the edition names them)."""
 LANGUAGE_LINK = re.compile(r'<a href="([^"]*)"\s+hreflang="(\w+)"\s+class="md-select__link')
