@@ -23,7 +23,7 @@ ONE_LINE = {
         r"Docker engine \S+ \((classic|containerd) image store\) is "
         r"(running|started|started by systemd) at \S+, with the registry image \S+"
         r"(; Docker \S+ for the containerd image store is in \S+)?"
-        r"(; docker-credential-pass is in \S+)?\."
+        r"(; docker-credential-pass is in \S+)?(; docker-buildx is \S+)?\."
     ),
     "up": (
         r"Registry ready at localhost:\d+ \(user learner, password learner-pass\); "

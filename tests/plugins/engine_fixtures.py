@@ -34,6 +34,7 @@ from helpers.kit import Kit
 from helpers.paths import PROJECT_ROOT
 from helpers.registry.container import Registry
 from helpers.registry.sessions import remove_leftovers
+from helpers.steps import setups as step_setups
 from tests.plugins.run_config import RunConfig
 
 SENTINEL = "sentinel-{session}"
@@ -143,8 +144,11 @@ def guide_registry(registry: Registry) -> Registry:
 
 @pytest.fixture
 def demo_images(docker_client: docker.DockerClient) -> Iterator[dict[str, str]]:
-    """Load the demo images (name -> ID); after the test, reload them and restore their tags."""
+    """Load the demo images (name -> ID), as step 1 leaves them (without the names a run of
+    step 10 gives its builds); after the test, reload them and restore their tags."""
     tags = _kit_tags(docker_client)
+    for name in step_setups.platforms_names(docker_client):
+        docker_client.images.remove(name, noprune=True)
     yield images.load_demo_images(docker_client)
     _restore_demo_images(docker_client, tags)
 
