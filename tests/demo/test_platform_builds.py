@@ -15,11 +15,14 @@ from helpers import settings
 from helpers.demo import platform_builds
 from helpers.demo.archive import docker_architecture
 from helpers.demo.elf import hello_program
+from helpers.engine import pairs
 from helpers.kit import Kit
 from helpers.lesson import expected, recorded
 from helpers.lesson import notebooks as lesson
 from helpers.paths import NOTEBOOKS
-from helpers.terminal.shell import EITHER, run
+from helpers.terminal.shell import EITHER, FAILS, SUCCEEDS, run
+from tests.engine import emulating_engine
+from tests.plugins.run_config import RunConfig
 
 QEMU = {"amd64": "qemu-x86_64-static", "arm64": "qemu-aarch64-static"}
 """Debian's qemu-user-static runs one program of another processor, with no binfmt_misc."""
@@ -108,3 +111,54 @@ def test_stored_output_where_it_cannot_run_is_what_an_engine_printed(where, cell
         for printed in refused:
             assert printed.startswith(f"exec {program}: "), printed
             assert expected.printed_text(outputs[expected.WHERE_IT_CANNOT_RUN]) == printed
+
+
+FOREIGN = {"amd64": "arm64", "arm64": "amd64"}[docker_architecture(platform.machine())]
+REFERENCE_PAIRS = [
+    pytest.param(pair, marks=pytest.mark.one_store(store))
+    for store, pair in pairs.REFERENCE.items()
+]
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        pytest.param(pair, marks=pytest.mark.one_store(store))
+        for store, pair in pairs.REFERENCE.items()
+    ],
+    ids=lambda pair: pair.name,
+)
+def test_on_an_engine_that_emulates_the_run_cells_print_what_it_runs(
+    pair: pairs.Pair, run_config: RunConfig
+) -> None:
+    """On an engine that runs the other platform's programs through QEMU, as Docker Desktop
+    does, the step's question finds both platforms, and each run cell of the step, typed
+    through the kit's runner with what the step's set-up would expect, prints what the
+    notebook stores for that case (here: ``Hello World`` from both builds)."""
+    why_not = emulating_engine.unavailable(FOREIGN)
+    if why_not is not None:
+        pytest.skip(why_not)
+    name = f"kit-emulating-{run_config.session}"
+    notebook = lesson.read(lesson.notebook_for("platforms"))
+    run_cells = [cell for cell in notebook.cells if lesson.platform_run(cell)]
+    with emulating_engine.started(pair, FOREIGN, name) as host:
+        client = docker.DockerClient(base_url=host)
+        runnable = platform_builds.runnable_platforms(client)
+        assert runnable == {f"linux/{architecture}" for architecture in settings.PLATFORMS}
+        failing = lesson.failing_cells(notebook, runnable)
+        path = pair.path(run_config.environment.search_path)
+        environment = run_config.environment.with_values(DOCKER_HOST=host, PATH=path)
+        kit = Kit.from_environment(name, environment)
+        try:
+            for cell in run_cells:
+                architecture = lesson.platform_run(cell).removeprefix("linux/")
+                platform_builds.load(client, architecture)  # as the cell's pull leaves the tag
+                build = client.images.get(f"{settings.DEMO_REPOSITORY}:{architecture}")
+                build.tag(f"{settings.GUIDE_ADDRESS}/{settings.PLATFORMS_REPOSITORY}", "0.1.0")
+                expect = FAILS if cell.source.strip() in failing else SUCCEEDS
+                (command,) = lesson.commands(cell)
+                shown = run(kit, command, expect=expect)
+                wanted = expected.cell_outputs(cell, pair.name, runnable)
+                assert shown.output == expected.printed_text(wanted)
+        finally:
+            shutil.rmtree(kit.folder, ignore_errors=True)
