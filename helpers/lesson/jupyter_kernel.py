@@ -13,7 +13,6 @@ sentences, shown when something goes wrong, are in Chinese there (``helpers.mess
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import shutil
@@ -104,7 +103,8 @@ def forget_dead_kernels(folder: Path) -> int:
     """Remove the connection files in ``folder`` whose owning process has ended (a killed run
     left them; a zombie has ended too), keeping those of a run still going: another run may be
     about to read them (``down --all`` once took a running verification's). Return how many
-    went."""
+    went. The folder stays, empty or not: a run about to start a kernel may have just made it
+    (removing it once failed such a run's next kernel, whose file had nowhere to go)."""
     removed = 0
     for path in folder.glob("kernel-*.json"):
         owner = OWNED.fullmatch(path.name)
@@ -112,8 +112,6 @@ def forget_dead_kernels(folder: Path) -> int:
             continue
         path.unlink(missing_ok=True)
         removed += 1
-    with contextlib.suppress(OSError):
-        folder.rmdir()  # only when empty
     return removed
 
 

@@ -135,13 +135,13 @@ def test_on_an_engine_that_emulates_the_run_cells_print_what_it_runs(
     does, the step's question finds both platforms, and each run cell of the step, typed
     through the kit's runner with what the step's set-up would expect, prints what the
     notebook stores for that case (here: ``Hello World`` from both builds)."""
-    why_not = emulating_engine.unavailable(FOREIGN)
+    why_not = emulating_engine.unavailable(FOREIGN, run_config.environment)
     if why_not is not None:
         pytest.skip(why_not)
     name = f"kit-emulating-{run_config.session}"
     notebook = lesson.read(lesson.notebook_for("platforms"))
     run_cells = [cell for cell in notebook.cells if lesson.platform_run(cell)]
-    with emulating_engine.started(pair, FOREIGN, name) as host:
+    with emulating_engine.started(pair, FOREIGN, name, run_config.environment) as host:
         client = docker.DockerClient(base_url=host)
         runnable = platform_builds.runnable_platforms(client)
         assert runnable == {f"linux/{architecture}" for architecture in settings.PLATFORMS}

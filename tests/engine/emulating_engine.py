@@ -29,6 +29,7 @@ import psutil
 
 from helpers import waiting
 from helpers.engine import image_store, pairs, processes
+from helpers.environment import Environment
 
 QEMU = {"amd64": "qemu-x86_64-static", "arm64": "qemu-aarch64-static"}
 """Debian's qemu-user-static interpreter for each foreign architecture."""
@@ -47,7 +48,7 @@ Debian's qemu-user-static registers them)."""
 START_TIMEOUT = 60.0
 
 
-def unavailable(foreign: str) -> str | None:
+def unavailable(foreign: str, environment: Environment) -> str | None:
     """Say why an engine emulating ``foreign`` cannot be made here, or None if it can."""
     if os.geteuid() != 0 or not shutil.which("unshare"):
         return "an emulating engine needs root and unshare"
@@ -56,6 +57,7 @@ def unavailable(foreign: str) -> str | None:
     probe = "mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc"
     done = subprocess.run(
         ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", probe],
+        env=environment.child(),
         capture_output=True,
         text=True,
     )
@@ -107,16 +109,16 @@ def _in_its_own_user_namespace(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def started(pair: pairs.Pair, foreign: str, name: str) -> Iterator[str]:
-    """Start an engine of ``pair`` that emulates ``foreign`` (``arm64``); yield its
-    ``$DOCKER_HOST``; then stop it and remove all it made."""
+def started(pair: pairs.Pair, foreign: str, name: str, environment: Environment) -> Iterator[str]:
+    """Start an engine of ``pair`` that emulates ``foreign`` (``arm64``), in the run's
+    ``environment``; yield its ``$DOCKER_HOST``; then stop it and remove all it made."""
     folder = Path(tempfile.mkdtemp(prefix="kit-emulating-"))  # a short socket path
     script = folder / "pid1.sh"
     script.write_text(_inner_script(folder, pair, foreign, name))
     go = folder / "go"
     os.mkfifo(go)
     binaries = pair.binaries()
-    path = binaries.path() if binaries else os.environ["PATH"]
+    path = binaries.path() if binaries else environment.search_path
     pid1 = (
         "exec unshare --mount --propagation private --pid --fork --mount-proc "
         f"--kill-child=SIGTERM sh {script}"
@@ -124,7 +126,7 @@ def started(pair: pairs.Pair, foreign: str, name: str) -> Iterator[str]:
     log = (folder / "dockerd.log").open("wb")
     process = subprocess.Popen(
         ["unshare", "--user", "sh", "-c", f"read x < {go}; {pid1}"],
-        env={**os.environ, "PATH": path},
+        env=environment.child(PATH=path),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

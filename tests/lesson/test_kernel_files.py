@@ -42,4 +42,4 @@ def test_only_a_killed_runs_connection_files_are_forgotten(tmp_path: Path) -> No
         live.wait()
         zombie.wait()
     assert jupyter_kernel.forget_dead_kernels(folder) == 1
-    assert not folder.exists()
+    assert folder.is_dir() and not list(folder.iterdir())  # a starting run may have just made it

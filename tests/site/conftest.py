@@ -20,6 +20,20 @@ from site_support import (
 
 from tests.plugins.run_config import RunConfig
 
+NETWORK_CHANGED = pytest.mark.flaky(reruns=1, only_rerun=["ERR_NETWORK_CHANGED"])
+"""Chromium drops a page's requests with ERR_NETWORK_CHANGED when the machine's addresses
+change, and the test run's own private engines add bridges and containers' veths while pages
+load. Such a failure says nothing of the page, so a browser test that failed with it alone
+runs once more, from the start, and must then pass whole (pytest-rerunfailures); any other
+failure stands."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the browser with ``NETWORK_CHANGED``."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(NETWORK_CHANGED)
+
 
 @pytest.fixture(scope="session")
 def build(tmp_path_factory: pytest.TempPathFactory, run_config: RunConfig) -> Build:
