@@ -63,6 +63,8 @@ DEMO_REPOSITORY = "learner/hello-world"
 DEMO_TAGS = ("0.1.0", "latest")
 """The tags of the demo image the steps push."""
 
+PLATFORMS_STEP = "platforms"
+"""The step beyond the guide that publishes the demo image for two platforms."""
 PLATFORMS_REPOSITORY = "learner/hello-multi"
 """Where the platforms step publishes the demo image built for each platform, and their index."""
 

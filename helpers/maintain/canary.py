@@ -24,7 +24,14 @@ from helpers.engine import private as private_engine
 from helpers.environment import Environment
 from helpers.errors import KitError
 from helpers.kit import Kit
-from helpers.lesson import expected, notebook_run, ran_as, recorded, values_in_outputs
+from helpers.lesson import (
+    engine_values,
+    expected,
+    notebook_run,
+    ran_as,
+    recorded,
+    values_in_outputs,
+)
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import ADDRESS, Values
 from helpers.paths import NOTEBOOKS
@@ -52,14 +59,16 @@ def diff_store(host: str, newest: pairs.Pair) -> tuple[int, str]:
     address = values.known.get(ADDRESS, settings.GUIDE_ADDRESS)
     differing = 0
     for notebook in paths:
-        code = [cell for cell in lesson.read(notebook).cells if cell.cell_type == "code"]
+        read = lesson.read(notebook)
+        written = engine_values.shown_by(lesson.step_of(read), recorded.reference_values(store))
+        code = [cell for cell in read.cells if cell.cell_type == "code"]
         printed_by_cell = ran.cells(notebook, len(code))
         for number, (cell, shown) in enumerate(zip(code, printed_by_cell, strict=True)):
             added = ran_as.added_lines(canary, cell, address, chinese=False)
             printed = ran_as.without_what_the_kit_added(shown, added)
             stored = values_in_outputs.with_values(
                 expected.printed_text(expected.cell_outputs(cell, pair)),
-                recorded.reference_values(store),
+                written,
                 values,
             )
             before, after = (

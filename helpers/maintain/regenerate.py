@@ -28,7 +28,14 @@ from helpers.engine import pairs
 from helpers.engine import private as private_engine
 from helpers.errors import KitError
 from helpers.kit import Kit
-from helpers.lesson import expected, jupyter_kernel, notebook_run, recorded, values_in_outputs
+from helpers.lesson import (
+    engine_values,
+    expected,
+    jupyter_kernel,
+    notebook_run,
+    recorded,
+    values_in_outputs,
+)
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import Values
 
@@ -80,11 +87,14 @@ def store(path: Path, pair: str, outputs: list[list[Any]]) -> int:
     return own
 
 
-def as_reference(outputs: list[list[Any]], store: str, printed: dict[str, str]) -> list[list[Any]]:
-    """Return a pair's outputs with the values it printed written as its store's reference
-    pair's, so that only its own wording is left to tell it apart."""
-    reference = Values(None, recorded.reference_values(store))
-    return [values_in_outputs.outputs_with_values(cell, printed, reference) for cell in outputs]
+def as_reference(
+    outputs: list[list[Any]], store: str, printed: dict[str, str], step: str
+) -> list[list[Any]]:
+    """Return a pair's outputs of a step with the values it printed written as its store's
+    reference pair's, so that only its own wording is left to tell it apart."""
+    reference = Values(None, engine_values.shown_by(step, recorded.reference_values(store)))
+    shown = engine_values.shown_by(step, printed)
+    return [values_in_outputs.outputs_with_values(cell, shown, reference) for cell in outputs]
 
 
 def refuse_emulation(client: docker.DockerClient) -> None:
@@ -127,7 +137,8 @@ def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
             outputs = ran.cells(notebook, count)
             refuse_another_port(notebook, outputs)
             if not reference:
-                outputs = as_reference(outputs, pair.store, ran.values)
+                step = lesson.step_of(lesson.stored(notebook))
+                outputs = as_reference(outputs, pair.store, ran.values, step)
             own = store(notebook, pair.name, outputs)
             adds = "its store's reference" if reference else f"{own} cell(s) of its own"
             on = f"{pair.name} ({versions.engine}, CLI {versions.client})"

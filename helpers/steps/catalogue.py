@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from helpers import settings
 from helpers.environment import Environment
 from helpers.errors import KitError
 from helpers.hub import checks as hub_checks
@@ -83,7 +84,7 @@ STEPS = {
             needs=lambda environment: credential_helper.command_path(environment.search_path),
         ),
         Step(
-            "platforms",
+            settings.PLATFORMS_STEP,
             local_only(beyond_guide_setups.prepare_platforms),
             beyond_guide_checks.check_platforms,
             needs=buildx.plugin,

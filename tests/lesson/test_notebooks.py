@@ -22,12 +22,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import steps
+from helpers import settings, steps
+from helpers.demo import archive
+from helpers.demo.specs import hello_spec
 from helpers.engine import image_store
 from helpers.errors import KitError, StepIncomplete
 from helpers.kit import Kit
-from helpers.lesson import expected, notebook_run, recorded
+from helpers.lesson import engine_values, expected, notebook_run, recorded, values_in_outputs
 from helpers.lesson import notebooks as lesson
+from helpers.lesson.engine_values import Values
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
 from helpers.registry import sessions as session_registries
 from helpers.steps import credential_helper
@@ -140,6 +143,31 @@ def test_a_run_cell_expects_what_the_engine_runs(pair: str, runnable: set[str]) 
         printed = expected.printed_text(expected.cell_outputs(cell, pair, frozenset(runnable)))
         assert printed == ("Hello World\n" if runs else "exec /hello: exec format error\n")
         assert (cell.source.strip() in failing) == (not runs)
+
+
+def test_on_an_arm64_engine_step_10_shows_the_same_builds() -> None:
+    """An arm64 engine's demo image is the arm64 build, whose digests an amd64 recording gave
+    to the amd64 build: step 10 writes in its builds' values only, so its stored outputs read
+    the same there (the builds and their index are the same bytes on every architecture),
+    where the demo image's values would stand in for the amd64 build's and fail."""
+    reference = recorded.reference_values(image_store.CLASSIC)
+    arm64_id = archive.docker_archive(hello_spec("arm64"))[1]
+    arm64_engine = Values(
+        None,
+        {
+            **reference,
+            "hello-world manifest": reference["platforms arm64 manifest"],
+            "hello-world image id": arm64_id,
+            "hello-world config": arm64_id,
+        },
+    )
+    notebook = lesson.read(lesson.notebook_for(settings.PLATFORMS_STEP))
+    texts = [expected.printed_text(cell.outputs) for cell in notebook.cells if cell.get("outputs")]
+    shown = engine_values.shown_by(settings.PLATFORMS_STEP, reference)
+    assert [values_in_outputs.with_values(t, shown, arm64_engine) for t in texts] == texts
+    with pytest.raises(KitError, match="record again"):
+        for text in texts:
+            values_in_outputs.with_values(text, reference, arm64_engine)
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.name)

@@ -16,7 +16,7 @@ import docker
 from tmux_terminal import WIDTH, Terminal, Typed
 
 from helpers import settings, steps
-from helpers.lesson import expected, values_in_outputs
+from helpers.lesson import engine_values, expected, values_in_outputs
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import Values
 from helpers.steps import buildx
@@ -126,20 +126,17 @@ def type_every_step(reader: Reader, helper: list[str] | None) -> list[str]:
     None leaves step 9 out, as nbval does where it cannot run."""
     differences: list[str] = []
     for notebook in notebook_paths():
-        if lesson.step_of(lesson.read(notebook)) == steps.HELPER_STEP:
+        step = lesson.step_of(lesson.read(notebook))
+        if step == steps.HELPER_STEP:
             if helper is None:
                 continue
             # The reader puts the credential helper on the PATH when its step asks, not
             # before: with it there, step 2's login would already go to it.
             reader.paste(helper)
-        if lesson.step_of(lesson.read(notebook)) == PLATFORMS_STEP and not _has_buildx(reader):
+        if step == settings.PLATFORMS_STEP and not _has_buildx(reader):
             continue  # as nbval does where buildx cannot be had
-        differences += _type_page(reader, notebook_url(notebook))
+        differences += _type_page(reader, notebook_url(notebook), step)
     return differences
-
-
-PLATFORMS_STEP = "platforms"
-"""The step that runs ``docker buildx``."""
 
 
 def _has_buildx(reader: Reader) -> bool:
@@ -157,7 +154,7 @@ def _has_buildx(reader: Reader) -> bool:
     return True
 
 
-def _type_page(reader: Reader, page: str) -> list[str]:
+def _type_page(reader: Reader, page: str, step: str) -> list[str]:
     blocks = page_blocks((reader.site / page).read_text(encoding="utf-8"))
     assert any(block.kind == "command" for block in blocks), f"{page}: no command"
     differences = []
@@ -188,7 +185,8 @@ def _type_page(reader: Reader, page: str) -> list[str]:
                 f"says only a successful `{WITHOUT_LAST_NEWLINE}` ends without one"
             )
         # (once the command has run: what it made is what the values are read from)
-        wanted = values_in_outputs.with_values(wanted, reader.recorded_values, reader.values)
+        recorded_values = engine_values.shown_by(step, reader.recorded_values)
+        wanted = values_in_outputs.with_values(wanted, recorded_values, reader.values)
         order = screen.layer_order(reader.client, typed)
         got = as_the_page_writes_it(shown, reader.address, reader.container, reader.home, order)
         if said_without_newline:
