@@ -126,19 +126,6 @@ PLATFORMS_VALUES = "platforms "
 """How the names of the platforms step's values begin (``_platforms_from_registry``)."""
 
 
-def shown_by(step: str, recorded_values: dict[str, str]) -> dict[str, str]:
-    """Return the recorded values a step's outputs may show: the platforms step's builds' in
-    that step, the demo images' in every other, and the registry's address in all. On an amd64
-    recording the amd64 build's digests are the demo image's too; on an arm64 engine the demo
-    image is the arm64 build, so one may not stand in for the other."""
-    platforms = step == settings.PLATFORMS_STEP
-    return {
-        name: value
-        for name, value in recorded_values.items()
-        if name == ADDRESS or name.startswith(PLATFORMS_VALUES) == platforms
-    }
-
-
 RegistryOf = Callable[[Kit], "Registry | None"]
 """How a run finds the registry its commands talk to: the session's (``running_registry``),
 or one a reader started by hand (the terminal test's path with only Docker)."""

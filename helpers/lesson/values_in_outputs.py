@@ -12,9 +12,24 @@ import copy
 import re
 from typing import Any
 
+from helpers import settings
 from helpers.errors import KitError
-from helpers.lesson.engine_values import ADDRESS, Values
+from helpers.lesson.engine_values import ADDRESS, PLATFORMS_VALUES, Values
 from helpers.terminal import screen
+
+
+def shown_by(step: str, recorded_values: dict[str, str]) -> dict[str, str]:
+    """Return the recorded values a step's outputs may show: the platforms step's builds' in
+    that step, the demo images' in every other, and the registry's address in all. On an amd64
+    recording the amd64 build's digests are the demo image's too; on an arm64 engine the demo
+    image is the arm64 build, so one may not stand in for the other."""
+    platforms = step == settings.PLATFORMS_STEP
+    return {
+        name: value
+        for name, value in recorded_values.items()
+        if name == ADDRESS or name.startswith(PLATFORMS_VALUES) == platforms
+    }
+
 
 _HEX = "0-9a-f"
 

@@ -25,7 +25,6 @@ from helpers.environment import Environment
 from helpers.errors import KitError
 from helpers.kit import Kit
 from helpers.lesson import (
-    engine_values,
     expected,
     notebook_run,
     ran_as,
@@ -60,7 +59,7 @@ def diff_store(host: str, newest: pairs.Pair) -> tuple[int, str]:
     differing = 0
     for notebook in paths:
         read = lesson.read(notebook)
-        written = engine_values.shown_by(lesson.step_of(read), recorded.reference_values(store))
+        written = values_in_outputs.shown_by(lesson.step_of(read), recorded.reference_values(store))
         code = [cell for cell in read.cells if cell.cell_type == "code"]
         printed_by_cell = ran.cells(notebook, len(code))
         for number, (cell, shown) in enumerate(zip(code, printed_by_cell, strict=True)):

@@ -29,7 +29,6 @@ from helpers.engine import private as private_engine
 from helpers.errors import KitError
 from helpers.kit import Kit
 from helpers.lesson import (
-    engine_values,
     expected,
     jupyter_kernel,
     notebook_run,
@@ -92,8 +91,8 @@ def as_reference(
 ) -> list[list[Any]]:
     """Return a pair's outputs of a step with the values it printed written as its store's
     reference pair's, so that only its own wording is left to tell it apart."""
-    reference = Values(None, engine_values.shown_by(step, recorded.reference_values(store)))
-    shown = engine_values.shown_by(step, printed)
+    reference = Values(None, values_in_outputs.shown_by(step, recorded.reference_values(store)))
+    shown = values_in_outputs.shown_by(step, printed)
     return [values_in_outputs.outputs_with_values(cell, shown, reference) for cell in outputs]
 
 

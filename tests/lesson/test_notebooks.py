@@ -28,7 +28,7 @@ from helpers.demo.specs import hello_spec
 from helpers.engine import image_store
 from helpers.errors import KitError, StepIncomplete
 from helpers.kit import Kit
-from helpers.lesson import engine_values, expected, notebook_run, recorded, values_in_outputs
+from helpers.lesson import expected, notebook_run, recorded, values_in_outputs
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import Values
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
@@ -163,7 +163,7 @@ def test_on_an_arm64_engine_step_10_shows_the_same_builds() -> None:
     )
     notebook = lesson.read(lesson.notebook_for(settings.PLATFORMS_STEP))
     texts = [expected.printed_text(cell.outputs) for cell in notebook.cells if cell.get("outputs")]
-    shown = engine_values.shown_by(settings.PLATFORMS_STEP, reference)
+    shown = values_in_outputs.shown_by(settings.PLATFORMS_STEP, reference)
     assert [values_in_outputs.with_values(t, shown, arm64_engine) for t in texts] == texts
     with pytest.raises(KitError, match="record again"):
         for text in texts:

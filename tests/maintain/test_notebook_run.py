@@ -8,7 +8,6 @@ from helpers.engine import image_store
 from helpers.environment import Environment
 from helpers.kit import Kit
 from helpers.lesson import (
-    engine_values,
     expected,
     notebook_run,
     ran_as,
@@ -38,7 +37,7 @@ def test_a_run_keeps_what_each_cell_printed_as_nbval_compared_it(kit, docker_cli
     code = [cell for cell in lesson.read(path).cells if cell.cell_type == "code"]
     printed = ran.cells(path, len(code))
     values = Values(None, ran.values)
-    reference = engine_values.shown_by("login", recorded.reference_values(profile))
+    reference = values_in_outputs.shown_by("login", recorded.reference_values(profile))
     address = values.known[ADDRESS]
     for number, (cell, printed_by_kit) in enumerate(zip(code, printed, strict=True)):
         added = ran_as.added_lines(capturing, cell, address, chinese=False)

@@ -24,7 +24,7 @@ from nbval.plugin import IPyNbCell
 from helpers import steps
 from helpers.demo import platform_builds
 from helpers.errors import KitError
-from helpers.lesson import engine_values, expected, ran_as, recorded, values_in_outputs
+from helpers.lesson import expected, ran_as, recorded, values_in_outputs
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import ADDRESS, ValueChanged, Values
 from tests.plugins import mutations, run_config
@@ -83,7 +83,7 @@ def _compare_with_values(item: IPyNbCell, compare: Compare) -> Compare:
     """Return nbval's comparison of ``item``, run on its stored outputs with the values of
     the engine at hand written in; with mutations, also prove each fails it."""
     step = lesson.step_of(lesson.stored(item.path))
-    recorded_values = engine_values.shown_by(step, item.config.stash[REFERENCE_VALUES])
+    recorded_values = values_in_outputs.shown_by(step, item.config.stash[REFERENCE_VALUES])
     values = item.config.stash[VALUES]
 
     def with_values(ref: list[Any]) -> list[Any]:

@@ -16,7 +16,7 @@ import docker
 from tmux_terminal import WIDTH, Terminal, Typed
 
 from helpers import settings, steps
-from helpers.lesson import engine_values, expected, values_in_outputs
+from helpers.lesson import expected, values_in_outputs
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import Values
 from helpers.steps import buildx
@@ -185,7 +185,7 @@ def _type_page(reader: Reader, page: str, step: str) -> list[str]:
                 f"says only a successful `{WITHOUT_LAST_NEWLINE}` ends without one"
             )
         # (once the command has run: what it made is what the values are read from)
-        recorded_values = engine_values.shown_by(step, reader.recorded_values)
+        recorded_values = values_in_outputs.shown_by(step, reader.recorded_values)
         wanted = values_in_outputs.with_values(wanted, recorded_values, reader.values)
         order = screen.layer_order(reader.client, typed)
         got = as_the_page_writes_it(shown, reader.address, reader.container, reader.home, order)
