@@ -26,11 +26,13 @@ import contextlib
 import shutil
 from collections.abc import Iterator
 
+import docker.errors
 import pytest
 from filelock import FileLock, Timeout
 
 from helpers.engine import image_store
 from helpers.engine import private as private_engine
+from helpers.errors import KitError
 from helpers.kit import Kit
 from tests.plugins import run_lock
 from tests.plugins.run_config import (
@@ -117,6 +119,37 @@ def _refuse_a_second_run(config: pytest.Config, run: RunConfig) -> None:
         pytest.exit(
             f"Another test run (pid {held.holder}) uses the test session {run.base!r}: wait for "
             "it to end, or stop it, and run again (or give this run its own KIT_SESSION).",
+            returncode=3,
+        )
+    except run_lock.Unusable as error:
+        pytest.exit(str(error), returncode=3)
+    if _shares_its_engine(config, run):
+        _refuse_a_second_run_on_the_engine(run)
+
+
+def _shares_its_engine(config: pytest.Config, run: RunConfig) -> bool:
+    """Tell whether the run's notebooks use an engine it does not own (``scripts/tutorial``, a
+    learner's): not when each xdist worker starts an engine of its own."""
+    workers = config.getoption("numprocesses", None)
+    return not (workers and private_engine.available(run.environment))
+
+
+def _refuse_a_second_run_on_the_engine(run: RunConfig) -> None:
+    """Two runs of different sessions on one engine share its demo images: the second one
+    stops at once, naming the first (no engine: the run says so where it needs one)."""
+    try:
+        engine_id = str(run.kit.client().info()["ID"])
+    except (KitError, docker.errors.DockerException):
+        return
+    try:
+        _run_lock.append(run_lock.take(run_lock.engine_lock(engine_id)))
+    except run_lock.Held as held:
+        if held.by_an_ancestor():
+            return  # a test's own run, on its run's engine
+        pytest.exit(
+            f"Another test run (pid {held.holder}) verifies the notebooks on this Docker engine, "
+            "whose demo images every session shares: wait for it to end, or stop it, and run "
+            "again.",
             returncode=3,
         )
     except run_lock.Unusable as error:

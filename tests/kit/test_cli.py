@@ -150,6 +150,35 @@ def test_a_second_test_run_of_the_same_session_refuses_in_one_sentence(tmp_path,
     assert "passed" not in done.stdout
 
 
+def test_a_second_test_run_on_the_same_engine_refuses_in_one_sentence(
+    tmp_path, run_config, docker_client
+):
+    """While a run verifies the notebooks on an engine (here a process of its own holds that
+    engine's lock, as that run would), a run of another session on that engine stops at once,
+    naming the first run's pid; a run the holder started itself (a test's) goes on."""
+    name = run_lock.engine_lock(str(docker_client.info()["ID"]))
+    hold = "import sys, time; from tests.plugins import run_lock; lock = run_lock.take(sys.argv[1])"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"{hold}; print('held', flush=True); time.sleep(120)", name],
+        env=run_config.child(),
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        done = _nested_run(run_config, "other-session", tmp_path, "tests/registry/test_api.py")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 3, done.stdout[-2000:]
+    said = f"Another test run (pid {holder.pid}) verifies the notebooks on this Docker engine"
+    assert said in done.stdout + done.stderr
+    with run_lock.take(name):
+        done = _nested_run(run_config, "own-run", tmp_path, "tests/registry/test_api.py")
+    assert done.returncode == 0, done.stdout[-2000:]
+
+
 def test_without_docker_host_the_engine_of_the_docker_context_is_used(cli, tmp_path, run_config):
     """With no ``$DOCKER_HOST``, the kit finds the engine as the docker CLI does: through the
     current docker context (Docker Desktop's, Colima's or rootless Docker's socket). Here the

@@ -1,4 +1,5 @@
-"""The lock a test run of one session holds, so that a second run of it stops at once.
+"""The locks a test run holds, so that a second run that would collide with it stops at once:
+one per session, and one per engine for a run whose notebooks use an engine it does not own.
 
 In the machine's temporary folder, not the checkout's: engines and registry names are the
 machine's, so two checkouts of one user running at once collide just the same. Each user has a
@@ -10,10 +11,13 @@ the pid of the run that holds the lock, for the second run's sentence.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 from typing import TextIO
+
+import psutil
 
 
 class Unusable(Exception):
@@ -40,11 +44,25 @@ class Held(Exception):
         super().__init__(holder)
         self.holder = holder
 
+    def by_an_ancestor(self) -> bool:
+        """Tell whether the holder started this process: a test's own run of pytest belongs
+        to the run that holds the lock."""
+        ancestors = {str(process.pid) for process in psutil.Process().parents()}
+        return self.holder in ancestors
 
-def take(session: str) -> TextIO:
-    """Take the session's lock and write this process's pid into it; return the open file,
-    which holds the lock until it is closed or the process ends. Raise ``Held`` if taken."""
-    path = folder() / f"{session}.lock"
+
+def engine_lock(engine_id: str) -> str:
+    """Return the name of an engine's lock, from the ID ``docker info`` reports: the demo
+    images and their names belong to the engine, so two runs of different sessions on one
+    engine change each other's outputs (one's set-up removes what the other's notebook uses)."""
+    return "engine-" + hashlib.sha256(engine_id.encode()).hexdigest()[:12]
+
+
+def take(name: str) -> TextIO:
+    """Take the lock ``name`` (a session, or an ``engine_lock``) and write this process's pid
+    into it; return the open file, which holds the lock until it is closed or the process
+    ends. Raise ``Held`` if taken."""
+    path = folder() / f"{name}.lock"
     try:
         lock = open(path, "a+")  # noqa: SIM115
     except OSError as error:
