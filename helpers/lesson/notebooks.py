@@ -85,6 +85,14 @@ def notebook_for(step: str) -> Path:
     raise KitError(f"No notebook in {NOTEBOOKS} teaches the step {step!r}.")
 
 
+def editions_of(step: str) -> list[Path]:
+    """Return a step's notebook in each edition, English and Chinese (where it is made yet):
+    their commands are the same, and their comment lines, which tell two cells apart, are
+    translated (``helpers.lesson.translations``)."""
+    english = notebook_for(step)
+    return [path for path in (english, NOTEBOOKS / "zh" / english.name) if path.exists()]
+
+
 def tags(cell: Any) -> list[str]:
     """Return a cell's tags."""
     return list(cell.get("metadata", {}).get("tags", []))

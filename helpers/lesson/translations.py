@@ -1,9 +1,12 @@
-"""The Chinese edition of the step notebooks: the English ones, with each markdown cell translated.
+"""The Chinese edition of the step notebooks: the English ones, with each markdown cell and each
+code cell's comment lines translated.
 
 Code cells and their stored outputs exist once, in the English notebooks, where they are
 recorded (``scripts/regenerate``) and verified. A Chinese notebook, ``notebooks/zh/NN-name.ipynb``,
 is made from its English one and ``notebooks/zh/translations/NN-name.yml``: one entry per
-markdown cell, by cell id, holding the Chinese text and the fingerprint of the English text it
+markdown cell, and per code cell with comment lines (``# Before logging in``), by cell id,
+holding the Chinese text (of a code cell: its comment lines alone, in order, so that its
+commands stay the English cell's, byte for byte) and the fingerprint of the English text it
 translates. When an English cell changes, its fingerprint no longer matches, and making the
 Chinese notebook fails with the cell named, so no translation falls behind unnoticed.
 
@@ -30,7 +33,7 @@ import nbformat
 import yaml
 
 from helpers.errors import KitError
-from helpers.lesson import jupyter_kernel
+from helpers.lesson import code_comments, jupyter_kernel
 from helpers.lesson import notebooks as lesson
 from helpers.paths import NOTEBOOKS
 
@@ -84,8 +87,12 @@ def problems(english: Path) -> list[str]:
 
 def _problems(english: Path, notebook: Any, found: dict[str, Translation]) -> list[str]:
     said = []
-    markdown = {cell.id: cell for cell in notebook.cells if cell.cell_type == "markdown"}
-    for cell_id, cell in markdown.items():
+    covered = {  # markdown, and code with comment lines
+        cell.id: cell
+        for cell in notebook.cells
+        if cell.cell_type == "markdown" or code_comments.line_numbers(cell.source)
+    }
+    for cell_id, cell in covered.items():
         where = f"{english.name} cell {cell_id}"
         if cell_id not in found:
             said.append(f"{where} has no translation in {translations_file(english).name}")
@@ -98,7 +105,7 @@ def _problems(english: Path, notebook: Any, found: dict[str, Translation]) -> li
         f"{translations_file(english).name} translates {cell_id}, which {english.name} no "
         "longer has"
         for cell_id in found
-        if cell_id not in markdown
+        if cell_id not in covered
     )
     return said
 
@@ -115,6 +122,8 @@ def translated(english: Path) -> Any:
         if cell.cell_type == "markdown":
             text = found[cell.id].text.rstrip("\n")
             cell.source = text.replace(PROJECT_LINK, f"](../../docs/{LANGUAGE}/")
+        elif cell.id in found:
+            cell.source = code_comments.translated(cell, found[cell.id].text)
     notebook.metadata.setdefault(lesson.KEY, {})["language"] = LANGUAGE
     notebook.metadata["kernelspec"] = jupyter_kernel.spec(LANGUAGE)  # speaks Chinese on errors
     return notebook

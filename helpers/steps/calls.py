@@ -49,10 +49,13 @@ def start(step: str, environment: Environment | None = None) -> Kit:
     ``hub_steps`` prepares the step."""
     bang.install(Kit.from_environment(environment=environment))  # first: `!` never waits
     kit = kit_for(step, environment)
-    notebook = lesson.stored(lesson.notebook_for(step))  # read once, for both uses
-    failing = lesson.failing_cells(notebook, _runnable(kit, notebook))
+    # The runner knows a cell by its source: each edition's, whose comments are translated.
+    editions = [lesson.stored(path) for path in lesson.editions_of(step)]
+    runnable = _runnable(kit, editions[0])
+    failing = frozenset().union(*(lesson.failing_cells(e, runnable) for e in editions))
+    skipped = {cell: why for e in editions for cell, why in lesson.skipped_remotely(e).items()}
     if kit.remote is not None:
-        bang.install(kit, failing=failing, skipped_remotely=lesson.skipped_remotely(notebook))
+        bang.install(kit, failing=failing, skipped_remotely=skipped)
         hub_steps.prepare(kit, step_called(step))
         return kit
     registry = kit_registry(kit)

@@ -12,8 +12,8 @@ import pytest
 from helpers import messages
 from helpers.engine import image_store
 from helpers.errors import KitError
+from helpers.lesson import code_comments, translations
 from helpers.lesson import notebooks as lesson
-from helpers.lesson import translations
 
 pytestmark = pytest.mark.one_store(image_store.CONTAINERD)  # no store changes what it shows
 
@@ -70,16 +70,35 @@ def test_the_chinese_notebook_is_what_the_translations_make(english: Path):
 
 @pytest.mark.parametrize("english", ENGLISH, ids=NAMES)
 def test_both_editions_have_the_same_code_cells_and_outputs(english: Path):
-    """One executed truth: each Chinese code cell is its English cell, source, stored outputs
-    (both image stores') and metadata alike; only the markdown cells differ, in Chinese."""
+    """One executed truth: each Chinese code cell is its English cell, commands, stored
+    outputs (both image stores') and metadata alike, with its comment lines (if any) in
+    Chinese; the markdown cells are in Chinese."""
     en = lesson.read(english).cells
     zh = lesson.read(translations.chinese_notebook(english)).cells
     assert [(cell.id, cell.cell_type) for cell in zh] == [(cell.id, cell.cell_type) for cell in en]
     for ours, theirs in zip(zh, en, strict=True):
         if theirs.cell_type == "code":
-            assert ours == theirs, ours.id
+            commented = code_comments.line_numbers(theirs.source)
+            assert code_comments.line_numbers(ours.source) == commented, ours.id
+            lines = list(zip(ours.source.splitlines(), theirs.source.splitlines(), strict=True))
+            for number, (mine, english_line) in enumerate(lines):
+                if number in commented:
+                    assert re.search(r"[\u4e00-\u9fff]", mine), f"{ours.id}: {mine}"
+                else:
+                    assert mine == english_line, ours.id
+            assert {**ours, "source": ""} == {**theirs, "source": ""}, ours.id
         else:
             assert re.search(r"[\u4e00-\u9fff]", ours.source), f"{ours.id} has no Chinese"
+
+
+def test_a_comment_translation_of_another_shape_stops_in_one_sentence() -> None:
+    """A translation must give a code cell's comment lines one for one, each a comment: more
+    or fewer lines, or a line that would run, stop the writer in a sentence."""
+    cell = lesson.read(lesson.notebook_for("login")).cells
+    commented = next(c for c in cell if c.cell_type == "code" and "#" in c.source)
+    for wrong in ("# 一\n# 二", "登录之前", "!rm -rf ~"):
+        with pytest.raises(KitError, match="comment line"):
+            code_comments.translated(commented, wrong)
 
 
 def test_the_chinese_text_uses_one_word_for_each_thing():
