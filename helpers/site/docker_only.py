@@ -35,7 +35,12 @@ def commands() -> dict[str, str]:
             IMAGE,
         ),
         "answers": f"curl -s -o /dev/null -w '%{{http_code}}\\n' http://{settings.GUIDE_ADDRESS}/v2/",
-        "remove": f"docker rm --force --volumes {settings.GUIDE_CONTAINER}\nrm -r ~/{FOLDER}",
+        "remove": (
+            # step 9's GnuPG agent outlives its commands, and step 10's login may start it again
+            f"if command -v gpgconf >/dev/null; then gpgconf --homedir "
+            f"~/{FOLDER}/{settings.GNUPG_FOLDER} --kill gpg-agent; fi\n"
+            f"docker rm --force --volumes {settings.GUIDE_CONTAINER}\nrm -r ~/{FOLDER}"
+        ),
     }
 
 

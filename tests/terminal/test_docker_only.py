@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 import docker.errors
+import psutil
 import pytest
 from tmux_terminal import Terminal, missing
 from typed_steps import (
@@ -84,6 +85,16 @@ def free_port() -> int:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 return port
     raise AssertionError("no free port between 5200 and 5999")
+
+
+def gnupg_agents(home: Path) -> list[int]:
+    """Return the pids of the GnuPG agents of GnuPG homes under ``home``."""
+    return [
+        process.pid
+        for process in psutil.process_iter(["name", "cmdline"])
+        if process.info["name"] == "gpg-agent"
+        and str(home) in " ".join(process.info["cmdline"] or [])
+    ]
 
 
 @pytest.mark.one_store(image_store.CONTAINERD)  # most readers with only Docker have Desktop
@@ -162,6 +173,8 @@ def test_a_reader_with_only_docker_follows_every_step(
         differences = type_every_step(reader, helper)
         go_back_to(mine, terminal, [own_terminal.GO_BACK])
         for line in commands["remove"].splitlines():
+            if line.startswith("rm "):  # GnuPG's agent would remove its sockets meanwhile
+                assert not gnupg_agents(home), "the GnuPG agent still runs before `rm`"
             done = terminal.type(line.replace(settings.GUIDE_CONTAINER, container))
             assert done.status == 0, done.output
         assert not client.containers.list(all=True, filters={"name": container})
