@@ -17,8 +17,6 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-import psutil
-
 
 class Unusable(Exception):
     """The lock file cannot be opened: the sentence says which and what to do."""
@@ -47,6 +45,8 @@ class Held(Exception):
     def by_an_ancestor(self) -> bool:
         """Tell whether the holder started this process: a test's own run of pytest belongs
         to the run that holds the lock."""
+        import psutil  # here: another user runs this file alone, without the kit's packages
+
         ancestors = {str(process.pid) for process in psutil.Process().parents()}
         return self.holder in ancestors
 
