@@ -100,7 +100,8 @@ def is_kept(item: pytest.Item, role: Role, side_by_side: bool) -> bool:
 
 
 _run_lock: list[object] = []
-"""The run lock this process holds, kept open until the process ends."""
+"""The run locks this process holds (its session's, and its engine's), kept open until the
+process ends."""
 
 
 def is_notebook_cell(item: pytest.Item) -> bool:

@@ -13,7 +13,7 @@ import requests
 
 from helpers import messages, settings
 from helpers.demo import images
-from helpers.engine import bootstrap, image_store, pairs
+from helpers.engine import bootstrap, image_store, pairs, qemu
 from helpers.engine import debian as debian_engine
 from helpers.engine import host as engine
 from helpers.engine import orphans as orphan_engines
@@ -59,6 +59,7 @@ def engine_up(kit: Kit) -> str:
         done += f"; {credential_helper.HELPER} is in {helper}"
         plugin = buildx.plugin(kit.environment)
         done += f"; {buildx.PLUGIN} is {plugin}"
+        done += f"; QEMU's user-mode emulators are in {qemu.unpacked(progress)}"
     return done + "."
 
 

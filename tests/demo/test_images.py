@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import platform
 import re
-import shutil
 import subprocess
 from io import BytesIO
 
@@ -16,13 +15,13 @@ from helpers import settings
 from helpers.demo import archive
 from helpers.demo.elf import MESSAGE, hello_program
 from helpers.demo.specs import base_spec, hello_spec
+from helpers.engine.qemu import emulator
 from helpers.registry import image as registry_image
 from helpers.registry.container import Registry
 from helpers.steps import setups as step_setups
 from helpers.steps.target import LocalTarget
 from helpers.terminal.shell import run
 
-QEMU_ARM64 = "qemu-aarch64-static"
 REMOTE = f"{settings.GUIDE_ADDRESS}/{settings.DEMO_REPOSITORY}:0.1.0"
 
 
@@ -94,9 +93,9 @@ def test_push_mounts_the_base_and_pull_reuses_its_layers(
 
 def test_arm64_program_prints_hello_world_under_qemu(tmp_path):
     """The arm64 ELF prints ``Hello World`` when run by qemu's user-mode emulator."""
-    qemu = shutil.which(QEMU_ARM64)
+    qemu = emulator("arm64")
     if qemu is None:
-        pytest.skip(f"{QEMU_ARM64} is not installed (apt-get install qemu-user-static)")
+        pytest.skip("the kit's QEMU is not unpacked (scripts/setup does it, as root on Debian)")
     program = tmp_path / "hello-arm64"
     program.write_bytes(hello_program("arm64"))
     program.chmod(0o755)

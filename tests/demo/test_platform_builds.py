@@ -3,6 +3,7 @@ step's run cells store for the case a recording engine was not in, against real 
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from helpers.demo import platform_builds
 from helpers.demo.archive import docker_architecture
 from helpers.demo.elf import hello_program
 from helpers.engine import pairs
+from helpers.engine.qemu import emulator
 from helpers.kit import Kit
 from helpers.lesson import expected, recorded
 from helpers.lesson import notebooks as lesson
@@ -23,9 +25,6 @@ from helpers.paths import NOTEBOOKS
 from helpers.terminal.shell import EITHER, FAILS, SUCCEEDS, run
 from tests.engine import emulating_engine
 from tests.plugins.run_config import RunConfig
-
-QEMU = {"amd64": "qemu-x86_64-static", "arm64": "qemu-aarch64-static"}
-"""Debian's qemu-user-static runs one program of another processor, with no binfmt_misc."""
 
 
 def _cells_storing(case: str) -> list[tuple[str, Any]]:
@@ -79,10 +78,10 @@ def test_stored_output_where_it_runs_is_what_the_program_prints(tmp_path, where,
     if docker_architecture(platform.machine()) == architecture:
         command = [str(program)]
     else:
-        qemu = shutil.which(QEMU[architecture])
+        qemu = emulator(architecture)
         if qemu is None:
-            pytest.skip(f"{QEMU[architecture]} is not installed (scripts/setup installs it)")
-        command = [qemu, str(program)]
+            pytest.skip("the kit's QEMU is not unpacked (scripts/setup does it, as root on Debian)")
+        command = [str(qemu), str(program)]
     done = subprocess.run(command, env={}, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0
     assert expected.printed_text(outputs[expected.WHERE_IT_RUNS]) == done.stdout
@@ -115,19 +114,11 @@ def test_stored_output_where_it_cannot_run_is_what_an_engine_printed(where, cell
 
 FOREIGN = {"amd64": "arm64", "arm64": "amd64"}[docker_architecture(platform.machine())]
 REFERENCE_PAIRS = [
-    pytest.param(pair, marks=pytest.mark.one_store(store))
-    for store, pair in pairs.REFERENCE.items()
+    pytest.param(pair, marks=pytest.mark.one_store(pair.store)) for pair in pairs.REFERENCE.values()
 ]
 
 
-@pytest.mark.parametrize(
-    "pair",
-    [
-        pytest.param(pair, marks=pytest.mark.one_store(store))
-        for store, pair in pairs.REFERENCE.items()
-    ],
-    ids=lambda pair: pair.name,
-)
+@pytest.mark.parametrize("pair", REFERENCE_PAIRS, ids=lambda pair: pair.name)
 def test_on_an_engine_that_emulates_the_run_cells_print_what_it_runs(
     pair: pairs.Pair, run_config: RunConfig
 ) -> None:
@@ -141,8 +132,8 @@ def test_on_an_engine_that_emulates_the_run_cells_print_what_it_runs(
     name = f"kit-emulating-{run_config.session}"
     notebook = lesson.read(lesson.notebook_for("platforms"))
     run_cells = [cell for cell in notebook.cells if lesson.platform_run(cell)]
-    with emulating_engine.started(pair, FOREIGN, name, run_config.environment) as host:
-        client = docker.DockerClient(base_url=host)
+    started = emulating_engine.started(pair, FOREIGN, name, run_config.environment)
+    with started as host, contextlib.closing(docker.DockerClient(base_url=host)) as client:
         runnable = platform_builds.runnable_platforms(client)
         assert runnable == {f"linux/{architecture}" for architecture in settings.PLATFORMS}
         failing = lesson.failing_cells(notebook, runnable)

@@ -28,11 +28,9 @@ import docker.errors
 import psutil
 
 from helpers import waiting
-from helpers.engine import image_store, pairs, processes
+from helpers.engine import image_store, pairs, processes, qemu
 from helpers.environment import Environment
 
-QEMU = {"amd64": "qemu-x86_64-static", "arm64": "qemu-aarch64-static"}
-"""Debian's qemu-user-static interpreter for each foreign architecture."""
 ELF_MAGIC = {
     "arm64": (
         r"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00",
@@ -52,8 +50,10 @@ def unavailable(foreign: str, environment: Environment) -> str | None:
     """Say why an engine emulating ``foreign`` cannot be made here, or None if it can."""
     if os.geteuid() != 0 or not shutil.which("unshare"):
         return "an emulating engine needs root and unshare"
-    if shutil.which(QEMU[foreign]) is None:
-        return f"{QEMU[foreign]} is not installed (scripts/setup installs qemu-user-static)"
+    if qemu.emulator(foreign) is None:
+        return "the kit's QEMU is not unpacked (scripts/setup does it, as root on Debian)"
+    if Path("/sys/fs/cgroup/cgroup.controllers").exists():
+        return "this machine's cgroups are v2 (unified), where the emulating engine was never tried"
     probe = "mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc"
     done = subprocess.run(
         ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", probe],
@@ -71,7 +71,7 @@ def _inner_script(folder: Path, pair: pairs.Pair, foreign: str, name: str) -> st
     """Return what PID 1 of the namespaces runs: mount binfmt_misc, register QEMU, become
     dockerd."""
     magic, mask = ELF_MAGIC[foreign]
-    interpreter = shutil.which(QEMU[foreign])
+    interpreter = qemu.emulator(foreign)
     registration = f":kit-qemu-{foreign}:M::{magic}:{mask}:{interpreter}:F"
     binaries = pair.binaries()
     dockerd = str(binaries.dockerd) if binaries else "dockerd"
@@ -113,33 +113,37 @@ def started(pair: pairs.Pair, foreign: str, name: str, environment: Environment)
     """Start an engine of ``pair`` that emulates ``foreign`` (``arm64``), in the run's
     ``environment``; yield its ``$DOCKER_HOST``; then stop it and remove all it made."""
     folder = Path(tempfile.mkdtemp(prefix="kit-emulating-"))  # a short socket path
-    script = folder / "pid1.sh"
-    script.write_text(_inner_script(folder, pair, foreign, name))
-    go = folder / "go"
-    os.mkfifo(go)
-    binaries = pair.binaries()
-    path = binaries.path() if binaries else environment.search_path
-    pid1 = (
-        "exec unshare --mount --propagation private --pid --fork --mount-proc "
-        f"--kill-child=SIGTERM sh {script}"
-    )
-    log = (folder / "dockerd.log").open("wb")
-    process = subprocess.Popen(
-        ["unshare", "--user", "sh", "-c", f"read x < {go}; {pid1}"],
-        env=environment.child(PATH=path),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     host = f"unix://{folder}/docker.sock"
+    process = None
     try:
-        waiting.until(lambda: _in_its_own_user_namespace(process.pid), timeout=10, interval=0.02)
+        script = folder / "pid1.sh"
+        script.write_text(_inner_script(folder, pair, foreign, name))
+        go = folder / "go"
+        os.mkfifo(go)
+        binaries = pair.binaries()
+        path = binaries.path() if binaries else environment.search_path
+        pid1 = (
+            "exec unshare --mount --propagation private --pid --fork --mount-proc "
+            f"--kill-child=SIGTERM sh {script}"
+        )
+        with (folder / "dockerd.log").open("wb") as log:  # dockerd keeps its own copy
+            process = subprocess.Popen(
+                ["unshare", "--user", "sh", "-c", f"read x < {go}; {pid1}"],
+                env=environment.child(PATH=path),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        own = process.pid
+        if not waiting.until(lambda: _in_its_own_user_namespace(own), timeout=10, interval=0.02):
+            raise RuntimeError(f"the emulating engine's namespaces were not made:\n{_log(folder)}")
         for ids in ("uid_map", "gid_map"):
-            Path(f"/proc/{process.pid}/{ids}").write_text("0 0 4294967294\n")
+            Path(f"/proc/{own}/{ids}").write_text("0 0 4294967294\n")
         go.write_text("go\n")
+        started = process
 
         def answering() -> bool:
-            if process.poll() is not None:
+            if started.poll() is not None:
                 raise waiting.GiveUp
             with contextlib.suppress(docker.errors.DockerException):
                 docker.DockerClient(base_url=host, timeout=10).close()
@@ -147,13 +151,16 @@ def started(pair: pairs.Pair, foreign: str, name: str, environment: Environment)
             return False
 
         if not waiting.until(answering, timeout=START_TIMEOUT, interval=0.05):
-            said = (folder / "dockerd.log").read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"the emulating engine did not start; its log ends:\n{said}")
+            raise RuntimeError(f"the emulating engine did not start; its log:\n{_log(folder)}")
         yield host
     finally:
-        _stop(process, name)
-        log.close()
+        if process is not None:
+            _stop(process, name)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _log(folder: Path) -> str:
+    return (folder / "dockerd.log").read_text(errors="replace")[-2000:]
 
 
 def _stop(process: subprocess.Popen[bytes], name: str) -> None:
@@ -168,7 +175,8 @@ def _stop(process: subprocess.Popen[bytes], name: str) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, 9)
         process.wait()
-    for parent in Path("/sys/fs/cgroup").glob(f"*/{name}"):
+    cgroups = Path("/sys/fs/cgroup")
+    for parent in [*cgroups.glob(f"*/{name}"), cgroups / name]:  # v1 controllers, or v2
         for folder, _, _ in sorted(os.walk(parent), reverse=True):  # the deepest first
             with contextlib.suppress(OSError):
                 Path(folder).rmdir()

@@ -23,7 +23,8 @@ ONE_LINE = {
         r"Docker engine \S+ \((classic|containerd) image store\) is "
         r"(running|started|started by systemd) at \S+, with the registry image \S+"
         r"(; Docker \S+ for the containerd image store is in \S+)?"
-        r"(; docker-credential-pass is in \S+)?(; docker-buildx is \S+)?\."
+        r"(; docker-credential-pass is in \S+)?(; docker-buildx is \S+)?"
+        r"(; QEMU's user-mode emulators are in \S+)?\."
     ),
     "up": (
         r"Registry ready at localhost:\d+ \(user learner, password learner-pass\); "

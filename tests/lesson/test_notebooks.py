@@ -30,7 +30,7 @@ from helpers.errors import KitError, StepIncomplete
 from helpers.kit import Kit
 from helpers.lesson import expected, notebook_run, recorded, values_in_outputs
 from helpers.lesson import notebooks as lesson
-from helpers.lesson.engine_values import Values
+from helpers.lesson.engine_values import ADDRESS, Values
 from helpers.paths import NOTEBOOKS, PROJECT_ROOT
 from helpers.registry import sessions as session_registries
 from helpers.steps import credential_helper
@@ -164,6 +164,7 @@ def test_on_an_arm64_engine_step_10_shows_the_same_builds() -> None:
     notebook = lesson.read(lesson.notebook_for(settings.PLATFORMS_STEP))
     texts = [expected.printed_text(cell.outputs) for cell in notebook.cells if cell.get("outputs")]
     shown = values_in_outputs.shown_by(settings.PLATFORMS_STEP, reference)
+    assert set(shown) == {ADDRESS, *(name for name in reference if name.startswith("platforms "))}
     assert [values_in_outputs.with_values(t, shown, arm64_engine) for t in texts] == texts
     with pytest.raises(KitError, match="record again"):
         for text in texts:

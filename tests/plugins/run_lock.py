@@ -4,8 +4,10 @@ one per session, and one per engine for a run whose notebooks use an engine it d
 In the machine's temporary folder, not the checkout's: engines and registry names are the
 machine's, so two checkouts of one user running at once collide just the same. Each user has a
 folder of their own there (``docker-share-kit-<uid>``): another user's runs use other
-engines, and a lock file another user left behind would not be ours to open. The file holds
-the pid of the run that holds the lock, for the second run's sentence.
+engines, and a lock file another user left behind would not be ours to open. So an engine's
+lock is per user too: two users of one shared engine are not stopped (the README says to run
+one at a time there). The file holds the pid of the run that holds the lock, for the second
+run's sentence.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def folder() -> Path:
 
 
 class Held(Exception):
-    """Another process holds the session's lock; ``holder`` is its pid, as it wrote it."""
+    """Another process holds the lock; ``holder`` is its pid, as it wrote it."""
 
     def __init__(self, holder: str) -> None:
         super().__init__(holder)

@@ -11,11 +11,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docker
 from tmux_terminal import WIDTH, Terminal, Typed
 
 from helpers import settings, steps
+from helpers.demo import platform_builds
 from helpers.lesson import expected, values_in_outputs
 from helpers.lesson import notebooks as lesson
 from helpers.lesson.engine_values import Values
@@ -154,10 +156,24 @@ def _has_buildx(reader: Reader) -> bool:
     return True
 
 
+def _platform_cells(step: str) -> dict[str, Any]:
+    """Return a step's cells that run a platform's build, by their command: what they print
+    is the engine's own case, where the page shows the recorded engine's."""
+    notebook = lesson.read(lesson.notebook_for(step))
+    return {
+        command: cell
+        for cell in notebook.cells
+        if lesson.platform_run(cell)
+        for command in lesson.commands(cell)
+    }
+
+
 def _type_page(reader: Reader, page: str, step: str) -> list[str]:
     blocks = page_blocks((reader.site / page).read_text(encoding="utf-8"))
     assert any(block.kind == "command" for block in blocks), f"{page}: no command"
     differences = []
+    platform_cells = _platform_cells(step)
+    runnable = platform_builds.runnable_platforms(reader.client) if platform_cells else None
     for index, block in enumerate(blocks):
         if block.kind != "command":
             continue
@@ -171,6 +187,10 @@ def _type_page(reader: Reader, page: str, step: str) -> list[str]:
         assert len(typed) + 20 < WIDTH, f"{page}: {len(typed)} characters wrap: widen WIDTH"
         shown = reader.terminal.type(typed)
         fails = index > 0 and blocks[index - 1].kind == "fails"
+        cell = platform_cells.get(block.text)
+        if cell is not None and runnable is not None:  # the page shows the recorded case
+            fails = lesson.fails_on(cell, runnable)
+            wanted = expected.printed_text(expected.cell_outputs(cell, reader.store, runnable))
         if (shown.status != 0) != fails:
             said = "fails on purpose" if fails else "succeeds"
             differences.append(
