@@ -516,7 +516,10 @@ class Watch:
         return any(url.endswith(suffix) for url in self.ended)
 
     def go(self, url: str) -> None:
-        """Load ``url`` in the page, with nothing recorded yet, and wait until it is loaded."""
+        """Load ``url`` in the page, with nothing recorded yet, and wait until it is loaded.
+        The page shown before finishes its requests first: leaving it would abort one still
+        open (its favicon's, once), which this page would then be blamed for."""
+        self.settle()
         self.seen.clear()
         self.ended.clear()
         self.page.goto(url)  # returns on the load event
