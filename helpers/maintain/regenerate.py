@@ -132,12 +132,12 @@ def record_pair(paths: list[Path], pair: pairs.Pair) -> None:
         if reference:
             recorded.write_recorded(pair.name, versions, ran.values)
         for notebook in paths:
-            count = sum(cell.cell_type == "code" for cell in lesson.read(notebook).cells)
+            read = lesson.read(notebook)
+            count = sum(cell.cell_type == "code" for cell in read.cells)
             outputs = ran.cells(notebook, count)
             refuse_another_port(notebook, outputs)
             if not reference:
-                step = lesson.step_of(lesson.stored(notebook))
-                outputs = as_reference(outputs, pair.store, ran.values, step)
+                outputs = as_reference(outputs, pair.store, ran.values, lesson.step_of(read))
             own = store(notebook, pair.name, outputs)
             adds = "its store's reference" if reference else f"{own} cell(s) of its own"
             on = f"{pair.name} ({versions.engine}, CLI {versions.client})"

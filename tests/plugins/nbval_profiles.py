@@ -82,7 +82,7 @@ Compare = Callable[..., bool]
 def _compare_with_values(item: IPyNbCell, compare: Compare) -> Compare:
     """Return nbval's comparison of ``item``, run on its stored outputs with the values of
     the engine at hand written in; with mutations, also prove each fails it."""
-    step = lesson.step_of(lesson.stored(item.path))
+    step = lesson.step_of(item.parent.nb)  # the notebook nbval read (its IPyNbFile)
     recorded_values = values_in_outputs.shown_by(step, item.config.stash[REFERENCE_VALUES])
     values = item.config.stash[VALUES]
 

@@ -128,7 +128,8 @@ def type_every_step(reader: Reader, helper: list[str] | None) -> list[str]:
     None leaves step 9 out, as nbval does where it cannot run."""
     differences: list[str] = []
     for notebook in notebook_paths():
-        step = lesson.step_of(lesson.read(notebook))
+        read = lesson.read(notebook)
+        step = lesson.step_of(read)
         if step == steps.HELPER_STEP:
             if helper is None:
                 continue
@@ -137,7 +138,7 @@ def type_every_step(reader: Reader, helper: list[str] | None) -> list[str]:
             reader.paste(helper)
         if step == settings.PLATFORMS_STEP and not _has_buildx(reader):
             continue  # as nbval does where buildx cannot be had
-        differences += _type_page(reader, notebook_url(notebook), step)
+        differences += _type_page(reader, notebook_url(notebook), read)
     return differences
 
 
@@ -156,10 +157,9 @@ def _has_buildx(reader: Reader) -> bool:
     return True
 
 
-def _platform_cells(step: str) -> dict[str, Any]:
-    """Return a step's cells that run a platform's build, by their command: what they print
-    is the engine's own case, where the page shows the recorded engine's."""
-    notebook = lesson.read(lesson.notebook_for(step))
+def _platform_cells(notebook: Any) -> dict[str, Any]:
+    """Return a notebook's cells that run a platform's build, by their command: what they
+    print is the engine's own case, where the page shows the recorded engine's."""
     return {
         command: cell
         for cell in notebook.cells
@@ -168,11 +168,12 @@ def _platform_cells(step: str) -> dict[str, Any]:
     }
 
 
-def _type_page(reader: Reader, page: str, step: str) -> list[str]:
+def _type_page(reader: Reader, page: str, notebook: Any) -> list[str]:
     blocks = page_blocks((reader.site / page).read_text(encoding="utf-8"))
     assert any(block.kind == "command" for block in blocks), f"{page}: no command"
     differences = []
-    platform_cells = _platform_cells(step)
+    recorded_values = values_in_outputs.shown_by(lesson.step_of(notebook), reader.recorded_values)
+    platform_cells = _platform_cells(notebook)
     runnable = platform_builds.runnable_platforms(reader.client) if platform_cells else None
     for index, block in enumerate(blocks):
         if block.kind != "command":
@@ -205,7 +206,6 @@ def _type_page(reader: Reader, page: str, step: str) -> list[str]:
                 f"says only a successful `{WITHOUT_LAST_NEWLINE}` ends without one"
             )
         # (once the command has run: what it made is what the values are read from)
-        recorded_values = values_in_outputs.shown_by(step, reader.recorded_values)
         wanted = values_in_outputs.with_values(wanted, recorded_values, reader.values)
         order = screen.layer_order(reader.client, typed)
         got = as_the_page_writes_it(shown, reader.address, reader.container, reader.home, order)
