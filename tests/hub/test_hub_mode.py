@@ -13,7 +13,6 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import os
 import re
 import secrets
 import shutil
@@ -26,7 +25,7 @@ from pathlib import Path
 import docker
 import psutil
 import pytest
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 from helpers import settings, waiting
 from helpers.errors import KitError, StepIncomplete
@@ -297,30 +296,31 @@ def test_an_account_the_registry_could_never_take_is_refused_in_one_sentence(cli
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("moment", ["after the login", "as the next step's kernel starts"])
 @pytest.mark.parametrize(
-    ("stop", "exit_status", "said"),
-    [
-        # nbclient catches SIGTERM itself while a notebook runs: it stops the kernel.
-        (signal.SIGTERM, 1, "step login stopped: its kernel stopped before the step ended."),
-        (signal.SIGHUP, 130, "interrupted"),
-    ],
+    "stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda number: number.name
 )
-def test_a_run_that_is_killed_or_hung_up_still_removes_the_login(
-    stand_in: StandIn, hub_kit: Kit, stop: int, exit_status: int, said: str, run_config: RunConfig
+def test_a_run_that_is_interrupted_killed_or_hung_up_still_removes_the_login(
+    stand_in: StandIn, hub_kit: Kit, stop: int, moment: str, run_config: RunConfig
 ):
-    """``kill`` or a closed terminal in the middle of step 2, after the login: the run stops
-    with a sentence, the login goes from the session's config all the same, and no kernel is
-    left running."""
+    """Ctrl-C, ``kill`` or a closed terminal in step 2, after the login, or as step 3's kernel
+    starts (where nbclient's own handling once printed asyncio's tracebacks): the run stops
+    with one sentence, the login goes from the session's config all the same, and no kernel
+    is left running."""
     env = run_config.child(KIT_SESSION=hub_kit.session, **stand_in.environment())
     run = _start_hub_run(env)
     config = hub_kit.docker_config / "config.json"
+    step_2_copy = hub_kit.folder / "notebooks" / "02-login.ipynb"  # written as step 3 starts
+    arrived = (lambda: _logged_in(config)) if moment == "after the login" else step_2_copy.exists
     try:
-        assert waiting.until(lambda: _logged_in(config), timeout=60, interval=0.05)
+        assert waiting.until(arrived, timeout=60, interval=0.02)
     finally:
         run.send_signal(stop)
         _, stderr = run.communicate(timeout=60)
-    assert run.returncode == exit_status, stderr
-    assert said in stderr
+    assert run.returncode == 130, stderr
+    assert stderr.splitlines()[-1] == (
+        "docker-share-kit hub: interrupted; run `python -m helpers down` to clean up."
+    ), stderr
     assert "Traceback" not in stderr
     assert not config.exists()
     assert not _processes_of(hub_kit), "a kernel of the run is still running"
@@ -381,26 +381,6 @@ def test_the_mode_runs_against_docker_hub_with_the_readers_account(
     assert done.returncode == 0, "the run failed: its copies are in " + str(hub_kit.folder)
 
 
-class _SignalsAtCollection:
-    """An object whose finalizer is where a hang-up lands, as it once did in nbclient's."""
-
-    def __del__(self) -> None:
-        os.kill(os.getpid(), signal.SIGHUP)
-
-
-def test_a_hang_up_during_a_finalizer_still_interrupts_the_run_without_a_traceback(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A KeyboardInterrupt raised in a finalizer is swallowed there and printed with a
-    traceback; the run prints nothing of it, and is interrupted at the next notebook."""
-    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)  # as outside pytest
-    signals = hub_run._Signals()
-    with signals.caught(), pytest.raises(KeyboardInterrupt):
-        _SignalsAtCollection()  # dropped at once: its finalizer runs, and the signal lands
-        signals.raise_if_received()
-    assert "Traceback" not in capsys.readouterr().err
-
-
 def test_the_mode_runs_the_chinese_notebooks_for_a_chinese_reader(
     stand_in: StandIn, hub_kit: Kit, cli
 ):
@@ -423,9 +403,11 @@ def test_the_mode_runs_the_chinese_notebooks_for_a_chinese_reader(
 
 
 def test_a_cell_stopped_with_no_sentence_says_its_kernel_stopped():
-    """When nbclient stops the kernel on SIGTERM, the cell may end with an interrupt that
-    carries no sentence: the run says the kernel stopped, not 'step login stopped: ' alone."""
+    """A cell may end with an interrupt that carries no sentence, or nbclient's own error as
+    the kernel died under it: the run says the kernel stopped, not 'step login stopped: '
+    alone."""
     interrupted = CellExecutionError("", "KeyboardInterrupt", "")
     assert hub_run.why_a_cell_stopped(interrupted) == hub_run.KERNEL_STOPPED
     refused = CellExecutionError("", "StepIncomplete", "No credentials are\nstored.")
     assert hub_run.why_a_cell_stopped(refused) == "No credentials are stored."
+    assert hub_run.why_a_cell_stopped(DeadKernelError("Kernel died")) == hub_run.KERNEL_STOPPED

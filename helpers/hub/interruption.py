@@ -1,0 +1,85 @@
+"""Stop a Docker Hub mode run cleanly on Ctrl-C, ``kill`` or a closed terminal.
+
+nbclient stops its kernel on SIGINT and SIGTERM itself, from its event loop, and Python raises
+KeyboardInterrupt wherever a signal lands. Either way the signal broke into whatever the loop
+was doing (starting the kernel, a callback, a finalizer), and the run printed asyncio's
+tracebacks: a CancelledError, "Task exception was never retrieved", an atexit callback's error
+(in CI, and within a few tries in a loop that sends the signal at a random moment). So each
+notebook runs in a thread of its own, where nbclient can install no signal handler, and the
+handler here never raises: it notes the signal and kills the running kernel's process group.
+The cell then ends as its kernel died, and the run stops between steps.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from types import FrameType
+from typing import Any
+
+import nbclient
+
+
+class Stopped(Exception):
+    """Raised in the notebook's thread when a signal came before a cell started."""
+
+
+class Interruption:
+    """The signals of one run, and the thread its notebooks run in."""
+
+    NUMBERS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._running: nbclient.NotebookClient | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook")
+
+    @contextlib.contextmanager
+    def caught(self) -> Iterator[None]:
+        """Handle the signals until the block ends, then restore their handlers."""
+        old = {number: signal.signal(number, self._note) for number in self.NUMBERS}
+        try:
+            yield
+        finally:
+            self._thread.shutdown()
+            for number, handler in old.items():
+                signal.signal(number, handler)
+
+    def execute(self, client: nbclient.NotebookClient, **options: Any) -> None:
+        """Run the client's notebook in the run's thread, and wait for it; ``Stopped`` or
+        nbclient's own error when a signal stopped it."""
+        client.on_cell_start = self._refuse_if_requested
+        self._running = client
+        try:
+            self._thread.submit(client.execute, **options).result()
+        finally:
+            self._running = None
+            _kill_kernel(client)  # none is left, as nbclient stops it; unless the start failed:
+            atexit.unregister(client._cleanup_kernel)  # nbclient then leaves this, to fail at exit
+
+    def raise_if_requested(self) -> None:
+        """Interrupt the run, as Ctrl-C would, if a signal came."""
+        if self.requested:
+            raise KeyboardInterrupt
+
+    def _note(self, number: int, frame: FrameType | None) -> None:
+        self.requested = True
+        if self._running is not None:
+            _kill_kernel(self._running)
+
+    def _refuse_if_requested(self, **_: Any) -> None:
+        if self.requested:  # the signal came before the kernel was there to kill
+            raise Stopped
+
+
+def _kill_kernel(client: nbclient.NotebookClient) -> None:
+    """Kill the client's kernel and what it started: jupyter_client starts the kernel in a
+    session of its own, so its process group is the kernel and the commands it runs."""
+    process = getattr(getattr(client.km, "provisioner", None), "process", None)
+    if process is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
