@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from helpers.paths import PROJECT_ROOT
 from helpers.registry.sessions import running_registry
 from helpers.steps import setups as step_setups
 from tests.plugins import run_lock
-from tests.plugins.run_config import RunConfig
+from tests.plugins.run_config import WORKER, WORKER_COUNT, RunConfig
 
 ONE_LINE = {
     "engine": (
@@ -102,14 +103,18 @@ def test_down_all_removes_every_sessions_registry(
 
 
 def _nested_run(
-    run_config: RunConfig, session: str, tmp_path: Path, *args: str
+    run_config: RunConfig,
+    session: str,
+    tmp_path: Path,
+    *args: str,
+    extra: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run pytest in a process of its own, in session ``session``, as another run would: a
     learner's, not CI's, so a skip stays a skip (``tests/plugins/skips.py``)."""
     learners = run_config.environment.without("CI")
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "0", "-q", f"--basetemp={tmp_path / 'run'}", *args],
-        env=learners.child(KIT_SESSION=session),
+        env=learners.child(KIT_SESSION=session, **(extra or {})),
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -182,6 +187,28 @@ def test_a_second_test_run_on_the_same_engine_refuses_in_one_sentence(
     with run_lock.take(name):
         done = _nested_run(run_config, "own-run", tmp_path, "tests/registry/test_api.py")
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_on_a_shared_engine_a_worker_that_runs_no_notebook_never_asks_the_engine(
+    tmp_path, run_config, docker_client
+):
+    """With xdist on an engine the run does not own (no root, Docker Desktop), only ``gw0``
+    runs the notebooks; ``gw1`` collects them too, and must not run step 10's platform probe
+    then: two probes at once untag each other's ``learner/hello-world:arm64``. Here a pytest
+    collects step 10 as that ``gw1`` would, and the engine creates no probe container."""
+    started = int(time.time()) - 1
+    gw1 = {WORKER: "gw1", WORKER_COUNT: "2"}
+    done = _nested_run(
+        run_config, "probes", tmp_path, "--collect-only", "--nbval", "notebooks/10-platforms.ipynb",
+        extra=gw1,
+    )  # fmt: skip
+    assert done.returncode in (0, 5), done.stdout[-2000:]  # 5: no test is this worker's
+    arm64 = f"{settings.DEMO_REPOSITORY}:arm64"
+    creates = docker_client.events(
+        since=started, until=int(time.time()) + 1, decode=True,
+        filters={"type": "container", "event": "create", "image": arm64},
+    )  # fmt: skip
+    assert list(creates) == [], "gw1 ran the platform probe"
 
 
 def test_without_docker_host_the_engine_of_the_docker_context_is_used(cli, tmp_path, run_config):

@@ -122,10 +122,13 @@ def _without_what_the_kit_added(item: IPyNbCell, values: Values, test: list[Any]
     return ran_as.without_what_the_kit_added(test, added)
 
 
+@pytest.hookimpl(trylast=True)  # after conftest.py kept this worker's share
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give each notebook cell the outputs stored for the pair at hand and the comparison with
-    values; skip a step that needs what this machine lacks (the credential helper, buildx), with
-    its sentence (no other step needs it)."""
+    """Give each notebook cell this worker runs the outputs stored for the pair at hand and the
+    comparison with values; skip a step that needs what this machine lacks (the credential
+    helper, buildx), with its sentence (no other step needs it). Only a worker that runs step
+    10 asks the engine which platforms it runs: two workers' probes on one engine would untag
+    each other's demo image."""
     versions = config.stash.get(VERSIONS, None)
     if versions is None:
         return
