@@ -31,7 +31,6 @@ import pytest
 from filelock import FileLock, Timeout
 
 from helpers.engine import image_store
-from helpers.engine import private as private_engine
 from helpers.errors import KitError
 from helpers.kit import Kit
 from tests.plugins import run_lock
@@ -131,8 +130,14 @@ def _refuse_a_second_run(config: pytest.Config, run: RunConfig) -> None:
 def _shares_its_engine(config: pytest.Config, run: RunConfig) -> bool:
     """Tell whether the run's notebooks use an engine it does not own (``scripts/tutorial``, a
     learner's): not when each xdist worker starts an engine of its own."""
-    workers = config.getoption("numprocesses", None)
-    return not (workers and private_engine.available(run.environment))
+    return not _workers_get_private_engines(config, run)
+
+
+def _workers_get_private_engines(config: pytest.Config, run: RunConfig) -> bool:
+    """Tell, in the process that starts the xdist workers, whether each will start its own
+    engine."""
+    workers = bool(config.getoption("numprocesses", None))
+    return RunConfig.workers_get_private_engines(run.environment, workers)
 
 
 def _refuse_a_second_run_on_the_engine(run: RunConfig) -> None:
@@ -236,7 +241,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if not config.getoption("numprocesses", None) or hasattr(config, "workerinput"):
         return None
     run = the_run(config)
-    if run.private_engines or private_engine.available(run.environment):
+    if _workers_get_private_engines(config, run):
         return (
             "gw0: the classic image store and the engine tests, on a private Debian 12 "
             "engine with its own CLI; gw1: the containerd image store, the site, the Python "
@@ -261,7 +266,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     controller = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
     run = the_run(config)
-    if controller and private_engine.available(run.environment) and wants_the_engine(config):
+    if controller and _workers_get_private_engines(config, run) and wants_the_engine(config):
         from helpers import settings
         from helpers.errors import KitError
         from helpers.registry import image as registry_image

@@ -114,7 +114,7 @@ class RunConfig:
         """Work out the run from the environment pytest started in."""
         base = environment.session or DEFAULT_SESSION
         worker = environment.get(WORKER) or None
-        private = worker is not None and private_engine.available(environment)
+        private = cls.workers_get_private_engines(environment, workers=worker is not None)
         # A pytest that a test starts inherits a worker's session name, and keeps it.
         suffix = f"-{worker}" if worker and not base.endswith(f"-{worker}") else ""
         account = {
@@ -132,6 +132,12 @@ class RunConfig:
             ),
             hub_account=account,
         )
+
+    @staticmethod
+    def workers_get_private_engines(environment: Environment, workers: bool) -> bool:
+        """Tell whether a run's xdist workers (if it has any) each start an engine of their
+        own: where the machine supports it and ``$DOCKER_HOST`` names no engine."""
+        return workers and private_engine.available(environment)
 
     @property
     def role(self) -> Role | None:
