@@ -179,16 +179,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (docker.errors.DockerException, requests.RequestException, OSError) as error:
         said = " ".join(str(error).split()) or type(error).__name__
-        print(
-            f"docker-share-kit {verb}{_session_label(kit)}: it failed: {said}. Fix what this names "
-            "(a full disk, a permission, the engine) and run it again.",
-            file=sys.stderr,
+        said = messages.in_language(
+            f"it failed: {said}. Fix what this names (a full disk, a permission, the engine) "
+            "and run it again."
         )
+        print(f"docker-share-kit {verb}{_session_label(kit)}: {said}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(
-            f"docker-share-kit {verb}: interrupted; run `python -m helpers down` to clean up.",
-            file=sys.stderr,
-        )
+        said = messages.in_language("interrupted; run `python -m helpers down` to clean up.")
+        print(f"docker-share-kit {verb}: {said}", file=sys.stderr)
         return 130
     return 0

@@ -296,18 +296,28 @@ def test_an_account_the_registry_could_never_take_is_refused_in_one_sentence(cli
     assert "Traceback" not in done.stderr
 
 
+INTERRUPTED = {
+    "en": "interrupted; run `python -m helpers down` to clean up.",
+    "zh": "已中断；要清理，请运行 `python -m helpers down`。",
+}
+
+
 @pytest.mark.parametrize("moment", ["after the login", "as the next step's kernel starts"])
 @pytest.mark.parametrize(
-    "stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda number: number.name
+    ("stop", "language"),
+    [(signal.SIGINT, "zh"), (signal.SIGTERM, "en"), (signal.SIGHUP, "en")],
+    ids=["Ctrl-C-zh", "kill", "closed-terminal"],
 )
 def test_a_run_that_is_interrupted_killed_or_hung_up_still_removes_the_login(
-    stand_in: StandIn, hub_kit: Kit, stop: int, moment: str, run_config: RunConfig
+    stand_in: StandIn, hub_kit: Kit, stop: int, language: str, moment: str, run_config: RunConfig
 ):
-    """Ctrl-C, ``kill`` or a closed terminal in step 2, after the login, or as step 3's kernel
-    starts (where nbclient's own handling once printed asyncio's tracebacks): the run stops
-    with one sentence, the login goes from the session's config all the same, and no kernel
-    is left running."""
-    env = run_config.child(KIT_SESSION=hub_kit.session, **stand_in.environment())
+    """Ctrl-C (as a Chinese reader presses it), ``kill`` or a closed terminal in step 2, after
+    the login, or as step 3's kernel starts (where nbclient's own handling once printed
+    asyncio's tracebacks): the run stops with one sentence in the reader's language, the login
+    goes from the session's config all the same, and no kernel is left running."""
+    env = run_config.child(
+        KIT_SESSION=hub_kit.session, KIT_LANGUAGE=language, **stand_in.environment()
+    )
     run = _start_hub_run(env)
     config = hub_kit.docker_config / "config.json"
     step_2_copy = hub_kit.folder / "notebooks" / "02-login.ipynb"  # written as step 3 starts
@@ -318,9 +328,7 @@ def test_a_run_that_is_interrupted_killed_or_hung_up_still_removes_the_login(
         run.send_signal(stop)
         _, stderr = run.communicate(timeout=60)
     assert run.returncode == 130, stderr
-    assert stderr.splitlines()[-1] == (
-        "docker-share-kit hub: interrupted; run `python -m helpers down` to clean up."
-    ), stderr
+    assert stderr.splitlines()[-1] == f"docker-share-kit hub: {INTERRUPTED[language]}", stderr
     assert "Traceback" not in stderr
     assert not config.exists()
     assert not _processes_of(hub_kit), "a kernel of the run is still running"

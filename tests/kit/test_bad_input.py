@@ -124,19 +124,29 @@ def test_a_foreign_image_under_a_demo_name_is_not_replaced(sentinel, demo_images
         docker_client.images.remove(settings.DEMO_IMAGE)
 
 
-def test_a_file_system_error_gives_one_sentence(cli, tmp_path):
+@pytest.mark.parametrize(
+    ("language", "begins", "ends"),
+    [("en", "it failed:", "run it again."), ("zh", "运行失败：", "然后重新运行。")],
+    ids=["en", "zh"],
+)
+def test_a_file_system_error_gives_one_sentence(cli, tmp_path, language, begins, ends):
     """An ``OSError`` (here the kit's state folder is a file, as a full disk or a permission
-    would fail a write) is one line on stderr and exit 1, not a traceback."""
+    would fail a write) is one line on stderr and exit 1, not a traceback, in the reader's
+    language."""
     blocker = tmp_path / "state"
     blocker.write_text("not a folder")
     try:
-        done = cli("terminal", KIT_STATE_DIR=str(blocker), KIT_SESSION="bad-input-state")
+        done = cli(
+            "terminal", KIT_STATE_DIR=str(blocker), KIT_SESSION="bad-input-state",
+            KIT_LANGUAGE=language,
+        )  # fmt: skip
     finally:
         cli("down", KIT_SESSION="bad-input-state")
     assert done.returncode == 1, done.stdout
     assert "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1, done.stderr
-    assert "it failed:" in done.stderr and "run it again." in done.stderr
+    said = done.stderr.strip().split(": ", 1)[1]
+    assert said.startswith(begins) and said.endswith(ends), done.stderr
 
 
 def test_an_engine_of_another_architecture_gets_a_sentence():
