@@ -158,6 +158,11 @@ class Values:
     kit: Kit | None
     known: dict[str, str] = field(default_factory=dict)
     registry_of: RegistryOf = running_registry
+    keeps_address: bool = False
+    """Whether the registry's address, once read, is kept until ``address_may_have_moved``:
+    for a run that knows when a registry may restart (nbval's, which says so after each
+    set-up cell). Otherwise it is read each time it is asked for."""
+    _address_current: bool = field(default=False, init=False, repr=False)
 
     def refresh(self) -> None:
         """Read what can be read now (raise ``KitError`` if the registry does not answer), and
@@ -177,14 +182,19 @@ class Values:
 
     def refresh_address(self) -> None:
         """Read the registry's address again (a set-up may have restarted the registry, which
-        then takes another port if its own was taken meanwhile)."""
-        if self.kit is None:
+        then takes another port if its own was taken meanwhile), unless it is kept."""
+        if self.kit is None or (self.keeps_address and self._address_current):
             return
         registry = self.registry_of(self.kit)
         if registry is None:
             self.known.pop(ADDRESS, None)
         else:
             self.known[ADDRESS] = registry.address
+        self._address_current = True
+
+    def address_may_have_moved(self) -> None:
+        """Read the address again when it is next asked for: a set-up ran."""
+        self._address_current = False
 
     def get(self, name: str) -> str | None:
         """Return a value, reading again if it is not known yet, or always for the registry's

@@ -64,7 +64,9 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(error)) from None
     config.stash[VERSIONS] = versions
     config.stash[PAIR] = pair
-    config.stash[VALUES] = Values(kit)
+    # Only a set-up cell (re)starts the registry: the address is read again after each one,
+    # not for every cell's comparison (which cost 1.7 s of a 25 s verification).
+    config.stash[VALUES] = Values(kit, keeps_address=True)
     config.stash[REFERENCE_VALUES] = recorded.reference_values(versions.store)
     if not config.option.nbval_sanitize_with:
         config.option.nbval_sanitize_with = str(expected.SANITIZE)
@@ -166,13 +168,16 @@ def _runnable_platforms(config: pytest.Config, cells: list[IPyNbCell]) -> frozen
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    """After a set-up cell, read the values its set-up made (a later cell may show an image
-    that is gone by then: step 5 removes it and shows its ID), until every value is known; a
-    value that reads otherwise than earlier in the run fails the set-up cell."""
-    outcome = yield
+    """Around a set-up cell: the registry's address is read again when next asked for (the
+    set-up may restart the registry, on another port if its own was taken); after it, read
+    the values its set-up made (a later cell may show an image that is gone by then: step 5
+    removes it and shows its ID), until every value is known; a value that reads otherwise
+    than earlier in the run fails the set-up cell."""
     values = item.config.stash.get(VALUES, None)
     if values is None or not isinstance(item, IPyNbCell) or not lesson.is_setup(item.cell):
-        return outcome
+        return (yield)
+    values.address_may_have_moved()
+    outcome = yield
     if set(item.config.stash[REFERENCE_VALUES]) <= set(values.known):
         return outcome  # every value is known: reading them again would only cost time
     try:
