@@ -8,9 +8,8 @@ registry's ``Docker-Content-Digest`` and manifest, ``docker image inspect``, the
 container's port binding), and ``values_in_outputs.with_values`` writes them into the stored
 output in place of the values recorded, before every byte is compared.
 
-``read`` returns what can be read now (a value of an image not pushed yet is absent).
-``Values`` keeps them for a run: a value read twice must read the same, or the engine printed
-two digests for one image, which fails.
+``read`` returns what can be read now (a value of an image not pushed yet is absent). ``Values``
+keeps them for a run: a value read twice must read the same, or one image printed two digests.
 """
 
 from __future__ import annotations
@@ -108,17 +107,14 @@ def _platforms_from_registry(api: RegistryAPI) -> dict[str, str]:
     """Read the platforms step's index and each platform's manifest digest, where the registry
     holds its tags (on the classic store they follow the engine's gzip, as the demo image's)."""
     repository = settings.PLATFORMS_REPOSITORY
+    names = {f"0.1.0-{arch}": f"{PLATFORMS_VALUES}{arch} manifest" for arch in settings.PLATFORMS}
+    names["0.1.0"] = f"{PLATFORMS_VALUES}index"
     tags = api.tags(repository)
     found: dict[str, str] = {}
-    for architecture in settings.PLATFORMS:
-        if f"0.1.0-{architecture}" in tags:
-            digest = api.digest(repository, f"0.1.0-{architecture}")
-            if digest:
-                found[f"{PLATFORMS_VALUES}{architecture} manifest"] = digest
-    if "0.1.0" in tags:
-        index = api.digest(repository, "0.1.0")
-        if index:
-            found[f"{PLATFORMS_VALUES}index"] = index
+    for tag in (tag for tag in names if tag in tags):
+        digest = api.digest(repository, tag)
+        if digest:
+            found[names[tag]] = digest
     return found
 
 
@@ -159,9 +155,8 @@ class Values:
     known: dict[str, str] = field(default_factory=dict)
     registry_of: RegistryOf = running_registry
     keeps_address: bool = False
-    """Whether the registry's address, once read, is kept until ``address_may_have_moved``:
-    for a run that knows when a registry may restart (nbval's, which says so after each
-    set-up cell). Otherwise it is read each time it is asked for."""
+    """Whether the address, once read, is kept until ``address_may_have_moved`` (nbval's run,
+    around each set-up cell); else it is read each time."""
     _address_current: bool = field(default=False, init=False, repr=False)
 
     def refresh(self) -> None:
@@ -171,7 +166,7 @@ class Values:
             return
         changed = []
         for name, value in read(self.kit, self.registry_of).items():
-            if name == ADDRESS:  # a restarted registry may take another port: never kept
+            if name == ADDRESS:  # the address may change (``refresh_address``)
                 self.known[name] = value
                 continue
             earlier = self.known.setdefault(name, value)
@@ -181,8 +176,8 @@ class Values:
             raise ValueChanged(f"In this run {'; '.join(changed)}: one image printed two values.")
 
     def refresh_address(self) -> None:
-        """Read the registry's address again (a set-up may have restarted the registry, which
-        then takes another port if its own was taken meanwhile), unless it is kept."""
+        """Read the registry's address again, unless it is kept: a restarted registry takes
+        another port if its own was taken meanwhile."""
         if self.kit is None or (self.keeps_address and self._address_current):
             return
         registry = self.registry_of(self.kit)
@@ -197,8 +192,7 @@ class Values:
         self._address_current = False
 
     def get(self, name: str) -> str | None:
-        """Return a value, reading again if it is not known yet, or always for the registry's
-        address (None if it cannot be read)."""
+        """Return a value (None if unreadable), read if not yet known; the address: see above."""
         if name == ADDRESS:
             self.refresh_address()
         elif name not in self.known:
