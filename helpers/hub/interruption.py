@@ -6,8 +6,11 @@ was doing (starting the kernel, a callback, a finalizer), and the run printed as
 tracebacks: a CancelledError, "Task exception was never retrieved", an atexit callback's error
 (in CI, and within a few tries in a loop that sends the signal at a random moment). So each
 notebook runs in a thread of its own, where nbclient can install no signal handler, and the
-handler here never raises: it notes the signal and kills the running kernel's process group.
-The cell then ends as its kernel died, and the run stops between steps.
+handler here never raises: it notes the signal and interrupts the running kernel as Jupyter
+does (SIGINT to its process group). The kernel then stops the cell's command, which runs in a
+session of its own (``helpers.terminal.pseudo_terminal``), so a ``docker login`` cannot write
+the token back after the run has logged out; the cell fails, and the run stops between steps.
+A second signal kills the kernel, for one that does not stop.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ class Interruption:
             self._thread.submit(client.execute, **options).result()
         finally:
             self._running = None
-            _kill_kernel(client)  # none is left, as nbclient stops it; unless the start failed:
+            _signal_kernel(client, signal.SIGKILL)  # nbclient stopped it, unless its start failed:
             atexit.unregister(client._cleanup_kernel)  # nbclient then leaves this, to fail at exit
 
     def raise_if_requested(self) -> None:
@@ -67,19 +70,20 @@ class Interruption:
             raise KeyboardInterrupt
 
     def _note(self, number: int, frame: FrameType | None) -> None:
+        again = self.requested
         self.requested = True
         if self._running is not None:
-            _kill_kernel(self._running)
+            _signal_kernel(self._running, signal.SIGKILL if again else signal.SIGINT)
 
     def _refuse_if_requested(self, **_: Any) -> None:
         if self.requested:  # the signal came before the kernel was there to kill
             raise Stopped
 
 
-def _kill_kernel(client: nbclient.NotebookClient) -> None:
-    """Kill the client's kernel and what it started: jupyter_client starts the kernel in a
-    session of its own, so its process group is the kernel and the commands it runs."""
+def _signal_kernel(client: nbclient.NotebookClient, number: int) -> None:
+    """Send a signal to the client's kernel and its process group (jupyter_client starts the
+    kernel in a session of its own), if it runs: once it has ended, its pid may be another's."""
     process = getattr(getattr(client.km, "provisioner", None), "process", None)
-    if process is not None:
+    if process is not None and process.poll() is None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+            os.killpg(process.pid, number)

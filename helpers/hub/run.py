@@ -53,6 +53,7 @@ def run(kit: Kit, progress: Callable[[str], None]) -> str:
         finally:
             step_setups.logout(kit)  # the token, base64 in config.json, never stays on disk
             hub_account.untag(kit)
+    interruption.raise_if_requested()  # a signal during the clean-up: it is done, but say so
     return (
         f"Steps 2 to 6 ran against {remote.host} as {remote.user}, and every check held; "
         f"your login is removed again. What each step printed is in {copies}."

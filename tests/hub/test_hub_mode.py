@@ -347,11 +347,15 @@ def _start_hub_run(env: dict[str, str]) -> subprocess.Popen[str]:
 
 
 def _processes_of(kit: Kit) -> list[psutil.Process]:
-    """Return the processes started for the kit's session (its notebooks' kernels)."""
+    """Return the processes started for the kit's session: its notebooks' kernels, and the
+    commands their cells run (``helpers.terminal.shell.environment``: the session's home)."""
     found = []
     for process in psutil.process_iter():
         with contextlib.suppress(psutil.Error):
-            if process.environ().get("KIT_SESSION") == kit.session:
+            environment = process.environ()
+            if kit.session == environment.get("KIT_SESSION") or str(kit.home) == environment.get(
+                "HOME"
+            ):
                 found.append(process)
     return found
 

@@ -194,8 +194,9 @@ def test_on_a_shared_engine_a_worker_that_runs_no_notebook_never_asks_the_engine
 ):
     """With xdist on an engine the run does not own (no root, Docker Desktop), only ``gw0``
     runs the notebooks; ``gw1`` collects them too, and must not run step 10's platform probe
-    then: two probes at once untag each other's ``learner/hello-world:arm64``. Here a pytest
-    collects step 10 as that ``gw1`` would, and the engine creates no probe container."""
+    then: two probes at once untag each other's foreign build (``learner/hello-world:arm64``
+    on amd64). Here a pytest collects step 10 as that ``gw1`` would, and the engine creates no
+    probe container of either build."""
     started = int(time.time()) - 1
     gw1 = {WORKER: "gw1", WORKER_COUNT: "2"}
     done = _nested_run(
@@ -203,10 +204,10 @@ def test_on_a_shared_engine_a_worker_that_runs_no_notebook_never_asks_the_engine
         extra=gw1,
     )  # fmt: skip
     assert done.returncode in (0, 5), done.stdout[-2000:]  # 5: no test is this worker's
-    arm64 = f"{settings.DEMO_REPOSITORY}:arm64"
+    builds = [f"{settings.DEMO_REPOSITORY}:{arch}" for arch in settings.PLATFORMS]  # foreign: any
     creates = docker_client.events(
         since=started, until=int(time.time()) + 1, decode=True,
-        filters={"type": "container", "event": "create", "image": arm64},
+        filters={"type": "container", "event": "create", "image": builds},
     )  # fmt: skip
     assert list(creates) == [], "gw1 ran the platform probe"
 

@@ -1,0 +1,66 @@
+"""Stopping a Docker Hub mode run on a signal (``helpers.hub.interruption``), with a real kernel
+and a real command in a cell."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import nbclient
+import nbformat
+import psutil
+import pytest
+
+from helpers import waiting
+from helpers.hub.interruption import Interruption
+from helpers.paths import PROJECT_ROOT
+from tests.plugins.run_config import RunConfig
+
+
+def _commands_writing(marker: Path) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        if str(marker) in " ".join(process.info["cmdline"] or []):
+            found.append(process)
+    return found
+
+
+def test_a_signal_stops_the_cells_command_before_it_writes_anything(
+    tmp_path: Path, run_config: RunConfig
+) -> None:
+    """A signal while a cell's command runs, as ``docker login`` runs before it writes the
+    token to config.json: the kernel is interrupted and stops the command, which runs in a
+    session of its own (``helpers.terminal.pseudo_terminal``), so it writes nothing after the
+    run has moved on to log out; the cell fails, and the run knows a signal came."""
+    marker = tmp_path / "written-after-the-signal"
+    code = (
+        "from pathlib import Path\n"
+        "from helpers.terminal import pseudo_terminal\n"
+        f"pseudo_terminal.run('sleep 2 && touch {marker}', Path('.'), {{'PATH': '/bin'}}, 60)\n"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])  # type: ignore[no-untyped-call]
+    client = nbclient.NotebookClient(
+        notebook,
+        kernel_name="python3",
+        timeout=60,
+        resources={"metadata": {"path": str(PROJECT_ROOT)}},
+    )
+
+    def signal_once_the_command_runs() -> None:
+        if waiting.until(lambda: _commands_writing(marker), timeout=60, interval=0.02):
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    interruption = Interruption()
+    signaller = threading.Thread(target=signal_once_the_command_runs)
+    with interruption.caught():
+        signaller.start()
+        with pytest.raises(nbclient.exceptions.CellExecutionError, match="KeyboardInterrupt"):
+            interruption.execute(client, env=run_config.child())
+    signaller.join()
+    assert interruption.requested
+    time.sleep(3)  # the command would have written by now
+    assert not marker.exists(), "the command went on after the signal"
+    assert not _commands_writing(marker)
