@@ -64,3 +64,34 @@ def test_a_signal_stops_the_cells_command_before_it_writes_anything(
     time.sleep(3)  # the command would have written by now
     assert not marker.exists(), "the command went on after the signal"
     assert not _commands_writing(marker)
+
+
+def test_a_second_signal_kills_a_kernel_that_does_not_stop(
+    tmp_path: Path, run_config: RunConfig
+) -> None:
+    """A cell that ignores the interrupt (here it turns SIGINT off, then sleeps a minute) is
+    stopped by the second signal: the kernel is killed, and the run goes on to clean up."""
+    ignoring = tmp_path / "ignoring"
+    code = (
+        "import signal, time\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        f"open({str(ignoring)!r}, 'w').close()\n"
+        "time.sleep(60)\n"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])  # type: ignore[no-untyped-call]
+    client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=120)
+
+    def signal_twice() -> None:
+        if waiting.until(ignoring.exists, timeout=60, interval=0.02):
+            os.kill(os.getpid(), signal.SIGHUP)
+            time.sleep(0.5)  # the kernel ignores it
+            os.kill(os.getpid(), signal.SIGHUP)
+
+    interruption = Interruption()
+    signaller = threading.Thread(target=signal_twice)
+    with interruption.caught():
+        signaller.start()
+        with pytest.raises(nbclient.exceptions.DeadKernelError):
+            interruption.execute(client, env=run_config.child())
+    signaller.join()
+    assert interruption.requested
