@@ -10,7 +10,9 @@ handler here never raises: it notes the signal and interrupts the running kernel
 does (SIGINT to its process group). The kernel then stops the cell's command, which runs in a
 session of its own (``helpers.terminal.pseudo_terminal``), so a ``docker login`` cannot write
 the token back after the run has logged out; the cell fails, and the run stops between steps.
-A second signal kills the kernel, for one that does not stop.
+A kernel that has not stopped a few seconds later is killed, and so is one at a second signal:
+an interrupt that lands in the kernel's own code, between cells, is swallowed there
+("KeyboardInterrupt caught in kernel") and no reply ever comes (CI saw a run wait for one).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import atexit
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
@@ -36,10 +39,13 @@ class Interruption:
 
     NUMBERS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
-    def __init__(self) -> None:
+    def __init__(self, grace: float = 5.0) -> None:
+        """``grace``: seconds the kernel has to stop its cell after the first signal."""
         self.requested = False
         self._running: nbclient.NotebookClient | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook")
+        self._deadline = threading.Timer(grace, self._kill_running)
+        self._deadline.daemon = True
 
     @contextlib.contextmanager
     def caught(self) -> Iterator[None]:
@@ -48,6 +54,7 @@ class Interruption:
         try:
             yield
         finally:
+            self._deadline.cancel()
             self._thread.shutdown()
             for number, handler in old.items():
                 signal.signal(number, handler)
@@ -70,10 +77,17 @@ class Interruption:
             raise KeyboardInterrupt
 
     def _note(self, number: int, frame: FrameType | None) -> None:
-        again = self.requested
+        if self.requested:
+            self._kill_running()
+            return
         self.requested = True
+        self._deadline.start()
         if self._running is not None:
-            _signal_kernel(self._running, signal.SIGKILL if again else signal.SIGINT)
+            _signal_kernel(self._running, signal.SIGINT)
+
+    def _kill_running(self) -> None:
+        if self._running is not None:
+            _signal_kernel(self._running, signal.SIGKILL)
 
     def _refuse_if_requested(self, **_: Any) -> None:
         if self.requested:  # the signal came before the kernel was there to kill

@@ -326,7 +326,15 @@ def test_a_run_that_is_interrupted_killed_or_hung_up_still_removes_the_login(
         assert waiting.until(arrived, timeout=60, interval=0.02)
     finally:
         run.send_signal(stop)
-        _, stderr = run.communicate(timeout=60)
+        try:
+            _, stderr = run.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # fail, and leave nothing to fail the next case
+            run.kill()
+            for process in _processes_of(hub_kit):
+                with contextlib.suppress(psutil.Error):
+                    process.kill()
+            run.communicate()
+            raise
     assert run.returncode == 130, stderr
     assert stderr.splitlines()[-1] == f"docker-share-kit hub: {INTERRUPTED[language]}", stderr
     assert "Traceback" not in stderr

@@ -1,4 +1,4 @@
-"""Stopping a Docker Hub mode run on a signal (``helpers.hub.interruption``), with a real kernel
+"""Stopping a Docker Hub mode run on a signal (``helpers.hub.interruption``), with the kit's kernel
 and a real command in a cell."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 
 from helpers import waiting
 from helpers.hub.interruption import Interruption
+from helpers.lesson import jupyter_kernel
 from helpers.paths import PROJECT_ROOT
 from tests.plugins.run_config import RunConfig
 
@@ -44,7 +45,7 @@ def test_a_signal_stops_the_cells_command_before_it_writes_anything(
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])  # type: ignore[no-untyped-call]
     client = nbclient.NotebookClient(
         notebook,
-        kernel_name="python3",
+        kernel_name=jupyter_kernel.NAME,
         timeout=60,
         resources={"metadata": {"path": str(PROJECT_ROOT)}},
     )
@@ -66,20 +67,26 @@ def test_a_signal_stops_the_cells_command_before_it_writes_anything(
     assert not _commands_writing(marker)
 
 
-def test_a_second_signal_kills_a_kernel_that_does_not_stop(
-    tmp_path: Path, run_config: RunConfig
-) -> None:
-    """A cell that ignores the interrupt (here it turns SIGINT off, then sleeps a minute) is
-    stopped by the second signal: the kernel is killed, and the run goes on to clean up."""
-    ignoring = tmp_path / "ignoring"
+def _ignoring_cell(ignoring: Path, seconds: int) -> nbformat.NotebookNode:
+    """A notebook whose cell turns SIGINT off, says so by a file, and sleeps."""
     code = (
         "import signal, time\n"
         "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
         f"open({str(ignoring)!r}, 'w').close()\n"
-        "time.sleep(60)\n"
+        f"time.sleep({seconds})\n"
     )
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])  # type: ignore[no-untyped-call]
-    client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=120)
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])  # type: ignore[no-untyped-call]
+
+
+def test_a_second_signal_kills_a_kernel_that_does_not_stop(
+    tmp_path: Path, run_config: RunConfig
+) -> None:
+    """A cell that ignores the interrupt is stopped by the second signal, with no wait (the
+    grace the first gives is longer than the cell): the kernel is killed, and the run goes on
+    to clean up."""
+    ignoring = tmp_path / "ignoring"
+    notebook = _ignoring_cell(ignoring, 60)
+    client = nbclient.NotebookClient(notebook, kernel_name=jupyter_kernel.NAME, timeout=50)
 
     def signal_twice() -> None:
         if waiting.until(ignoring.exists, timeout=60, interval=0.02):
@@ -87,8 +94,33 @@ def test_a_second_signal_kills_a_kernel_that_does_not_stop(
             time.sleep(0.5)  # the kernel ignores it
             os.kill(os.getpid(), signal.SIGHUP)
 
-    interruption = Interruption()
+    interruption = Interruption(grace=600)
     signaller = threading.Thread(target=signal_twice)
+    with interruption.caught():
+        signaller.start()
+        with pytest.raises(nbclient.exceptions.DeadKernelError):
+            interruption.execute(client, env=run_config.child())
+    signaller.join()
+    assert interruption.requested
+
+
+def test_a_kernel_that_does_not_stop_at_the_first_signal_is_killed_after_a_grace(
+    tmp_path: Path, run_config: RunConfig
+) -> None:
+    """A single signal the kernel does not act on (as when it lands between cells, in the
+    kernel's own code, which swallows it and never replies): after the grace the kernel is
+    killed, and the run goes on to clean up instead of waiting for a reply that never comes
+    (here nbclient's cell timeout would have ended the wait first, with another error)."""
+    ignoring = tmp_path / "ignoring"
+    notebook = _ignoring_cell(ignoring, 60)
+    client = nbclient.NotebookClient(notebook, kernel_name=jupyter_kernel.NAME, timeout=30)
+
+    def signal_once() -> None:
+        if waiting.until(ignoring.exists, timeout=60, interval=0.02):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    interruption = Interruption(grace=1)
+    signaller = threading.Thread(target=signal_once)
     with interruption.caught():
         signaller.start()
         with pytest.raises(nbclient.exceptions.DeadKernelError):
