@@ -47,9 +47,18 @@ def spec_file(prefix: Path, language: str = "en") -> Path:
     return prefix / "share" / "jupyter" / "kernels" / NAMES[language] / "kernel.json"
 
 
+IPYTHON_DIR = PROJECT_ROOT / ".kit" / "ipython"
+"""The kernels' IPython folder: each cell's source goes into IPython's history there, and the
+kernels run no startup file but the kit's, instead of the user's ``~/.ipython``."""
+
+
 def environment(language: str) -> dict[str, str]:
     """Return what a language's kernel adds to its environment."""
-    return {"PYTHONPATH": str(PROJECT_ROOT), messages.LANGUAGE_VARIABLE: language}
+    return {
+        "PYTHONPATH": str(PROJECT_ROOT),
+        messages.LANGUAGE_VARIABLE: language,
+        "IPYTHONDIR": str(IPYTHON_DIR),
+    }
 
 
 GUARD = "--IPKernelApp.exec_lines=__import__('helpers.terminal.bang', fromlist=['guard']).guard()"

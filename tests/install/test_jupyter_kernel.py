@@ -63,6 +63,37 @@ def test_the_kernel_refuses_bang_commands_until_the_first_cell_has_run() -> None
     assert not any("'text': 'ran" in line for line in printed)
 
 
+def test_the_kernel_keeps_ipythons_history_out_of_the_users_home(
+    tmp_path: Path, run_config: RunConfig
+) -> None:
+    """A cell's source (a ``docker login`` line among them) goes into IPython's history: the
+    kit's kernel keeps it in the kit's own folder, and reads no startup file from the user's
+    ``~/.ipython``, which stays as it was."""
+    home = tmp_path / "home"
+    (home / ".ipython" / "profile_default" / "startup").mkdir(parents=True)
+    (home / ".ipython" / "profile_default" / "startup" / "00-mine.py").write_text("MINE = 1\n")
+    before = sorted(path.name for path in (home / ".ipython").rglob("*"))
+    manager = KernelManager(kernel_name=jupyter_kernel.NAME)
+    manager.start_kernel(cwd=str(PROJECT_ROOT / "notebooks"), env=run_config.child(HOME=str(home)))
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        printed: list[str] = []
+        client.execute_interactive(
+            "print('MINE' in dir(), get_ipython().history_manager.hist_file)",
+            timeout=60,
+            output_hook=lambda msg: printed.append(msg["content"].get("text", "")),
+        )
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    ran_mine, history = "".join(printed).split()
+    assert ran_mine == "False", "the kernel ran the user's startup file"
+    assert Path(history).is_relative_to(jupyter_kernel.IPYTHON_DIR)
+    assert sorted(path.name for path in (home / ".ipython").rglob("*")) == before
+
+
 def test_installing_the_kernels_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
     """Installing the kernels (``scripts/setup`` does, into ``.venv``) leaves no folder in the
     machine's temporary folder: ipykernel's own install would leave an empty ``*_kernels``
