@@ -48,8 +48,8 @@ def spec_file(prefix: Path, language: str = "en") -> Path:
 
 
 IPYTHON_DIR = PROJECT_ROOT / ".kit" / "ipython"
-"""The kernels' IPython folder: each cell's source goes into IPython's history there, and the
-kernels run no startup file but the kit's, instead of the user's ``~/.ipython``."""
+"""The kernels' IPython folder, instead of the user's ``~/.ipython``: IPython's history of every
+cell's source goes there, and the user's startup files do not run in the kit's kernels."""
 
 
 def environment(language: str) -> dict[str, str]:
