@@ -155,6 +155,14 @@ VERBS = {
 }
 
 
+INTERRUPTED = "interrupted; run `python -m helpers down` to clean up."
+INTERRUPTED_HUB = (
+    "interrupted; the run has logged out and taken off the names it gave: there is nothing to "
+    "clean up."
+)
+"""Docker Hub mode cleans up before it stops (``helpers.hub.run``), also on a signal."""
+
+
 def _session_label(kit: Kit | None) -> str:
     return f" (session {kit.session})" if kit is not None else ""
 
@@ -186,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"docker-share-kit {verb}{_session_label(kit)}: {said}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        said = messages.in_language("interrupted; run `python -m helpers down` to clean up.")
+        said = messages.in_language(INTERRUPTED_HUB if verb == "hub" else INTERRUPTED)
         print(f"docker-share-kit {verb}: {said}", file=sys.stderr)
         return 130
     return 0

@@ -297,12 +297,13 @@ def test_an_account_the_registry_could_never_take_is_refused_in_one_sentence(cli
 
 
 INTERRUPTED = {
-    "en": "interrupted; run `python -m helpers down` to clean up.",
-    "zh": "已中断；要清理，请运行 `python -m helpers down`。",
+    "en": "interrupted; the run has logged out and taken off the names it gave: there is "
+    "nothing to clean up.",
+    "zh": "已中断；运行已经登出，并去掉了它给镜像起的名称，无需再清理。",
 }
 
 
-@pytest.mark.parametrize("moment", ["after the login", "as the next step's kernel starts"])
+@pytest.mark.parametrize("moment", ["after the login", "as step 4's kernel starts"])
 @pytest.mark.parametrize(
     ("stop", "language"),
     [(signal.SIGINT, "zh"), (signal.SIGTERM, "en"), (signal.SIGHUP, "en")],
@@ -312,16 +313,17 @@ def test_a_run_that_is_interrupted_killed_or_hung_up_still_removes_the_login(
     stand_in: StandIn, hub_kit: Kit, stop: int, language: str, moment: str, run_config: RunConfig
 ):
     """Ctrl-C (as a Chinese reader presses it), ``kill`` or a closed terminal in step 2, after
-    the login, or as step 3's kernel starts (where nbclient's own handling once printed
-    asyncio's tracebacks): the run stops with one sentence in the reader's language, the login
-    goes from the session's config all the same, and no kernel is left running."""
+    the login, or as step 4's kernel starts, once step 3 has given the demo images the
+    account's names (where nbclient's own handling once printed asyncio's tracebacks): the run
+    stops with one sentence in the reader's language, the login goes from the session's config
+    and the names from the images all the same, and no kernel is left running."""
     env = run_config.child(
         KIT_SESSION=hub_kit.session, KIT_LANGUAGE=language, **stand_in.environment()
     )
     run = _start_hub_run(env)
     config = hub_kit.docker_config / "config.json"
-    step_2_copy = hub_kit.folder / "notebooks" / "02-login.ipynb"  # written as step 3 starts
-    arrived = (lambda: _logged_in(config)) if moment == "after the login" else step_2_copy.exists
+    step_3_copy = hub_kit.folder / "notebooks" / "03-tag.ipynb"  # written as step 4 starts
+    arrived = (lambda: _logged_in(config)) if moment == "after the login" else step_3_copy.exists
     try:
         assert waiting.until(arrived, timeout=60, interval=0.02)
     finally:
@@ -339,6 +341,8 @@ def test_a_run_that_is_interrupted_killed_or_hung_up_still_removes_the_login(
     assert stderr.splitlines()[-1] == f"docker-share-kit hub: {INTERRUPTED[language]}", stderr
     assert "Traceback" not in stderr
     assert not config.exists()
+    for repository, _ in hub_account.pushed_names():
+        assert not _local_tags(hub_kit, stand_in.account.repository(repository)), repository
     assert not _processes_of(hub_kit), "a kernel of the run is still running"
 
 
