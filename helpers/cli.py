@@ -18,7 +18,7 @@ from helpers.engine import debian as debian_engine
 from helpers.engine import host as engine
 from helpers.engine import orphans as orphan_engines
 from helpers.engine import private as private_engine
-from helpers.errors import KitError
+from helpers.errors import InterruptedCleanly, KitError
 from helpers.hub import account as hub_account
 from helpers.kit import Kit, kernels_folder
 from helpers.lesson import jupyter_kernel
@@ -156,11 +156,10 @@ VERBS = {
 
 
 INTERRUPTED = "interrupted; run `python -m helpers down` to clean up."
-INTERRUPTED_HUB = (
-    "interrupted; the run has logged out and taken off the names it gave: there is nothing to "
-    "clean up."
+INTERRUPTED_CLEANLY = (
+    "interrupted; the run has logged out and taken its names off the demo images: there is "
+    "nothing to clean up."
 )
-"""Docker Hub mode cleans up before it stops (``helpers.hub.run``), also on a signal."""
 
 
 def _session_label(kit: Kit | None) -> str:
@@ -193,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"docker-share-kit {verb}{_session_label(kit)}: {said}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        said = messages.in_language(INTERRUPTED_HUB if verb == "hub" else INTERRUPTED)
+    except KeyboardInterrupt as interrupt:
+        cleaned = isinstance(interrupt, InterruptedCleanly)
+        said = messages.in_language(INTERRUPTED_CLEANLY if cleaned else INTERRUPTED)
         print(f"docker-share-kit {verb}: {said}", file=sys.stderr)
         return 130
     return 0

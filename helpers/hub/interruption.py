@@ -29,6 +29,8 @@ from typing import Any
 
 import nbclient
 
+from helpers.errors import InterruptedCleanly
+
 
 class Stopped(Exception):
     """Raised in the notebook's thread when a signal came before a cell started."""
@@ -72,9 +74,10 @@ class Interruption:
             atexit.unregister(client._cleanup_kernel)  # nbclient then leaves this, to fail at exit
 
     def raise_if_requested(self) -> None:
-        """Interrupt the run, as Ctrl-C would, if a signal came."""
+        """Interrupt the run, as Ctrl-C would, if a signal came; the run calls it where its
+        clean-up has run or is still to run (``InterruptedCleanly``)."""
         if self.requested:
-            raise KeyboardInterrupt
+            raise InterruptedCleanly
 
     def _note(self, number: int, frame: FrameType | None) -> None:
         if self.requested:
@@ -86,8 +89,9 @@ class Interruption:
             _signal_kernel(self._running, signal.SIGINT)
 
     def _kill_running(self) -> None:
-        if self._running is not None:
-            _signal_kernel(self._running, signal.SIGKILL)
+        running = self._running  # the timer's thread: the notebook's may be setting it to None
+        if running is not None:
+            _signal_kernel(running, signal.SIGKILL)
 
     def _refuse_if_requested(self, **_: Any) -> None:
         if self.requested:  # the signal came before the kernel was there to kill

@@ -49,7 +49,9 @@ def spec_file(prefix: Path, language: str = "en") -> Path:
 
 IPYTHON_DIR = PROJECT_ROOT / ".kit" / "ipython"
 """The kernels' IPython folder, instead of the user's ``~/.ipython``: IPython's history of every
-cell's source goes there, and the user's startup files do not run in the kit's kernels."""
+cell's source goes there, and the user's startup files do not run in the kit's kernels. It is
+the project's, as the kernel spec is, whatever ``$KIT_STATE_DIR`` says; ``install`` makes it
+(IPython would fall back to a new temporary folder at each start)."""
 
 
 def environment(language: str) -> dict[str, str]:
@@ -74,6 +76,7 @@ def _is_current(found: dict[str, object], language: str) -> bool:
 def install(prefix: Path = Path(sys.prefix)) -> bool:
     """Install both kernels into the environment at ``prefix``, for this project folder,
     unless they are there already; return whether one was installed."""
+    IPYTHON_DIR.mkdir(parents=True, exist_ok=True)
     installed = False
     for language, name in NAMES.items():
         path = spec_file(prefix, language)

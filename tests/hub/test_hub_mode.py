@@ -297,9 +297,9 @@ def test_an_account_the_registry_could_never_take_is_refused_in_one_sentence(cli
 
 
 INTERRUPTED = {
-    "en": "interrupted; the run has logged out and taken off the names it gave: there is "
-    "nothing to clean up.",
-    "zh": "已中断；运行已经登出，并去掉了它给镜像起的名称，无需再清理。",
+    "en": "interrupted; the run has logged out and taken its names off the demo images: there "
+    "is nothing to clean up.",
+    "zh": "已中断；这次运行已经登出，并删掉了它给演示镜像加上的名称，无需再清理。",
 }
 
 

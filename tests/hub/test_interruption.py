@@ -54,7 +54,7 @@ def test_a_signal_stops_the_cells_command_before_it_writes_anything(
         if waiting.until(lambda: _commands_writing(marker), timeout=60, interval=0.02):
             os.kill(os.getpid(), signal.SIGTERM)
 
-    interruption = Interruption()
+    interruption = Interruption(grace=600)  # the kernel stops the command itself
     signaller = threading.Thread(target=signal_once_the_command_runs)
     with interruption.caught():
         signaller.start()

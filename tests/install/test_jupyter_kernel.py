@@ -81,14 +81,14 @@ def test_the_kernel_keeps_ipythons_history_out_of_the_users_home(
         client.wait_for_ready(timeout=60)
         printed: list[str] = []
         client.execute_interactive(
-            "print('MINE' in dir(), get_ipython().history_manager.hist_file)",
+            "print('MINE' in dir()); print(get_ipython().history_manager.hist_file)",
             timeout=60,
             output_hook=lambda msg: printed.append(msg["content"].get("text", "")),
         )
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
-    ran_mine, history = "".join(printed).split()
+    ran_mine, history = "".join(printed).splitlines()
     assert ran_mine == "False", "the kernel ran the user's startup file"
     assert Path(history).is_relative_to(jupyter_kernel.IPYTHON_DIR)
     assert sorted(path.name for path in (home / ".ipython").rglob("*")) == before
