@@ -109,9 +109,10 @@ def _leaks(account: remote.Remote, kit: Kit, done: subprocess.CompletedProcess[s
     printed = (done.stdout + done.stderr).encode()
     contents = [printed]
     for folder in (kit.state_dir / "sessions", kit.state_dir / "hub"):
-        for path in folder.rglob("*"):
+        for path in folder.rglob("*"):  # another worker's session, step 9's agent sockets too
             with contextlib.suppress(FileNotFoundError, IsADirectoryError):
-                contents.append(path.read_bytes())
+                if path.is_file():  # a socket cannot be read (ENXIO)
+                    contents.append(path.read_bytes())
     return any(secret in content for secret in secrets_ for content in contents)
 
 
