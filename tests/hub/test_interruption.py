@@ -67,15 +67,36 @@ def test_a_signal_stops_the_cells_command_before_it_writes_anything(
     assert not _commands_writing(marker)
 
 
-def _ignoring_cell(ignoring: Path, seconds: int) -> nbformat.NotebookNode:
-    """A notebook whose cell turns SIGINT off, says so by a file, and sleeps."""
+def _run_a_cell_that_ignores_the_interrupt(
+    tmp_path: Path, run_config: RunConfig, grace: float, signals: list[int]
+) -> None:
+    """Run a cell that turns SIGINT off and sleeps a minute, send the run ``signals`` half a
+    second apart once it sleeps, and check that its kernel was killed (nbclient's cell timeout,
+    50 s, would end the wait first with another error)."""
+    ignoring = tmp_path / "ignoring"
     code = (
         "import signal, time\n"
         "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
         f"open({str(ignoring)!r}, 'w').close()\n"
-        f"time.sleep({seconds})\n"
+        "time.sleep(60)\n"
     )
-    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])  # type: ignore[no-untyped-call]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])  # type: ignore[no-untyped-call]
+    client = nbclient.NotebookClient(notebook, kernel_name=jupyter_kernel.NAME, timeout=50)
+
+    def send_the_signals() -> None:
+        if waiting.until(ignoring.exists, timeout=60, interval=0.02):
+            for number in signals:
+                os.kill(os.getpid(), number)
+                time.sleep(0.5)
+
+    interruption = Interruption(grace=grace)
+    signaller = threading.Thread(target=send_the_signals)
+    with interruption.caught():
+        signaller.start()
+        with pytest.raises(nbclient.exceptions.DeadKernelError):
+            interruption.execute(client, env=run_config.child())
+    signaller.join()
+    assert interruption.requested
 
 
 def test_a_second_signal_kills_a_kernel_that_does_not_stop(
@@ -84,24 +105,9 @@ def test_a_second_signal_kills_a_kernel_that_does_not_stop(
     """A cell that ignores the interrupt is stopped by the second signal, with no wait (the
     grace the first gives is longer than the cell): the kernel is killed, and the run goes on
     to clean up."""
-    ignoring = tmp_path / "ignoring"
-    notebook = _ignoring_cell(ignoring, 60)
-    client = nbclient.NotebookClient(notebook, kernel_name=jupyter_kernel.NAME, timeout=50)
-
-    def signal_twice() -> None:
-        if waiting.until(ignoring.exists, timeout=60, interval=0.02):
-            os.kill(os.getpid(), signal.SIGHUP)
-            time.sleep(0.5)  # the kernel ignores it
-            os.kill(os.getpid(), signal.SIGHUP)
-
-    interruption = Interruption(grace=600)
-    signaller = threading.Thread(target=signal_twice)
-    with interruption.caught():
-        signaller.start()
-        with pytest.raises(nbclient.exceptions.DeadKernelError):
-            interruption.execute(client, env=run_config.child())
-    signaller.join()
-    assert interruption.requested
+    _run_a_cell_that_ignores_the_interrupt(
+        tmp_path, run_config, grace=600, signals=[signal.SIGHUP, signal.SIGHUP]
+    )
 
 
 def test_a_kernel_that_does_not_stop_at_the_first_signal_is_killed_after_a_grace(
@@ -109,21 +115,5 @@ def test_a_kernel_that_does_not_stop_at_the_first_signal_is_killed_after_a_grace
 ) -> None:
     """A single signal the kernel does not act on (as when it lands between cells, in the
     kernel's own code, which swallows it and never replies): after the grace the kernel is
-    killed, and the run goes on to clean up instead of waiting for a reply that never comes
-    (here nbclient's cell timeout would have ended the wait first, with another error)."""
-    ignoring = tmp_path / "ignoring"
-    notebook = _ignoring_cell(ignoring, 60)
-    client = nbclient.NotebookClient(notebook, kernel_name=jupyter_kernel.NAME, timeout=30)
-
-    def signal_once() -> None:
-        if waiting.until(ignoring.exists, timeout=60, interval=0.02):
-            os.kill(os.getpid(), signal.SIGINT)
-
-    interruption = Interruption(grace=1)
-    signaller = threading.Thread(target=signal_once)
-    with interruption.caught():
-        signaller.start()
-        with pytest.raises(nbclient.exceptions.DeadKernelError):
-            interruption.execute(client, env=run_config.child())
-    signaller.join()
-    assert interruption.requested
+    killed, and the run goes on to clean up instead of waiting for a reply that never comes."""
+    _run_a_cell_that_ignores_the_interrupt(tmp_path, run_config, grace=1, signals=[signal.SIGINT])
